@@ -1,0 +1,126 @@
+import django_filters
+from django import forms
+from django.db.models import F, OuterRef, Subquery
+from django.utils.text import slugify
+
+from clinics.forms import ClinicFilterForm, StateField, ZipCodeField
+from clinics.geo import bounding_box, distance_miles_expression, locate_zip
+from clinics.models import MAX_SESSION_PRICE, Condition, Offering, Payer, Route
+
+DEFAULT_RADIUS = 25
+RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
+SORT_CHOICES = [("", "Nearest first, or by name"), ("price", "Lowest price"), ("distance", "Distance"), ("name", "Name")]
+
+
+def insurance_choices():
+    choices = [("self-pay", "Self-pay options (payment plan, FSA/HSA, superbill)")]
+    choices += [(slug, name) for slug, name in Payer.objects.values_list("slug", "name")]
+    return choices
+
+
+def condition_choices():
+    return list(Condition.objects.values_list("slug", "name"))
+
+
+class StateFilter(django_filters.Filter):
+    field_class = StateField
+
+
+class ZipCodeFilter(django_filters.Filter):
+    field_class = ZipCodeField
+
+
+class WholeNumberFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+class TypedChoiceFilter(django_filters.Filter):
+    field_class = forms.TypedChoiceField
+
+
+class ClinicFilter(django_filters.FilterSet):
+    """
+    The directory search. Each declared filter builds and validates one form
+    field; `filter_queryset` applies them together because they interact (the
+    price ceiling applies to the chosen routes, distance needs the ZIP and
+    radius). Invalid values never reach it: django-filter leaves them out of
+    `cleaned_data`, and the form explains them next to the field.
+    """
+
+    route = django_filters.MultipleChoiceFilter(
+        choices=Route.choices, widget=forms.CheckboxSelectMultiple, label="Treatment"
+    )
+    max_price = WholeNumberFilter(
+        label="Max price per session ($)",
+        min_value=0,
+        max_value=MAX_SESSION_PRICE,
+    )
+    insurance = django_filters.ChoiceFilter(
+        choices=insurance_choices, label="Insurance or payment", empty_label="Any"
+    )
+    state = StateFilter(label="State")
+    city = django_filters.CharFilter(label="City", max_length=100)
+    near = ZipCodeFilter(label="Near ZIP code")
+    radius = TypedChoiceFilter(
+        label="Within",
+        choices=RADIUS_CHOICES,
+        coerce=int,
+        empty_value=None,
+    )
+    telehealth = django_filters.BooleanFilter(
+        label="Telehealth or at-home care", widget=forms.CheckboxInput
+    )
+    condition = django_filters.ChoiceFilter(
+        choices=condition_choices, label="Condition treated", empty_label="Any"
+    )
+    sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, label="Sort by", empty_label=None)
+
+    class Meta:
+        form = ClinicFilterForm
+        fields = []
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        routes = data.get("route") or []
+        max_price = data.get("max_price")
+        if routes or max_price is not None:
+            queryset = queryset.offering_routes(routes, max_price)
+        if data.get("insurance"):
+            queryset = queryset.accepting(data["insurance"], routes)
+        if data.get("state"):
+            queryset = queryset.filter(state=data["state"])
+        if data.get("city") and slugify(data["city"]):
+            queryset = queryset.filter(city_slug=slugify(data["city"]))
+        if data.get("telehealth"):
+            queryset = queryset.filter(telehealth=True)
+        if data.get("condition"):
+            queryset = queryset.filter(conditions__slug=data["condition"])
+        if data.get("near"):
+            queryset = self.within_radius(queryset, data["near"], data.get("radius"))
+        return self.sort(queryset, data.get("sort"), routes)
+
+    def within_radius(self, queryset, zip_code, radius):
+        latitude, longitude, *_ = locate_zip(zip_code)
+        radius = radius or DEFAULT_RADIUS
+        min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius)
+        return (
+            queryset.filter(
+                latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
+            )
+            .annotate(distance=distance_miles_expression(latitude, longitude))
+            .filter(distance__lte=radius)
+        )
+
+    def sort(self, queryset, sort, routes):
+        near = self.form.cleaned_data.get("near")
+        if sort == "price":
+            cheapest = Offering.objects.filter(clinic=OuterRef("pk"))
+            if routes:
+                cheapest = cheapest.filter(route__in=routes)
+            cheapest = cheapest.order_by("price_min").values("price_min")[:1]
+            return queryset.annotate(price_from=Subquery(cheapest)).order_by(
+                F("price_from").asc(nulls_last=True), "name", "pk"
+            )
+        if near and sort in ("distance", "", None):
+            return queryset.order_by("distance", "name", "pk")
+        return queryset.order_by("name", "pk")

@@ -1,0 +1,333 @@
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from clinics.geo import locate_zip
+from clinics.states import STATE_CHOICES, US_STATES
+
+# Prices above this are refused as a typing mistake, not a real session price.
+MAX_SESSION_PRICE = 10_000
+
+
+class Route(models.TextChoices):
+    """How ketamine is given. The value is the route's slug in URLs."""
+
+    IV = "iv", "IV ketamine infusion"
+    IM = "im", "IM ketamine injection"
+    SPRAVATO = "spravato", "Spravato (esketamine) nasal spray"
+    AT_HOME = "at-home", "At-home sublingual/oral ketamine"
+    KAP = "kap", "Ketamine-assisted psychotherapy"
+
+    @property
+    def short_label(self):
+        return ROUTE_SHORT_LABELS[self.value]
+
+    @property
+    def default_series_sessions(self):
+        return DEFAULT_SERIES_SESSIONS[self.value]
+
+
+ROUTE_SHORT_LABELS = {
+    "iv": "IV infusion",
+    "im": "IM injection",
+    "spravato": "Spravato",
+    "at-home": "At-home",
+    "kap": "KAP",
+}
+ROUTE_ORDER = {value: position for position, value in enumerate(Route.values)}
+
+# Sessions in a typical initial series. IV and IM: 6 over 2-3 weeks. Spravato's
+# label: twice weekly for weeks 1-4. At-home and KAP programmes are commonly 6.
+DEFAULT_SERIES_SESSIONS = {"iv": 6, "im": 6, "spravato": 8, "at-home": 6, "kap": 6}
+
+
+class SlugNamedQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Condition(models.Model):
+    """A condition a clinic treats (a fixed vocabulary, created by a data migration)."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugNamedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Payer(models.Model):
+    """An insurer, or a way of paying out of pocket (payment plan, FSA/HSA, superbill)."""
+
+    class Kind(models.TextChoices):
+        INSURER = "insurer", "Insurance"
+        SELF_PAY = "self-pay", "Self-pay option"
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.INSURER)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugNamedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ClinicQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Clinic.Status.PUBLISHED)
+
+    def with_listing_data(self):
+        """Everything a result card shows, in a constant number of queries."""
+        return self.prefetch_related(Prefetch("offerings", queryset=Offering.objects.all()))
+
+    def with_detail_data(self):
+        return self.with_listing_data().prefetch_related(
+            "conditions",
+            Prefetch(
+                "accepted_payers", queryset=AcceptedPayer.objects.select_related("payer")
+            ),
+        )
+
+    def cities_in(self, state):
+        """[{'city', 'city_slug', 'n'}] for a state's cities with published clinics."""
+        return (
+            self.published()
+            .filter(state=state)
+            .values("city_slug")
+            .annotate(city=Min("city"), n=Count("pk"))
+            .order_by("city_slug")
+        )
+
+    def offering_routes(self, routes, max_price=None):
+        """Clinics offering any of `routes` (all routes when empty), within `max_price`."""
+        offerings = Offering.objects.filter(clinic=OuterRef("pk"))
+        if routes:
+            offerings = offerings.filter(route__in=routes)
+        if max_price is not None:
+            offerings = offerings.filter(price_min__lte=max_price)
+        return self.filter(Exists(offerings))
+
+    def accepting(self, payer_slug, routes=()):
+        """Clinics that accept a payer (for the given routes, or for every route)."""
+        accepted = AcceptedPayer.objects.filter(clinic=OuterRef("pk"))
+        if payer_slug == "self-pay":
+            accepted = accepted.filter(payer__kind=Payer.Kind.SELF_PAY)
+        else:
+            accepted = accepted.filter(payer__slug=payer_slug)
+        if routes:
+            accepted = accepted.filter(Q(route="") | Q(route__in=routes))
+        return self.filter(Exists(accepted))
+
+
+class Clinic(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HIDDEN = "hidden", "Hidden"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    description = models.TextField(blank=True, help_text="Plain text; line breaks are kept.")
+    street_address = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    city_slug = models.SlugField(max_length=100, editable=False)
+    state = models.CharField(max_length=2, choices=STATE_CHOICES)
+    zip_code = models.CharField(
+        "ZIP code",
+        max_length=5,
+        validators=[RegexValidator(r"^\d{5}$", "Enter a 5-digit ZIP code.")],
+    )
+    latitude = models.FloatField(
+        null=True, blank=True, help_text="Filled in from the ZIP code when left empty."
+    )
+    longitude = models.FloatField(null=True, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    website = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    hours = models.TextField(blank=True, help_text="One line per day or range of days.")
+    telehealth = models.BooleanField(
+        "telehealth or at-home care", default=False, help_text="Offers visits by video."
+    )
+    conditions = models.ManyToManyField(Condition, blank=True, related_name="clinics")
+    providers = models.TextField(
+        "providers and credentials", blank=True, help_text="One provider per line."
+    )
+    is_verified = models.BooleanField(
+        "verified", default=False, help_text="Claimed by staff who proved they work there."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
+    is_sample = models.BooleanField(
+        default=False, help_text="Fictional sample listing; the site says so while any exist."
+    )
+    prices_updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            # Place pages and the state/city filters.
+            models.Index(fields=["state", "city_slug"], name="clinic_place_idx"),
+            # The near-ZIP bounding box (latitude range, then longitude).
+            models.Index(fields=["latitude", "longitude"], name="clinic_latlon_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("clinics:detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        self.city_slug = slugify(self.city)
+        self.state = self.state.upper()
+        if self.latitude is None or self.longitude is None:
+            located = locate_zip(self.zip_code)
+            if located:
+                self.latitude, self.longitude = located[0], located[1]
+        super().save(*args, **kwargs)
+
+    @property
+    def state_name(self):
+        return US_STATES.get(self.state, self.state)
+
+    def state_url(self):
+        return reverse("clinics:state", args=[self.state.lower()])
+
+    def city_url(self):
+        return reverse("clinics:city", args=[self.state.lower(), self.city_slug])
+
+    def sorted_offerings(self):
+        """Offerings in the canonical route order (uses the prefetch cache)."""
+        return sorted(self.offerings.all(), key=lambda offering: ROUTE_ORDER[offering.route])
+
+    def map_url(self):
+        from urllib.parse import urlencode
+
+        address = f"{self.street_address}, {self.city}, {self.state} {self.zip_code}"
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": address})
+
+    def provider_lines(self):
+        return [line.strip() for line in self.providers.splitlines() if line.strip()]
+
+    def hours_lines(self):
+        return [line.strip() for line in self.hours.splitlines() if line.strip()]
+
+    def mark_prices_updated(self):
+        self.prices_updated_at = timezone.now()
+        Clinic.objects.filter(pk=self.pk).update(prices_updated_at=self.prices_updated_at)
+
+
+class Offering(models.Model):
+    """One route a clinic offers, with its per-session price range in whole dollars."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="offerings")
+    route = models.CharField(max_length=10, choices=Route)
+    price_min = models.PositiveIntegerField(
+        "lowest price per session ($)", validators=[MaxValueValidator(MAX_SESSION_PRICE)]
+    )
+    price_max = models.PositiveIntegerField(
+        "highest price per session ($)", validators=[MaxValueValidator(MAX_SESSION_PRICE)]
+    )
+    series_sessions = models.PositiveSmallIntegerField(
+        "sessions in the initial series",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Leave empty for the usual number for this route (6 for IV and IM).",
+    )
+    series_price = models.PositiveIntegerField(
+        "package price for the series ($)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_SESSION_PRICE * 60)],
+    )
+    notes = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["clinic", "route"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "route"], name="one_offering_per_route"),
+            models.CheckConstraint(
+                condition=Q(price_min__lte=models.F("price_max")), name="price_min_lte_max"
+            ),
+            models.CheckConstraint(
+                condition=Q(price_min__gte=0) & Q(price_max__lte=MAX_SESSION_PRICE),
+                name="price_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(series_sessions__isnull=True) | Q(series_sessions__range=(1, 60)),
+                name="series_sessions_in_range",
+            ),
+        ]
+        indexes = [
+            # The route and max_price filters: offerings of a route under a price.
+            models.Index(fields=["route", "price_min"], name="offering_route_price_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_route_display()} at {self.clinic}"
+
+    def get_absolute_url(self):
+        return self.clinic.get_absolute_url()
+
+    @property
+    def short_label(self):
+        return ROUTE_SHORT_LABELS[self.route]
+
+    @property
+    def sessions(self):
+        return self.series_sessions or DEFAULT_SERIES_SESSIONS[self.route]
+
+    @property
+    def series_min(self):
+        return self.series_price if self.series_price else self.price_min * self.sessions
+
+    @property
+    def series_max(self):
+        return self.series_price if self.series_price else self.price_max * self.sessions
+
+
+class AcceptedPayer(models.Model):
+    """A payer a clinic accepts; `route` empty means for every route it offers."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="accepted_payers")
+    payer = models.ForeignKey(Payer, on_delete=models.CASCADE, related_name="acceptances")
+    route = models.CharField(
+        max_length=10, choices=Route, blank=True, help_text="Leave empty for all routes."
+    )
+
+    class Meta:
+        ordering = ["payer__kind", "payer__position", "payer__name", "route"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "payer", "route"], name="one_acceptance_per_payer_route"
+            ),
+        ]
+        indexes = [models.Index(fields=["payer", "clinic"], name="acceptance_payer_idx")]
+
+    def __str__(self):
+        scope = self.get_route_display() if self.route else "all routes"
+        return f"{self.payer} at {self.clinic} ({scope})"

@@ -1,0 +1,82 @@
+"""
+Figures computed from the live directory (typical prices, counts, places).
+
+They are shared by every visitor and cheap to keep, so they are cached and
+dropped whenever a clinic, offering or payer acceptance changes (see signals).
+"""
+
+from statistics import median
+
+from django.core.cache import cache
+from django.db.models import Count
+
+from clinics.models import Clinic, Offering, Route
+
+ROUTE_STATS_KEY = "clinics:route-stats"
+SAMPLE_FLAG_KEY = "clinics:has-sample-data"
+STATES_KEY = "clinics:states"
+CACHE_KEYS = [ROUTE_STATS_KEY, SAMPLE_FLAG_KEY, STATES_KEY]
+TIMEOUT = 60 * 60
+
+
+def forget():
+    cache.delete_many(CACHE_KEYS)
+
+
+def _compute_route_stats():
+    rows = Offering.objects.filter(clinic__status=Clinic.Status.PUBLISHED).values_list(
+        "route", "price_min", "price_max", "series_sessions", "series_price"
+    )
+    by_route = {route: [] for route in Route.values}
+    for row in rows.iterator(chunk_size=5000):
+        by_route[row[0]].append(row[1:])
+    stats = {}
+    for route, offerings in by_route.items():
+        if not offerings:
+            stats[route] = {"count": 0}
+            continue
+        sessions = [
+            s or Route(route).default_series_sessions for _, _, s, _ in offerings
+        ]
+        stats[route] = {
+            "count": len(offerings),
+            "price_low": round(median(o[0] for o in offerings)),
+            "price_high": round(median(o[1] for o in offerings)),
+            "series_low": round(
+                median(o[3] or o[0] * n for o, n in zip(offerings, sessions, strict=True))
+            ),
+            "series_high": round(
+                median(o[3] or o[1] * n for o, n in zip(offerings, sessions, strict=True))
+            ),
+            "cheapest": min(o[0] for o in offerings),
+        }
+    return stats
+
+
+def route_stats():
+    """Per route: how many listed clinics offer it and its median price range."""
+    return cache.get_or_set(ROUTE_STATS_KEY, _compute_route_stats, TIMEOUT)
+
+
+def has_sample_data():
+    """Whether fictional sample clinics are listed (the site then says so on every page)."""
+    return cache.get_or_set(
+        SAMPLE_FLAG_KEY,
+        lambda: Clinic.objects.published().filter(is_sample=True).exists(),
+        TIMEOUT,
+    )
+
+
+def states_with_clinics():
+    """[(code, name, count)] for states with published clinics, by name."""
+
+    def compute():
+        rows = Clinic.objects.published().values("state").annotate(n=Count("pk")).order_by()
+        from clinics.states import US_STATES
+
+        return sorted(
+            ((r["state"], US_STATES.get(r["state"], r["state"]), r["n"]) for r in rows),
+            key=lambda row: row[1],
+        )
+
+    return cache.get_or_set(STATES_KEY, compute, TIMEOUT)

@@ -1,0 +1,63 @@
+import json
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
+from django.utils.timezone import now
+
+register = template.Library()
+
+# The same escapes as Django's json_script: JSON-LD must not end the script early.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def dollars(value):
+    """Whole dollars with thousands separators: 2400 -> $2,400."""
+    if value is None or value == "":
+        return ""
+    return f"${int(value):,}"
+
+
+@register.simple_tag
+def price_range(low, high):
+    """'$400' when both ends agree, otherwise '$400–$575'."""
+    if low == high:
+        return dollars(low)
+    return f"{dollars(low)}–{dollars(high)}"
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context, data):
+    payload = json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html(
+        '<script type="application/ld+json" nonce="{}">{}</script>',
+        context.get("csp_nonce", ""),
+        mark_safe(payload),
+    )
+
+
+@register.filter
+def age(value):
+    """'today', '12 days ago', '3 months ago' for a past datetime."""
+    if not value:
+        return ""
+    delta = now() - value
+    if delta.days < 1:
+        return "today"
+    return f"{timesince(value, depth=1)} ago"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (for pagination links)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

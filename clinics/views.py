@@ -1,0 +1,139 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.vary import vary_on_headers
+
+from clinics.filters import DEFAULT_RADIUS, ClinicFilter
+from clinics.forms import ZIP_PATTERN, FindForm
+from clinics.geo import distance_miles_expression, locate_zip
+from clinics.models import Clinic, Route
+from clinics.states import US_STATES
+from clinics.stats import route_stats, states_with_clinics
+from clinics.structured_data import clinic_json_ld
+
+MAX_COMPARE = 4
+
+
+def home(request):
+    return render(
+        request,
+        "clinics/home.html",
+        {
+            "routes": Route,
+            "route_stats": route_stats(),
+            "states": states_with_clinics(),
+            "find_form": FindForm(),
+        },
+    )
+
+
+def find(request):
+    """The home page's 'ZIP code or city' box: send the visitor to the right listing."""
+    form = FindForm(request.GET)
+    where = form.cleaned_data["where"].strip() if form.is_valid() else ""
+    if ZIP_PATTERN.match(where):
+        return redirect(f"{reverse('clinics:list')}?{urlencode({'near': where})}")
+    if "," in where:
+        city, _, state = where.rpartition(",")
+        state = state.strip().lower()
+        if len(state) == 2 and slugify(city):
+            return redirect("clinics:city", state=state, city_slug=slugify(city))
+    if where:
+        return redirect(f"{reverse('clinics:list')}?{urlencode({'city': where})}")
+    return redirect("clinics:list")
+
+
+@vary_on_headers("HX-Request")
+def clinic_list(request, state=None, city_slug=None):
+    """The directory, and the state and city pages (the same search, with a place fixed)."""
+    place = _place(state, city_slug)
+    data = request.GET.copy()
+    data.setdefault("radius", str(DEFAULT_RADIUS))
+    if place:
+        data["state"] = place["state"]
+        if city_slug:
+            data["city"] = place["city"]
+    clinic_filter = ClinicFilter(data, queryset=Clinic.objects.published().with_listing_data())
+    page = Paginator(clinic_filter.qs, settings.CLINICS_PER_PAGE).get_page(request.GET.get("page"))
+    cleaned = clinic_filter.form.cleaned_data
+    context = {
+        "filter": clinic_filter,
+        "active_filters": sum(
+            1 for name, value in cleaned.items() if name not in ("sort", "radius") and value
+        ),
+        "page": page,
+        "place": place,
+        "selected_routes": cleaned.get("route") or [],
+        "near": cleaned.get("near"),
+        "cities": Clinic.objects.cities_in(place["state"]) if place else None,
+    }
+    # A history-restore request wants the whole page back, not the fragment.
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "clinics/clinic_list.html#results", context)
+    return render(request, "clinics/clinic_list.html", context)
+
+
+def _place(state, city_slug):
+    if state is None:
+        return None
+    code = state.upper()
+    if state != state.lower() or code not in US_STATES:
+        raise Http404("No such state")
+    place = {"state": code, "state_name": US_STATES[code], "city": None}
+    if city_slug is not None:
+        city = (
+            Clinic.objects.published()
+            .filter(state=code, city_slug=city_slug)
+            .values_list("city", flat=True)
+            .first()
+        )
+        if city is None:
+            raise Http404("No clinics listed in that city")
+        place["city"] = city
+        place["city_slug"] = city_slug
+    return place
+
+
+def clinic_detail(request, slug):
+    clinic = get_object_or_404(Clinic.objects.published().with_detail_data(), slug=slug)
+    return render(
+        request,
+        "clinics/clinic_detail.html",
+        {"clinic": clinic, "json_ld": clinic_json_ld(clinic, request)},
+    )
+
+
+def compare(request):
+    """2-4 clinics side by side. Unknown or repeated slugs are dropped with a note."""
+    slugs = list(dict.fromkeys(s for s in request.GET.getlist("clinic") if s))
+    notes = []
+    if len(slugs) > MAX_COMPARE:
+        notes.append(f"We compare up to {MAX_COMPARE} clinics at a time; showing the first four.")
+        slugs = slugs[:MAX_COMPARE]
+    clinics = Clinic.objects.published().with_detail_data().filter(slug__in=slugs)
+    near = request.GET.get("near", "")
+    located = locate_zip(near) if ZIP_PATTERN.match(near) else None
+    if located:
+        clinics = clinics.annotate(distance=distance_miles_expression(*located[:2]))
+    by_slug = {clinic.slug: clinic for clinic in clinics}
+    chosen = [by_slug[slug] for slug in slugs if slug in by_slug]
+    if len(chosen) < len(slugs):
+        notes.append("Some of the clinics asked for are not listed any more.")
+    routes = [route for route in Route if any(_offers(clinic, route) for clinic in chosen)]
+    rows = [
+        {"route": route, "cells": [_offers(clinic, route) for clinic in chosen]} for route in routes
+    ]
+    return render(
+        request,
+        "clinics/compare.html",
+        {"clinics": chosen, "route_rows": rows, "notes": notes, "near": near if located else ""},
+    )
+
+
+def _offers(clinic, route):
+    return next((o for o in clinic.offerings.all() if o.route == route), None)
