@@ -3,23 +3,26 @@ from django import forms
 from django.db.models import F, OuterRef, Subquery
 from django.utils.text import slugify
 
-from clinics.forms import ClinicFilterForm, StateField, ZipCodeField
+from clinics.forms import DEFAULT_RADIUS, ClinicFilterForm, RadiusField, StateField, ZipCodeField
 from clinics.geo import bounding_box, distance_miles_expression, locate_zip
-from clinics.models import MAX_SESSION_PRICE, Condition, Offering, Payer, Route
+from clinics.models import MAX_SESSION_PRICE, Offering, Route
+from clinics.stats import vocabulary
 
-DEFAULT_RADIUS = 25
-RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
-SORT_CHOICES = [("", "Nearest first, or by name"), ("price", "Lowest price"), ("distance", "Distance"), ("name", "Name")]
+SORT_CHOICES = [
+    ("", "Nearest first, or by name"),
+    ("price", "Lowest price"),
+    ("distance", "Distance"),
+    ("name", "Name"),
+]
 
 
 def insurance_choices():
     choices = [("self-pay", "Self-pay options (payment plan, FSA/HSA, superbill)")]
-    choices += [(slug, name) for slug, name in Payer.objects.values_list("slug", "name")]
-    return choices
+    return choices + vocabulary()["payers"]
 
 
 def condition_choices():
-    return list(Condition.objects.values_list("slug", "name"))
+    return vocabulary()["conditions"]
 
 
 class StateFilter(django_filters.Filter):
@@ -34,8 +37,8 @@ class WholeNumberFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
-class TypedChoiceFilter(django_filters.Filter):
-    field_class = forms.TypedChoiceField
+class RadiusFilter(django_filters.Filter):
+    field_class = RadiusField
 
 
 class ClinicFilter(django_filters.FilterSet):
@@ -61,12 +64,7 @@ class ClinicFilter(django_filters.FilterSet):
     state = StateFilter(label="State")
     city = django_filters.CharFilter(label="City", max_length=100)
     near = ZipCodeFilter(label="Near ZIP code")
-    radius = TypedChoiceFilter(
-        label="Within",
-        choices=RADIUS_CHOICES,
-        coerce=int,
-        empty_value=None,
-    )
+    radius = RadiusFilter(label="Within")
     telehealth = django_filters.BooleanFilter(
         label="Telehealth or at-home care", widget=forms.CheckboxInput
     )
@@ -97,21 +95,19 @@ class ClinicFilter(django_filters.FilterSet):
             queryset = queryset.filter(conditions__slug=data["condition"])
         if data.get("near"):
             queryset = self.within_radius(queryset, data["near"], data.get("radius"))
-        return self.sort(queryset, data.get("sort"), routes)
+        return self.ordered(queryset, data.get("sort"), routes)
 
     def within_radius(self, queryset, zip_code, radius):
         latitude, longitude, *_ = locate_zip(zip_code)
         radius = radius or DEFAULT_RADIUS
         min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius)
         return (
-            queryset.filter(
-                latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
-            )
+            queryset.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
             .annotate(distance=distance_miles_expression(latitude, longitude))
             .filter(distance__lte=radius)
         )
 
-    def sort(self, queryset, sort, routes):
+    def ordered(self, queryset, sort, routes):
         near = self.form.cleaned_data.get("near")
         if sort == "price":
             cheapest = Offering.objects.filter(clinic=OuterRef("pk"))

@@ -23,7 +23,9 @@ class StateField(forms.ChoiceField):
         super(forms.ChoiceField, self).validate(value)
         if value and value not in US_STATES:
             raise ValidationError(
-                "“%(value)s” is not a US state code.", code="invalid_choice", params={"value": value}
+                "“%(value)s” is not a US state code.",
+                code="invalid_choice",
+                params={"value": value},
             )
 
 
@@ -49,8 +51,35 @@ class ZipCodeField(forms.CharField):
         return value
 
 
+DEFAULT_RADIUS = 25
+RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
+
+
+class RadiusField(forms.IntegerField):
+    """Miles from the ZIP code: a menu of common distances, but any 1-500 is accepted."""
+
+    widget = forms.Select
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 500)
+        super().__init__(**kwargs)
+        self.widget.choices = RADIUS_CHOICES
+
+    def widget_attrs(self, widget):
+        return {}
+
+
 class ClinicFilterForm(forms.Form):
     """The directory's filter form; django-filter adds the fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        radius = self.fields.get("radius")
+        value = self.data.get("radius", "") if self.is_bound else ""
+        if radius and value.isdigit() and int(value) not in dict(RADIUS_CHOICES):
+            # Show a shared URL's own radius rather than silently a different one.
+            radius.widget.choices = sorted([*RADIUS_CHOICES, (int(value), f"{value} miles")])
 
     def clean(self):
         cleaned = super().clean()

@@ -41,4 +41,5 @@ def distance_miles_expression(latitude, longitude):
     a = Power(Sin(half_dlat), 2) + Value(math.cos(lat)) * Cos(Radians(F("latitude"))) * Power(
         Sin(half_dlon), 2
     )
-    return Value(2 * EARTH_RADIUS_MILES) * ASin(Least(Sqrt(a), Value(1.0)), output_field=FloatField())
+    arc = ASin(Least(Sqrt(a), Value(1.0)), output_field=FloatField())
+    return Value(2 * EARTH_RADIUS_MILES) * arc

@@ -103,9 +103,7 @@ class ClinicQuerySet(models.QuerySet):
     def with_detail_data(self):
         return self.with_listing_data().prefetch_related(
             "conditions",
-            Prefetch(
-                "accepted_payers", queryset=AcceptedPayer.objects.select_related("payer")
-            ),
+            Prefetch("accepted_payers", queryset=AcceptedPayer.objects.select_related("payer")),
         )
 
     def cities_in(self, state):
@@ -196,9 +194,6 @@ class Clinic(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("clinics:detail", args=[self.slug])
-
     def save(self, *args, **kwargs):
         self.city_slug = slugify(self.city)
         self.state = self.state.upper()
@@ -207,6 +202,9 @@ class Clinic(models.Model):
             if located:
                 self.latitude, self.longitude = located[0], located[1]
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("clinics:detail", args=[self.slug])
 
     @property
     def state_name(self):

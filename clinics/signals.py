@@ -2,11 +2,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from clinics import stats
-from clinics.models import AcceptedPayer, Clinic, Offering
+from clinics.models import AcceptedPayer, Clinic, Condition, Offering, Payer
 
 
 @receiver([post_save, post_delete], sender=Clinic)
 @receiver([post_save, post_delete], sender=AcceptedPayer)
+@receiver([post_save, post_delete], sender=Payer)
+@receiver([post_save, post_delete], sender=Condition)
 @receiver(m2m_changed, sender=Clinic.conditions.through)
 def forget_directory_stats(**kwargs):
     stats.forget()

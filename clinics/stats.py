@@ -10,12 +10,13 @@ from statistics import median
 from django.core.cache import cache
 from django.db.models import Count
 
-from clinics.models import Clinic, Offering, Route
+from clinics.models import Clinic, Condition, Offering, Payer, Route
 
 ROUTE_STATS_KEY = "clinics:route-stats"
 SAMPLE_FLAG_KEY = "clinics:has-sample-data"
 STATES_KEY = "clinics:states"
-CACHE_KEYS = [ROUTE_STATS_KEY, SAMPLE_FLAG_KEY, STATES_KEY]
+VOCABULARY_KEY = "clinics:vocabulary"
+CACHE_KEYS = [ROUTE_STATS_KEY, SAMPLE_FLAG_KEY, STATES_KEY, VOCABULARY_KEY]
 TIMEOUT = 60 * 60
 
 
@@ -35,9 +36,7 @@ def _compute_route_stats():
         if not offerings:
             stats[route] = {"count": 0}
             continue
-        sessions = [
-            s or Route(route).default_series_sessions for _, _, s, _ in offerings
-        ]
+        sessions = [s or Route(route).default_series_sessions for _, _, s, _ in offerings]
         stats[route] = {
             "count": len(offerings),
             "price_low": round(median(o[0] for o in offerings)),
@@ -80,3 +79,15 @@ def states_with_clinics():
         )
 
     return cache.get_or_set(STATES_KEY, compute, TIMEOUT)
+
+
+def vocabulary():
+    """{'payers': [(slug, name)], 'conditions': [(slug, name)]} for the filter menus."""
+    return cache.get_or_set(
+        VOCABULARY_KEY,
+        lambda: {
+            "payers": list(Payer.objects.values_list("slug", "name")),
+            "conditions": list(Condition.objects.values_list("slug", "name")),
+        },
+        TIMEOUT,
+    )

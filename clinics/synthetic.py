@@ -103,8 +103,8 @@ def _description(rng, name, city, routes):
     opener = rng.choice(
         [
             f"{name} is a small, physician-led practice in {city}.",
-            f"{name} has treated people with depression in {city} since {rng.randint(2015, 2023)}.",
-            f"At {name} in {city}, every patient starts with a full medical and psychiatric review.",
+            f"{name} has treated depression in {city} since {rng.randint(2015, 2023)}.",
+            f"At {name} in {city}, care starts with a full medical and psychiatric review.",
         ]
     )
     return (

@@ -13,7 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, default=1000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
-            "--sample", action="store_true", help="Use the curated sample cities and mark them sample."
+            "--sample",
+            action="store_true",
+            help="Use the curated sample cities and mark the clinics as sample data.",
         )
 
     def handle(self, count, seed, sample, **options):

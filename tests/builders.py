@@ -1,0 +1,39 @@
+"""Small builders for test data: a clinic with its offerings and payers in one call."""
+
+import itertools
+
+from clinics.models import AcceptedPayer, Clinic, Condition, Offering, Payer
+
+_numbers = itertools.count(1)
+
+
+def make_clinic(
+    name=None,
+    *,
+    offerings=None,
+    payers=(),
+    conditions=(),
+    city="Austin",
+    state="TX",
+    zip_code="78701",
+    **fields,
+):
+    """
+    Create a published clinic. `offerings` maps route -> (min, max) or a dict of
+    Offering fields (default: IV at $400-$450); `payers` is a list of payer slugs
+    or (slug, route) pairs; `conditions` a list of condition slugs.
+    """
+    number = next(_numbers)
+    name = name or f"Test Clinic {number}"
+    fields.setdefault("slug", f"test-clinic-{number}")
+    clinic = Clinic.objects.create(name=name, city=city, state=state, zip_code=zip_code, **fields)
+    for route, price in (offerings if offerings is not None else {"iv": (400, 450)}).items():
+        if not isinstance(price, dict):
+            price = {"price_min": price[0], "price_max": price[1]}
+        Offering.objects.create(clinic=clinic, route=route, **price)
+    for payer in payers:
+        slug, route = payer if isinstance(payer, tuple) else (payer, "")
+        AcceptedPayer.objects.create(clinic=clinic, payer=Payer.objects.get(slug=slug), route=route)
+    if conditions:
+        clinic.conditions.set(Condition.objects.filter(slug__in=conditions))
+    return clinic

@@ -1,0 +1,236 @@
+import pytest
+from django.test import override_settings
+
+from clinics.models import Clinic
+from tests.builders import make_clinic
+from tests.pages import results, slugs
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clinics():
+    """A small directory with known routes, prices, payers and places."""
+    return {
+        "austin_iv": make_clinic(
+            "Austin Infusions",
+            slug="austin-iv",
+            offerings={"iv": (400, 450), "spravato": (700, 900)},
+            payers=[("aetna", "spravato"), "payment-plans"],
+            conditions=["treatment-resistant-depression", "ptsd"],
+        ),
+        "austin_cheap": make_clinic(
+            "Budget Ketamine",
+            slug="austin-cheap",
+            offerings={"at-home": (150, 200)},
+            payers=["fsa-hsa"],
+            telehealth=True,
+            zip_code="78704",
+        ),
+        "houston": make_clinic(
+            "Houston Mood",
+            slug="houston",
+            city="Houston",
+            zip_code="77002",
+            offerings={"iv": (550, 650), "kap": (600, 800)},
+            payers=[("cigna", "")],
+            conditions=["anxiety"],
+        ),
+        "denver": make_clinic(
+            "Denver Spravato",
+            slug="denver",
+            city="Denver",
+            state="CO",
+            zip_code="80202",
+            offerings={"spravato": (650, 850), "im": (300, 400)},
+            payers=[("aetna", "spravato"), ("medicare", "spravato")],
+        ),
+        "hidden": make_clinic(
+            "Hidden Clinic", slug="hidden", status=Clinic.Status.HIDDEN, offerings={"iv": (1, 1)}
+        ),
+    }
+
+
+def get_slugs(client, query):
+    response = client.get(f"/clinics/?{query}")
+    assert response.status_code == 200
+    return sorted(slugs(response.text))
+
+
+def test_lists_published_clinics_by_name(client, clinics):
+    response = client.get("/clinics/")
+    assert slugs(response.text) == ["austin-iv", "austin-cheap", "denver", "houston"]
+    assert "4 clinics" in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("route=iv", ["austin-iv", "houston"]),
+        ("route=spravato&route=at-home", ["austin-cheap", "austin-iv", "denver"]),
+        ("max_price=420", ["austin-cheap", "austin-iv", "denver"]),
+        ("route=iv&max_price=500", ["austin-iv"]),
+        ("route=spravato&max_price=680", ["denver"]),
+        ("insurance=aetna", ["austin-iv", "denver"]),
+        ("insurance=aetna&route=iv", []),
+        ("insurance=cigna&route=kap", ["houston"]),
+        ("insurance=self-pay", ["austin-cheap", "austin-iv"]),
+        ("state=co", ["denver"]),
+        ("state=TX&city=houston", ["houston"]),
+        ("city=Austin", ["austin-cheap", "austin-iv"]),
+        ("telehealth=1", ["austin-cheap"]),
+        ("condition=ptsd", ["austin-iv"]),
+        ("near=78701", ["austin-cheap", "austin-iv"]),
+        ("near=78701&radius=250", ["austin-cheap", "austin-iv", "houston"]),
+        ("near=78701&radius=250&route=iv&insurance=cigna", ["houston"]),
+    ],
+)
+def test_each_filter_alone_and_combined(client, clinics, query, expected):
+    assert get_slugs(client, query) == sorted(expected)
+
+
+def test_route_filter_shows_prices_of_the_chosen_routes(client, clinics):
+    found = results(client.get("/clinics/?route=iv&max_price=500").text)
+    assert found == [{"slug": "austin-iv", "distance": None, "prices": {"iv": (400, 450)}}]
+
+
+def test_every_route_price_is_shown_without_a_route_filter(client, clinics):
+    found = {c["slug"]: c["prices"] for c in results(client.get("/clinics/").text)}
+    assert found["denver"] == {"spravato": (650, 850), "im": (300, 400)}
+
+
+def test_series_estimate_is_shown(client, clinics):
+    assert "6-session series ≈ $2,400–$2,700" in client.get("/clinics/?route=iv").text
+
+
+def test_sort_by_price_uses_the_chosen_routes(client, clinics):
+    assert slugs(client.get("/clinics/?sort=price").text) == [
+        "austin-cheap",
+        "denver",
+        "austin-iv",
+        "houston",
+    ]
+    assert slugs(client.get("/clinics/?sort=price&route=spravato").text) == [
+        "denver",
+        "austin-iv",
+    ]
+
+
+def test_near_zip_shows_and_sorts_by_distance(client, clinics):
+    found = results(client.get("/clinics/?near=78704&radius=250").text)
+    assert [c["slug"] for c in found] == ["austin-cheap", "austin-iv", "houston"]
+    distances = [float(c["distance"]) for c in found]
+    assert distances == sorted(distances)
+    assert 130 < distances[-1] < 160  # Austin to Houston is about 145 miles
+
+
+def test_sort_by_name_overrides_distance(client, clinics):
+    found = slugs(client.get("/clinics/?near=78704&radius=250&sort=name").text)
+    assert found == ["austin-iv", "austin-cheap", "houston"]
+
+
+def test_sort_by_distance_without_a_zip_is_explained(client, clinics):
+    response = client.get("/clinics/?sort=distance")
+    assert response.status_code == 200
+    assert "Sorting by distance needs a ZIP code" in response.text
+    assert slugs(response.text) == ["austin-iv", "austin-cheap", "denver", "houston"]
+
+
+@override_settings(CLINICS_PER_PAGE=2)
+def test_pagination_keeps_filters_and_reports_the_total(client, clinics):
+    first = client.get("/clinics/?route=iv&route=spravato&route=im")
+    assert "4 clinics" not in first.text and "3 clinics" in first.text
+    assert "Page 1 of 2" in first.text
+    assert "route=iv&amp;route=spravato&amp;route=im&amp;page=2" in first.text
+    second = client.get("/clinics/?route=iv&route=spravato&route=im&page=2")
+    assert slugs(second.text) == ["houston"]
+    assert slugs(client.get("/clinics/?page=999").text) == ["denver", "houston"]
+    assert slugs(client.get("/clinics/?page=abc").text) == ["austin-iv", "austin-cheap"]
+
+
+def test_htmx_request_gets_only_the_results_fragment(client, clinics):
+    full = client.get("/clinics/?route=iv")
+    fragment = client.get("/clinics/?route=iv", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert "<html" in full.text and "<html" not in fragment.text
+    assert '<form class="filter-form"' not in fragment.text
+    assert slugs(fragment.text) == slugs(full.text)
+    assert "HX-Request" in fragment["Vary"] and "HX-Request" in full["Vary"]
+
+
+def test_history_restore_gets_the_whole_page(client, clinics):
+    response = client.get(
+        "/clinics/?route=iv",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.text
+
+
+def test_hidden_clinics_are_not_listed_or_shown(client, clinics):
+    assert "hidden" not in get_slugs(client, "route=iv")
+    assert client.get("/clinics/hidden/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "max_price=-5",
+        "max_price=99999999999999999999",
+        "max_price=1e400",
+        "max_price=NaN",
+        "max_price=abc",
+        "route=laser",
+        "insurance=acme-health",
+        "state=ZZ",
+        "state=texas",
+        "near=00000",
+        "near=abcde",
+        "near=7870",
+        "radius=7",
+        "radius=-1",
+        "telehealth=maybe",
+        "condition=flu",
+        "sort=random",
+        "page=-1",
+        "city=" + "x" * 5000,
+        "near=" + "9" * 5000,
+        "city=%00",
+        "near=78701&near=00000",
+        "max_price=300&max_price=abc",
+    ],
+)
+def test_bad_input_is_ignored_or_explained_never_an_error(client, clinics, query):
+    response = client.get(f"/clinics/?{query}")
+    assert response.status_code == 200
+    fragment = client.get(f"/clinics/?{query}", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+
+
+def test_unknown_zip_is_explained_and_kept_in_the_form(client, clinics):
+    response = client.get("/clinics/?near=00000&route=iv")
+    assert "We don&#x27;t know ZIP 00000" in response.text
+    assert 'value="00000"' in response.text
+    # The rest of the search still applies.
+    assert sorted(slugs(response.text)) == ["austin-iv", "houston"]
+
+
+def test_bad_price_is_explained_and_other_filters_still_apply(client, clinics):
+    response = client.get("/clinics/?max_price=abc&state=co")
+    assert "Enter a whole number" in response.text
+    assert 'value="abc"' in response.text
+    assert slugs(response.text) == ["denver"]
+
+
+def test_empty_result_explains_what_to_try(client, clinics):
+    response = client.get("/clinics/?max_price=10")
+    assert "No listed clinic matches" in response.text
+    assert "Raise the maximum price" in response.text
+
+
+def test_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
+    for _ in range(30):
+        make_clinic(offerings={"iv": (400, 450), "kap": (500, 600)}, payers=["aetna"])
+    client.get("/clinics/")  # warm the cached vocabulary and directory figures
+    with django_assert_max_num_queries(3):
+        response = client.get("/clinics/?route=iv&insurance=aetna&near=78701&sort=price")
+    assert len(slugs(response.text)) == 20

@@ -1,0 +1,75 @@
+import pytest
+from django.db import IntegrityError, transaction
+
+from clinics.models import AcceptedPayer, Clinic, Offering, Payer
+from tests.builders import make_clinic
+
+pytestmark = pytest.mark.django_db
+
+
+def test_coordinates_are_filled_from_the_zip_code():
+    clinic = make_clinic(zip_code="10001", city="New York", state="NY")
+    assert clinic.latitude == pytest.approx(40.75, abs=0.05)
+    assert clinic.longitude == pytest.approx(-74.0, abs=0.05)
+
+
+def test_city_slug_and_urls():
+    clinic = make_clinic(city="Salt Lake City", state="UT", zip_code="84101", slug="calm-clinic")
+    assert clinic.city_slug == "salt-lake-city"
+    assert clinic.get_absolute_url() == "/clinics/calm-clinic/"
+    assert clinic.city_url() == "/clinics/in/ut/salt-lake-city/"
+    assert str(clinic) == clinic.name
+
+
+@pytest.mark.parametrize(
+    ("price_min", "price_max"),
+    [(500, 400), (-1, 400), (100, 10_001)],
+    ids=["min-above-max", "negative", "absurd"],
+)
+def test_database_refuses_bad_prices(price_min, price_max):
+    clinic = make_clinic(offerings={})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Offering.objects.create(clinic=clinic, route="iv", price_min=price_min, price_max=price_max)
+
+
+def test_one_offering_per_clinic_and_route():
+    clinic = make_clinic(offerings={"iv": (400, 450)})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Offering.objects.create(clinic=clinic, route="iv", price_min=300, price_max=350)
+
+
+def test_one_acceptance_per_payer_and_route():
+    clinic = make_clinic(payers=[("aetna", "spravato")])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AcceptedPayer.objects.create(
+            clinic=clinic, payer=Payer.objects.get(slug="aetna"), route="spravato"
+        )
+
+
+def test_series_estimate_uses_route_default_or_package_price():
+    clinic = make_clinic(
+        offerings={
+            "iv": (400, 450),
+            "spravato": (600, 900),
+            "at-home": {"price_min": 150, "price_max": 200, "series_price": 800},
+        }
+    )
+    by_route = {o.route: o for o in clinic.offerings.all()}
+    assert (by_route["iv"].series_min, by_route["iv"].series_max) == (2400, 2700)
+    assert by_route["spravato"].sessions == 8
+    assert (by_route["at-home"].series_min, by_route["at-home"].series_max) == (800, 800)
+
+
+def test_editing_prices_stamps_the_clinic():
+    clinic = make_clinic()
+    Clinic.objects.filter(pk=clinic.pk).update(prices_updated_at=None)
+    offering = clinic.offerings.get()
+    offering.price_min = 410
+    offering.save()
+    clinic.refresh_from_db()
+    assert clinic.prices_updated_at is not None
+
+
+def test_vocabularies_exist():
+    assert Payer.objects.filter(kind=Payer.Kind.INSURER).count() >= 11
+    assert Payer.objects.filter(kind=Payer.Kind.SELF_PAY).count() == 3

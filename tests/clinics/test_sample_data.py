@@ -1,0 +1,49 @@
+import io
+
+import pytest
+
+from clinics.models import Clinic, Offering, Route
+from clinics.synthetic import PRICE_RANGES
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sample_fixture_loads_and_is_realistic(sample_data):
+    clinics = Clinic.objects.all()
+    assert clinics.count() >= 60
+    assert clinics.values("state").distinct().count() >= 15
+    assert clinics.values("state", "city").distinct().count() >= 30
+    assert all(clinic.is_sample for clinic in clinics)
+    assert set(Offering.objects.values_list("route", flat=True)) == set(Route.values)
+    for offering in Offering.objects.all():
+        low, _, ceiling = PRICE_RANGES[offering.route]
+        assert low <= offering.price_min <= offering.price_max <= ceiling
+    assert clinics.filter(telehealth=True).exists() and clinics.filter(telehealth=False).exists()
+    assert clinics.filter(accepted_payers__payer__kind="insurer").exists()
+    assert all(".example" in clinic.website for clinic in clinics)
+
+
+def test_loading_twice_is_harmless(sample_data):
+    from django.core.management import call_command
+
+    before = Clinic.objects.count()
+    call_command("load_sample_data", verbosity=0)
+    assert Clinic.objects.count() == before
+
+
+def test_sample_notice_is_shown_while_sample_clinics_are_listed(client, sample_data):
+    assert "clinics listed here are fictional" in client.get("/").text
+    for clinic in Clinic.objects.all():  # as an editor would, through save()
+        clinic.is_sample = False
+        clinic.save()
+    assert "clinics listed here are fictional" not in client.get("/").text
+
+
+def test_generate_clinics_command_creates_synthetic_clinics(db):
+    from django.core.management import call_command
+
+    call_command("generate_clinics", count=250, seed=3, stdout=io.StringIO())
+    assert Clinic.objects.count() == 250
+    assert not Clinic.objects.filter(is_sample=True).exists()
+    assert Offering.objects.count() >= 250
+    assert Clinic.objects.filter(latitude__isnull=True).count() == 0

@@ -1,0 +1,17 @@
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Directory figures are cached; each test starts from what its own data says.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def sample_data(db):
+    """The fictional sample clinics (and guides) from fixtures/."""
+    call_command("load_sample_data", verbosity=0)
