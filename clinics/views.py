@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.vary import vary_on_headers
 
+from articles.models import Guide
 from clinics.filters import DEFAULT_RADIUS, ClinicFilter
 from clinics.forms import ZIP_PATTERN, FindForm
 from clinics.geo import distance_miles_expression, locate_zip
@@ -101,10 +102,12 @@ def _place(state, city_slug):
 
 def clinic_detail(request, slug):
     clinic = get_object_or_404(Clinic.objects.published().with_detail_data(), slug=slug)
+    routes = [offering.route for offering in clinic.offerings.all()]
+    guides = Guide.objects.visible().for_routes(routes).only("title", "slug", "dek")[:4]
     return render(
         request,
         "clinics/clinic_detail.html",
-        {"clinic": clinic, "json_ld": clinic_json_ld(clinic, request)},
+        {"clinic": clinic, "guides": guides, "json_ld": clinic_json_ld(clinic, request)},
     )
 
 

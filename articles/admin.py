@@ -1,0 +1,90 @@
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import format_html
+
+from articles.models import FAQ, Guide, GuideRedirect, GuideRoute, Person, Reference
+
+
+class GuideRouteInline(admin.TabularInline):
+    model = GuideRoute
+    extra = 0
+    verbose_name = "treatment route"
+
+
+class FAQInline(admin.StackedInline):
+    model = FAQ
+    extra = 0
+    fields = ["order", "question", "answer"]
+
+
+class ReferenceInline(admin.StackedInline):
+    model = Reference
+    extra = 0
+    fields = ["order", "authors", "title", "publisher", "year", "url", "doi"]
+
+
+@admin.register(Guide)
+class GuideAdmin(admin.ModelAdmin):
+    list_display = ["title", "category", "status", "published_at", "last_reviewed", "preview"]
+    list_filter = ["status", "category", "medical_reviewer"]
+    list_select_related = ["medical_reviewer"]
+    search_fields = ["title", "dek", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["author", "medical_reviewer"]
+    filter_horizontal = ["conditions"]
+    readonly_fields = ["preview", "reading_minutes", "created_at", "modified_at"]
+    date_hierarchy = "published_at"
+    inlines = [GuideRouteInline, FAQInline, ReferenceInline]
+    actions = ["publish_now", "send_to_review"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "dek", "category", "body", "preview"]}),
+        (
+            "Review and publishing",
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "updated_on",
+                    "author",
+                    "medical_reviewer",
+                    "last_reviewed",
+                ]
+            },
+        ),
+        ("Search and linking", {"fields": ["meta_description", "conditions"]}),
+        ("Generated", {"fields": ["reading_minutes", "created_at", "modified_at"]}),
+    ]
+
+    @admin.display(description="Preview")
+    def preview(self, guide):
+        if not guide.pk:
+            return "Save the guide to preview it."
+        label = "View on site" if guide.is_visible else "Preview (only staff can see it)"
+        return format_html('<a href="{}">{}</a>', guide.get_absolute_url(), label)
+
+    @admin.action(description="Publish the selected guides now")
+    def publish_now(self, request, queryset):
+        for guide in queryset:
+            guide.status = Guide.Status.PUBLISHED
+            guide.published_at = guide.published_at or timezone.now()
+            guide.save()
+
+    @admin.action(description="Send the selected guides to medical review")
+    def send_to_review(self, request, queryset):
+        for guide in queryset:
+            guide.status = Guide.Status.IN_REVIEW
+            guide.save()
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "credentials", "is_sample"]
+    search_fields = ["name", "credentials"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(GuideRedirect)
+class GuideRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "guide"]
+    list_select_related = ["guide"]
+    search_fields = ["old_slug", "guide__title"]

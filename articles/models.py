@@ -1,0 +1,207 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.rendering import render_markdown
+from clinics.models import Condition, Route
+
+WORDS_PER_MINUTE = 200
+
+
+class Person(models.Model):
+    """An author or medical reviewer of guides."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(unique=True)
+    credentials = models.CharField(
+        max_length=160, help_text="e.g. “MD, board-certified psychiatrist”"
+    )
+    bio = models.TextField(blank=True)
+    is_sample = models.BooleanField(
+        "fictional sample staff", default=False, help_text="Shown as sample staff on the site."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class GuideQuerySet(models.QuerySet):
+    def visible(self):
+        """Published guides whose publish time has come."""
+        return self.filter(status=Guide.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_routes(self, routes):
+        return self.filter(route_links__route__in=routes).distinct()
+
+
+class Guide(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In medical review"
+        PUBLISHED = "published", "Published"
+
+    class Category(models.TextChoices):
+        BASICS = "basics", "Basics"
+        EFFECTIVENESS = "effectiveness", "Effectiveness"
+        TREATMENT_OPTIONS = "treatment-options", "Treatment options"
+        COST_INSURANCE = "cost-insurance", "Cost and insurance"
+        WHAT_TO_EXPECT = "what-to-expect", "What to expect"
+        SAFETY = "safety", "Safety"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    dek = models.CharField(max_length=300, help_text="One-sentence summary under the title.")
+    body = models.TextField(
+        help_text=(
+            "Markdown. Cite with [ref:1]. Live blocks: [[price iv]], [[series iv]], "
+            "[[count iv]], and on a line of its own [[clinics iv state=tx limit=4]]."
+        )
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    toc = models.JSONField(editable=False, default=list, blank=True)
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    category = models.CharField(max_length=20, choices=Category)
+    conditions = models.ManyToManyField(Condition, blank=True, related_name="guides")
+    meta_description = models.CharField(max_length=160)
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="authored_guides")
+    medical_reviewer = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="reviewed_guides"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it goes live. A future time schedules it; empty means now on publish.",
+    )
+    updated_on = models.DateField(
+        null=True, blank=True, help_text="Last meaningful update, shown to readers."
+    )
+    last_reviewed = models.DateField(help_text="Date of the last medical review.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [
+            # The guide index: visible guides by category.
+            models.Index(fields=["status", "published_at"], name="guide_visible_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_guides_have_a_date",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            previous = Guide.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if previous and previous != self.slug:
+                GuideRedirect.objects.update_or_create(
+                    old_slug=previous, defaults={"guide_id": self.pk}
+                )
+        GuideRedirect.objects.filter(old_slug=self.slug).delete()
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        rendered = render_markdown(self.body)
+        self.body_html, self.toc = rendered.html, rendered.toc
+        self.reading_minutes = max(1, round(len(self.body.split()) / WORDS_PER_MINUTE))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def is_visible(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def routes(self):
+        return [link.route for link in self.route_links.all()]
+
+
+class GuideRoute(models.Model):
+    """A treatment route a guide is about (it then links to clinics offering it)."""
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="route_links")
+    route = models.CharField(max_length=10, choices=Route)
+
+    class Meta:
+        ordering = ["guide", "route"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "route"], name="one_link_per_guide_route")
+        ]
+        indexes = [models.Index(fields=["route", "guide"], name="guide_route_idx")]
+
+    def __str__(self):
+        return self.get_route_display()
+
+
+class FAQ(models.Model):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="faqs")
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Markdown.")
+    answer_html = models.TextField(editable=False, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["guide", "order", "pk"]
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+
+    def __str__(self):
+        return self.question
+
+    def save(self, *args, **kwargs):
+        self.answer_html = render_markdown(self.answer).html
+        super().save(*args, **kwargs)
+
+
+class Reference(models.Model):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="references")
+    authors = models.CharField("authors or organisation", max_length=300)
+    title = models.CharField(max_length=400)
+    publisher = models.CharField("journal or publisher", max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    doi = models.CharField("DOI", max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Position in the list; [ref:N] cites the N-th reference."
+    )
+
+    class Meta:
+        ordering = ["guide", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.authors} ({self.year}). {self.title}" if self.year else self.title
+
+    @property
+    def link(self):
+        return self.url or (f"https://doi.org/{self.doi}" if self.doi else "")
+
+
+class GuideRedirect(models.Model):
+    """An old slug of a guide; its URL redirects permanently to the current one."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="redirects")
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.guide.slug}"

@@ -1,0 +1,68 @@
+"""
+Markdown to safe HTML, once, when a guide is saved.
+
+Whoever wrote the Markdown, the result goes through nh3 (an allow-list
+sanitiser): no scripts, event handlers, `javascript:` URLs, iframes or styles
+reach a page. Citations `[ref:N]` become links to the reference list. Live
+directory blocks (`[[price iv]]`) are left as text here and filled in when the
+page is shown (see live_blocks.py), so their figures are never stale.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p",
+    "pre", "strong", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "abbr": {"title"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "sup": {"class"},
+    "th": {"scope"},
+}
+CITATION = re.compile(r"\[ref:(\d{1,3})\]")
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc: list = field(default_factory=list)
+
+
+def _cite(match):
+    number = int(match.group(1))
+    return f'<sup class="cite"><a href="#ref-{number}">[{number}]</a></sup>'
+
+
+def _flatten(tokens):
+    for token in tokens:
+        if token["level"] <= 3:
+            yield {"id": token["id"], "name": html.unescape(token["name"]), "level": token["level"]}
+        yield from _flatten(token["children"])
+
+
+def render_markdown(text):
+    """Markdown to sanitised HTML with anchored headings, plus the table of contents."""
+    md = markdown.Markdown(
+        extensions=["toc", "tables", "sane_lists"],
+        extension_configs={"toc": {"toc_depth": "2-3"}},
+        output_format="html",
+    )
+    body = md.convert(text or "")
+    body = CITATION.sub(_cite, body)
+    clean = nh3.clean(
+        body,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener",
+    )
+    return Rendered(html=clean, toc=list(_flatten(md.toc_tokens)))

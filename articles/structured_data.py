@@ -1,0 +1,46 @@
+"""schema.org data for guide pages: MedicalWebPage, and FAQPage when there are FAQs."""
+
+from django.utils.html import strip_tags
+
+
+def guide_json_ld(guide, faqs, request):
+    url = request.build_absolute_uri(guide.get_absolute_url())
+    page = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": guide.title,
+        "headline": guide.title,
+        "description": guide.meta_description,
+        "url": url,
+        "datePublished": guide.published_at.isoformat() if guide.published_at else None,
+        "dateModified": (guide.updated_on or guide.modified_at.date()).isoformat(),
+        "lastReviewed": guide.last_reviewed.isoformat(),
+        "author": {"@type": "Person", "name": guide.author.name},
+        "reviewedBy": {
+            "@type": "Person",
+            "name": guide.medical_reviewer.name,
+            "jobTitle": guide.medical_reviewer.credentials,
+        },
+        "about": {"@type": "MedicalCondition", "name": "Depression"},
+    }
+    data = [page]
+    if faqs:
+        data.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "FAQPage",
+                "url": url,
+                "mainEntity": [
+                    {
+                        "@type": "Question",
+                        "name": faq.question,
+                        "acceptedAnswer": {
+                            "@type": "Answer",
+                            "text": strip_tags(faq.answer_html).strip(),
+                        },
+                    }
+                    for faq in faqs
+                ],
+            }
+        )
+    return data

@@ -1,0 +1,75 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.vary import vary_on_headers
+
+from articles.filters import GuideFilter
+from articles.live_blocks import render_live_blocks
+from articles.models import Guide, GuideRedirect
+from articles.structured_data import guide_json_ld
+from clinics.models import Route
+from clinics.stats import route_stats
+
+GUIDES_PER_PAGE = 30
+
+
+@vary_on_headers("HX-Request")
+def guide_list(request):
+    guide_filter = GuideFilter(
+        request.GET,
+        queryset=Guide.objects.visible().select_related("medical_reviewer").order_by("title"),
+    )
+    page = Paginator(guide_filter.qs, GUIDES_PER_PAGE).get_page(request.GET.get("page"))
+    searching = bool(guide_filter.form.is_valid() and guide_filter.form.cleaned_data.get("q"))
+    groups = []
+    if not searching:
+        by_category = {}
+        for guide in page.object_list:
+            by_category.setdefault(guide.category, []).append(guide)
+        groups = [
+            (label, by_category[value])
+            for value, label in Guide.Category.choices
+            if value in by_category
+        ]
+    context = {"filter": guide_filter, "page": page, "groups": groups, "searching": searching}
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "articles/guide_list.html#guide-results", context)
+    return render(request, "articles/guide_list.html", context)
+
+
+def guide_detail(request, slug):
+    guides = Guide.objects.select_related("author", "medical_reviewer").prefetch_related(
+        "faqs", "references", "route_links"
+    )
+    guide = guides.filter(slug=slug).first()
+    if guide is None:
+        old = GuideRedirect.objects.filter(old_slug=slug).select_related("guide").first()
+        if old is not None:
+            return redirect(old.guide, permanent=True)
+        raise Http404("No such guide")
+    preview = not guide.is_visible
+    if preview and not request.user.is_staff:
+        raise Http404("No such guide")
+    faqs = list(guide.faqs.all())
+    routes = guide.routes
+    related = (
+        Guide.objects.visible()
+        .exclude(pk=guide.pk)
+        .filter(category=guide.category)
+        .only("title", "slug", "dek")[:3]
+    )
+    stats = route_stats()
+    return render(
+        request,
+        "articles/guide_detail.html",
+        {
+            "guide": guide,
+            "preview": preview,
+            "body": render_live_blocks(guide.body_html),
+            "faqs": faqs,
+            "references": guide.references.all(),
+            "related": related,
+            "route_links": [(Route(route), stats.get(route, {})) for route in routes],
+            "json_ld": guide_json_ld(guide, faqs, request),
+        },
+    )
