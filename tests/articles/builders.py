@@ -1,0 +1,40 @@
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from articles.models import FAQ, Guide, GuideRoute, Person, Reference
+
+
+def make_person(name="Alex Reviewer", **fields):
+    fields.setdefault("slug", name.lower().replace(" ", "-"))
+    fields.setdefault("credentials", "MD, psychiatrist")
+    return Person.objects.get_or_create(name=name, defaults=fields)[0]
+
+
+def make_guide(title="A guide", *, routes=(), faqs=(), references=1, **fields):
+    """A published guide (unless told otherwise) with a reviewer, FAQs and references."""
+    fields.setdefault("slug", title.lower().replace(" ", "-"))
+    fields.setdefault("dek", "What this guide explains.")
+    fields.setdefault("body", "Intro.\n\n## First part\n\nText [ref:1].\n\n## Second part\n\nMore.")
+    fields.setdefault("category", Guide.Category.BASICS)
+    fields.setdefault("meta_description", "A guide.")
+    fields.setdefault("status", Guide.Status.PUBLISHED)
+    fields.setdefault("published_at", timezone.now() - timedelta(days=1))
+    fields.setdefault("last_reviewed", date(2026, 11, 1))
+    fields.setdefault("author", make_person("Sam Writer", credentials="Health writer"))
+    fields.setdefault("medical_reviewer", make_person())
+    guide = Guide.objects.create(title=title, **fields)
+    for route in routes:
+        GuideRoute.objects.create(guide=guide, route=route)
+    for order, (question, answer) in enumerate(faqs):
+        FAQ.objects.create(guide=guide, question=question, answer=answer, order=order)
+    for number in range(references):
+        Reference.objects.create(
+            guide=guide,
+            order=number,
+            authors="Doe J",
+            title=f"Study {number + 1}",
+            year=2020,
+            url="https://example.org/study",
+        )
+    return guide

@@ -1,0 +1,90 @@
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from articles.models import Guide
+from clinics.models import Clinic
+from tests.articles.builders import make_person
+from tests.builders import make_clinic
+
+pytestmark = pytest.mark.django_db
+
+
+def inline_management(prefix, total=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+@pytest.fixture
+def editor_client(client):
+    editor = User.objects.create_user("editor", password="a-long-editor-password", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    assert not editor.is_superuser
+    client.force_login(editor)
+    return client
+
+
+def test_editors_group_is_created_by_migration():
+    group = Group.objects.get(name="Editors")
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"add_guide", "change_guide", "add_faq", "add_reference", "change_clinic"} <= codenames
+    assert "delete_user" not in codenames
+
+
+def test_editor_can_create_and_publish_a_guide_through_the_admin(editor_client):
+    visitor = Client()
+    author = make_person("Writer Person", credentials="Writer")
+    reviewer = make_person("Doctor Person", credentials="MD")
+    assert editor_client.get("/admin/articles/guide/add/").status_code == 200
+    data = {
+        "title": "Editor's guide",
+        "slug": "editors-guide",
+        "dek": "Written by an editor.",
+        "category": "basics",
+        "body": "Hello [ref:1].\n\n## Part\n\nText.",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "updated_on": "",
+        "author": author.pk,
+        "medical_reviewer": reviewer.pk,
+        "last_reviewed": "2026-11-10",
+        "meta_description": "An editor's guide.",
+        **inline_management("route_links", 1),
+        "route_links-0-route": "iv",
+        **inline_management("faqs", 1),
+        "faqs-0-order": "1",
+        "faqs-0-question": "Why?",
+        "faqs-0-answer": "Because.",
+        **inline_management("references", 1),
+        "references-0-order": "1",
+        "references-0-authors": "Doe J",
+        "references-0-title": "A study",
+        "references-0-publisher": "A journal",
+        "references-0-year": "2020",
+        "references-0-url": "https://example.org/a",
+        "references-0-doi": "",
+    }
+    response = editor_client.post("/admin/articles/guide/add/", data)
+    assert response.status_code == 302, response.text[:3000]
+    guide = Guide.objects.get(slug="editors-guide")
+    assert guide.routes == ["iv"] and guide.faqs.count() == 1 and guide.references.count() == 1
+    assert visitor.get("/guides/editors-guide/").status_code == 404  # still a draft
+
+    response = editor_client.post(
+        "/admin/articles/guide/",
+        {"action": "publish_now", "_selected_action": [guide.pk]},
+    )
+    assert response.status_code == 302
+    assert visitor.get("/guides/editors-guide/").status_code == 200
+
+
+def test_editor_can_edit_clinics_but_not_users(editor_client):
+    clinic = make_clinic()
+    assert editor_client.get(f"/admin/clinics/clinic/{clinic.pk}/change/").status_code == 200
+    assert editor_client.get("/admin/auth/user/").status_code == 403
+    assert Clinic.objects.count() == 1
