@@ -8,6 +8,7 @@ dropped whenever a clinic, offering or payer acceptance changes (see signals).
 from statistics import median
 
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.models import Count
 
 from clinics.models import Clinic, Condition, Offering, Payer, Route
@@ -59,11 +60,15 @@ def route_stats():
 
 def has_sample_data():
     """Whether fictional sample clinics are listed (the site then says so on every page)."""
-    return cache.get_or_set(
-        SAMPLE_FLAG_KEY,
-        lambda: Clinic.objects.published().filter(is_sample=True).exists(),
-        TIMEOUT,
-    )
+    try:
+        return cache.get_or_set(
+            SAMPLE_FLAG_KEY,
+            lambda: Clinic.objects.published().filter(is_sample=True).exists(),
+            TIMEOUT,
+        )
+    except DatabaseError:
+        # Error pages use the layout too and must render while the database is down.
+        return False
 
 
 def states_with_clinics():

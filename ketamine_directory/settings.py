@@ -34,7 +34,9 @@ DEBUG = env_bool("DEBUG", True)
 
 _DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
-if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
+if not DEBUG and (
+    SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+):
     raise ImproperlyConfigured(
         "Production mode (DEBUG=0) needs SECRET_KEY set to a random string of 50+ characters."
     )
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ketamine_directory.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ketamine_directory.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "ketamine_directory.urls"
@@ -134,7 +138,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -194,6 +198,11 @@ LOGGING = {
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stdout"], "level": "WARNING"},
     "loggers": {
+        "ketamine_directory.requests": {
+            "handlers": ["stdout"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "django": {
             "handlers": ["stdout"],
             "level": os.environ.get("LOG_LEVEL", "INFO"),

@@ -19,9 +19,7 @@ def json_ld(html):
 
 
 def test_published_guide_shows_review_box_toc_faqs_and_references(client):
-    guide = make_guide(
-        "How it works", faqs=[("Does it hurt?", "Usually *not*.")], references=2
-    )
+    guide = make_guide("How it works", faqs=[("Does it hurt?", "Usually *not*.")], references=2)
     response = client.get(guide.get_absolute_url())
     assert response.status_code == 200
     text = response.text
@@ -78,7 +76,7 @@ XSS_PAYLOADS = [
     '<img src="x" onerror="alert(1)">',
     "[click](javascript:alert(1))",
     '<a href="javascript:alert(1)">click</a>',
-    '<svg><script>alert(1)</script></svg>',
+    "<svg><script>alert(1)</script></svg>",
     '<svg onload="alert(1)"></svg>',
     '<iframe src="https://evil.example"></iframe>',
     '<p style="background:url(javascript:alert(1))">styled</p>',
@@ -179,10 +177,17 @@ def test_search_finds_words_in_title_and_body(client):
 
 
 def test_sitemap_robots_and_feed(client):
-    clinic = make_clinic("Mapped Clinic", slug="mapped", city="Denver", state="CO", zip_code="80202")
+    clinic = make_clinic(
+        "Mapped Clinic", slug="mapped", city="Denver", state="CO", zip_code="80202"
+    )
     guide = make_guide("Mapped guide")
     sitemap = client.get("/sitemap.xml").text
-    for path in ("/clinics/mapped/", "/clinics/in/co/", "/clinics/in/co/denver/", "/guides/mapped-guide/"):
+    for path in (
+        "/clinics/mapped/",
+        "/clinics/in/co/",
+        "/clinics/in/co/denver/",
+        "/guides/mapped-guide/",
+    ):
         assert f"http://testserver{path}</loc>" in sitemap
     robots = client.get("/robots.txt")
     assert robots["Content-Type"].startswith("text/plain")

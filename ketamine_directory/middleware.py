@@ -1,0 +1,53 @@
+import logging
+import time
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+request_log = logging.getLogger("ketamine_directory.requests")
+
+
+class RequestLogMiddleware:
+    """
+    One line per request: method, path, status, milliseconds, bytes.
+
+    Never the query string or the body: searches can hold a ZIP code and
+    inquiries are health data, so neither belongs in logs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        elapsed = (time.perf_counter() - started) * 1000
+        size = len(response.content) if not response.streaming else "-"
+        request_log.info(
+            "%s %s %s %.1fms %s", request.method, request.path, response.status_code, elapsed, size
+        )
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database is down, answer quickly with a 503 page instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # OperationalError is what a lost or refused connection raises.
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return unavailable_response()
+        return None
+
+
+def unavailable_response():
+    # Rendered without a request: no context processor may touch the database.
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    return response

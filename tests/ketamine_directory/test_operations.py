@@ -1,0 +1,61 @@
+import json
+import logging
+
+import pytest
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from tests.builders import make_clinic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", refuse)
+
+
+def test_healthz_is_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_when_the_database_is_down(client, database_down):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["database"] == "unavailable"
+
+
+def test_pages_answer_503_not_500_when_the_database_is_down(client, database_down):
+    response = client.get("/clinics/?route=iv")
+    assert response.status_code == 503
+    assert "temporarily unavailable" in response.text
+    assert response["Retry-After"] == "30"
+
+
+def test_404_page_renders_without_the_database(client, database_down):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We couldn't find that page" in response.text
+    assert "988" in response.text
+
+
+def test_500_page_renders_without_the_database(database_down):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html and "988" in html
+
+
+def test_one_log_line_per_request_without_query_or_personal_data(client, caplog):
+    make_clinic()
+    with caplog.at_level(logging.INFO, logger="ketamine_directory.requests"):
+        client.get("/clinics/?near=78701&route=iv")
+    lines = [r.getMessage() for r in caplog.records if r.name == "ketamine_directory.requests"]
+    assert len(lines) == 1
+    assert lines[0].startswith("GET /clinics/ 200 ")
+    assert "78701" not in lines[0]

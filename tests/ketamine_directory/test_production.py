@@ -1,0 +1,108 @@
+"""Production mode (DEBUG=0) is exercised in a fresh interpreter, as it would start."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "test-only-5b1e8f0c9d7a4e3f2b6a1c8d9e0f7a6b5c4d3e2f1a0b9c8d7e6f"
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": SECRET,
+    "ALLOWED_HOSTS": "clinics.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def run(code, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    environment.update(env, DJANGO_SETTINGS_MODULE="ketamine_directory.settings")
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def manage(*args, **env):
+    return run(
+        "import sys; from django.core.management import execute_from_command_line;"
+        f"execute_from_command_line(['manage.py', *{list(args)!r}])",
+        **env,
+    )
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DEBUG": "0", "ALLOWED_HOSTS": "clinics.example.org"},
+        {"DEBUG": "0", "ALLOWED_HOSTS": "clinics.example.org", "SECRET_KEY": "short"},
+        {"DEBUG": "0", "SECRET_KEY": SECRET},
+    ],
+    ids=["no-key", "weak-key", "no-hosts"],
+)
+def test_production_refuses_to_start_without_a_real_key_and_hosts(env):
+    result = run("import django; django.setup()", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_deploy_check_passes_with_no_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (0 silenced)" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    """Production serves hashed files from a manifest, so collect them first."""
+    root = tmp_path_factory.mktemp("static")
+    result = manage("collectstatic", "--noinput", **PRODUCTION, STATIC_ROOT=str(root))
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_security_headers_on_a_production_response(static_root):
+    code = """
+import django, json
+django.setup()
+from django.test import Client
+# A page that renders the layout (the 404 page needs no database) carries the nonce.
+response = Client().get("/no-such-page/", secure=True, headers={"host": "clinics.example.org"})
+print(json.dumps({"status": response.status_code, **dict(response.headers.items())}))
+"""
+    result = run(code, **PRODUCTION, STATIC_ROOT=str(static_root))
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert headers["status"] == 404
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_plain_http_is_redirected_to_https_in_production():
+    code = """
+import django
+django.setup()
+from django.test import Client
+response = Client().get("/robots.txt", headers={"host": "clinics.example.org"})
+print(response.status_code, response["Location"])
+"""
+    result = run(code, **PRODUCTION)
+    assert result.stdout.split() == ["301", "https://clinics.example.org/robots.txt"]
+
+
+def test_collectstatic_makes_hashed_compressed_files(static_root):
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    hashed_css = manifest["paths"]["css/site.css"]
+    assert hashed_css != "css/site.css"
+    assert (static_root / (hashed_css + ".br")).exists()
+    assert (static_root / (hashed_css + ".gz")).exists()
