@@ -49,7 +49,10 @@ format: install
 test: lint
 	$(VENV)/bin/pytest
 
+# Not part of `make test`: builds 1k/10k/100k-clinic databases and measures the
+# production server under wrk. Uses PostgreSQL when DATABASE_URL points at one.
 bench: install
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(PY) bench/run.py
 
 clean:

@@ -9,10 +9,19 @@ from clinics import stats
 class Command(BaseCommand):
     help = "Load the fictional sample clinics and the sample guides (safe to run again)."
 
-    def handle(self, **options):
-        fixture = settings.BASE_DIR / "fixtures" / "sample_clinics.json"
-        call_command("loaddata", fixture, verbosity=options["verbosity"])
-        stats.forget()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--guides-only", action="store_true", help="Load the guides but not the clinics."
+        )
+
+    def handle(self, guides_only=False, **options):
+        if not guides_only:
+            self.load_clinics(options["verbosity"])
         guides = load_sample_guides()
         if options["verbosity"]:
             self.stdout.write(f"Loaded {guides} sample guides.")
+
+    def load_clinics(self, verbosity):
+        fixture = settings.BASE_DIR / "fixtures" / "sample_clinics.json"
+        call_command("loaddata", fixture, verbosity=verbosity)
+        stats.forget()

@@ -1,0 +1,251 @@
+"""
+The benchmark behind `make bench` (a benchmark, not a test).
+
+For each size (1,000, 10,000 and 100,000 synthetic clinics by default; set
+BENCH_SIZES=1000,10000 to change) it builds a database (PostgreSQL when
+DATABASE_URL points at one, SQLite otherwise), serves the site in production
+mode under gunicorn on loopback, and drives a fixed set of URLs with wrk
+(bounded: BENCH_SECONDS per URL, 8 connections). For each URL it reports
+requests/s, p50/p95/p99 latency, errors, SQL queries per request, response
+bytes and throughput as a share of the floor (robots.txt: a trivial view
+through the same middleware stack). Results go to bench/results/ as Markdown
+and JSON.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",")]
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = 8
+PORT = int(os.environ.get("BENCH_PORT", "8799"))
+SECRET = "bench-only-7f3a9c2e5b8d1f4a6c0e9b2d7a5f3c8e1b4d6a9f2c5e8b1d"
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %.2f %.2f %.2f %.2f\\n",
+    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout, summary.errors.status, summary.bytes,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.duration / 1000000))
+end
+"""
+
+
+def urls():
+    return {
+        "floor (robots.txt)": "/robots.txt",
+        "home": "/",
+        "directory": "/clinics/",
+        "filtered search": "/clinics/?route=iv&max_price=500&insurance=aetna",
+        "near ZIP by distance": "/clinics/?near=10001&radius=50&sort=distance",
+        "near ZIP fragment (htmx)": "/clinics/?near=10001&radius=50&sort=distance#htmx",
+        "clinic page": "{clinic}",
+        "guide page": "/guides/how-effective-is-ketamine/",
+    }
+
+
+def database_env(size):
+    base = os.environ.get("DATABASE_URL", "")
+    if base.startswith(("postgres://", "postgresql://")):
+        url = urlparse(base)
+        name = f"bench_{size}"
+        admin = url._replace(path="/postgres").geturl()
+        import psycopg
+
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return url._replace(path=f"/{name}").geturl(), "PostgreSQL"
+    path = WORK / f"bench_{size}.sqlite3"
+    path.unlink(missing_ok=True)
+    return f"sqlite:///{path}", "SQLite"
+
+
+def production_env(database_url):
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "STATIC_ROOT": str(WORK / "static"),
+        "LOG_LEVEL": "WARNING",
+        "PORT": str(PORT),
+        "HOST": "127.0.0.1",
+        "DJANGO_SETTINGS_MODULE": "ketamine_directory.settings",
+    }
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def measure_in_process(env, paths):
+    """SQL queries and bytes per URL, from one request each through the test client."""
+    code = f"""
+import json, django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client()
+out = {{}}
+for name, path in {paths!r}.items():
+    headers = {{"x-forwarded-proto": "https", "host": "127.0.0.1"}}
+    if path.endswith("#htmx"):
+        path, headers["hx-request"] = path[:-5], "true"
+    client.get(path, headers=headers)  # warm caches as the server's would be
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, headers=headers)
+    out[name] = {{"queries": len(queries), "bytes": len(response.content),
+                 "status": response.status_code}}
+print("MEASURED " + json.dumps(out))
+"""
+    result = subprocess.run(
+        [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    line = next(x for x in result.stdout.splitlines() if x.startswith("MEASURED "))
+    measured = json.loads(line[len("MEASURED ") :])
+    for name, row in measured.items():
+        if row["status"] != 200:
+            raise RuntimeError(f"{name} answered {row['status']} in-process")
+    return measured
+
+
+def first_clinic(env):
+    code = (
+        "import django; django.setup(); from clinics.models import Clinic;"
+        "print(Clinic.objects.published().filter(is_sample=False).order_by('pk').first()"
+        ".get_absolute_url())"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def wait_for_server(server):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
+            return
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError("gunicorn exited (is the port taken?)") from None
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not start")
+
+
+def run_wrk(path, script):
+    headers = ["-H", "X-Forwarded-Proto: https"]
+    if path.endswith("#htmx"):
+        path = path[:-5]
+        headers += ["-H", "HX-Request: true"]
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "5s"]
+    command += [*headers, "-s", str(script), f"http://127.0.0.1:{PORT}{path}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    match = re.search(r"RESULT (.+)", output)
+    requests, socket_errors, status_errors, _bytes, p50, p95, p99, duration = match.group(1).split()
+    return {
+        "rps": round(int(requests) / float(duration), 1),
+        "p50_ms": float(p50),
+        "p95_ms": float(p95),
+        "p99_ms": float(p99),
+        "errors": int(socket_errors) + int(status_errors),
+        "requests": int(requests),
+    }
+
+
+def bench_size(size, script):
+    database_url, engine = database_env(size)
+    env = production_env(database_url)
+    print(f"== {size:,} clinics on {engine}", flush=True)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "generate_clinics", "--count", str(size), "--seed", "1")
+    manage(env, "load_sample_data", "--guides-only", "-v0")
+    paths = urls()
+    paths["clinic page"] = first_clinic(env)
+    measured = measure_in_process(env, paths)
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "2",
+         "--threads", "4", "ketamine_directory.wsgi"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_for_server(server)
+        rows = {}
+        for name, path in paths.items():
+            rows[name] = {**run_wrk(path, script), **measured[name], "path": path}
+            print(
+                f"   {name}: {rows[name]['rps']} req/s, p95 {rows[name]['p95_ms']} ms", flush=True
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    floor = rows["floor (robots.txt)"]["rps"] or 1
+    for row in rows.values():
+        row["vs_floor"] = round(row["rps"] / floor, 3)
+    return {"size": size, "engine": engine, "urls": rows}
+
+
+def markdown(runs, started):
+    lines = [
+        f"# Benchmark {started:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"gunicorn (2 workers × 4 threads), production settings, wrk {CONNECTIONS} connections, "
+        f"{SECONDS}s per URL, loopback, {os.cpu_count()} cores.",
+        "",
+    ]
+    for run in runs:
+        lines += [
+            f"## {run['size']:,} clinics ({run['engine']})",
+            "",
+            "| URL | req/s | p50 ms | p95 ms | p99 ms | errors | queries | bytes | vs floor |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for name, row in run["urls"].items():
+            lines.append(
+                f"| {name} | {row['rps']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} "
+                f"| {row['errors']} | {row['queries']} | {row['bytes']:,} | {row['vs_floor']} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    WORK.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    script = WORK / "report.lua"
+    script.write_text(WRK_SCRIPT)
+    started = datetime.now(UTC)
+    env = production_env(os.environ.get("DATABASE_URL", "sqlite:///:memory:"))
+    manage(env, "collectstatic", "--noinput", "-v0")
+    runs = [bench_size(size, script) for size in SIZES]
+    stamp = f"{started:%Y%m%d-%H%M}"
+    report = markdown(runs, started)
+    (RESULTS / f"{stamp}.md").write_text(report)
+    (RESULTS / f"{stamp}.json").write_text(json.dumps(runs, indent=1))
+    (RESULTS / "latest.md").write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
