@@ -61,3 +61,13 @@ def query_with(context, **changes):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def choices_of(bound_field):
+    """A select field's (value, label) pairs, for rendering options in one loop."""
+    field = bound_field.field
+    choices = getattr(field, "choices", None)
+    if choices is None:
+        choices = getattr(field.widget, "choices", ())
+    return list(choices)
