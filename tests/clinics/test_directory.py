@@ -234,3 +234,10 @@ def test_query_count_does_not_grow_with_results(client, django_assert_max_num_qu
     with django_assert_max_num_queries(3):
         response = client.get("/clinics/?route=iv&insurance=aetna&near=78701&sort=price")
     assert len(slugs(response.text)) == 20
+
+
+def test_form_keeps_what_was_chosen(client, clinics):
+    text = client.get("/clinics/?state=tx&insurance=aetna&radius=250&near=78701&sort=price").text
+    for option in ('value="TX" selected', 'value="aetna" selected', 'value="250" selected'):
+        assert option in text
+    assert 'value="price" selected' in text
