@@ -2,49 +2,11 @@
 
 from django.db import migrations
 
-CONDITIONS = [
-    ("treatment-resistant-depression", "Treatment-resistant depression"),
-    ("major-depressive-disorder", "Major depressive disorder"),
-    ("depression-with-suicidal-ideation", "Depression with suicidal thoughts"),
-    ("bipolar-depression", "Bipolar depression"),
-    ("postpartum-depression", "Postpartum depression"),
-    ("ptsd", "PTSD"),
-    ("anxiety", "Anxiety"),
-    ("ocd", "OCD"),
-    ("chronic-pain", "Chronic pain"),
-]
-
-INSURERS = [
-    ("aetna", "Aetna"),
-    ("anthem", "Anthem (Elevance Health)"),
-    ("bcbs", "Blue Cross Blue Shield"),
-    ("cigna", "Cigna"),
-    ("humana", "Humana"),
-    ("kaiser", "Kaiser Permanente"),
-    ("medicare", "Medicare"),
-    ("medicaid", "Medicaid"),
-    ("tricare", "Tricare"),
-    ("unitedhealthcare", "UnitedHealthcare (Optum)"),
-    ("va-community-care", "VA Community Care"),
-]
-
-SELF_PAY = [
-    ("payment-plans", "Payment plans"),
-    ("fsa-hsa", "FSA/HSA cards"),
-    ("superbill", "Superbill for out-of-network claims"),
-]
+from clinics.vocabulary import ensure_vocabulary
 
 
 def create(apps, schema_editor):
-    Condition = apps.get_model("clinics", "Condition")
-    Payer = apps.get_model("clinics", "Payer")
-    for position, (slug, name) in enumerate(CONDITIONS):
-        Condition.objects.update_or_create(slug=slug, defaults={"name": name, "position": position})
-    for kind, payers in (("insurer", INSURERS), ("self-pay", SELF_PAY)):
-        for position, (slug, name) in enumerate(payers):
-            Payer.objects.update_or_create(
-                slug=slug, defaults={"name": name, "kind": kind, "position": position}
-            )
+    ensure_vocabulary(apps.get_model("clinics", "Condition"), apps.get_model("clinics", "Payer"))
 
 
 class Migration(migrations.Migration):

@@ -19,7 +19,12 @@ PRODUCTION = {
 
 
 def run(code, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    # A clean environment: no production variables, and not the browser tests' async switch.
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     environment.update(env, DJANGO_SETTINGS_MODULE="ketamine_directory.settings")
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 
 from articles.sample_guides import load_sample_guides
 from clinics import stats
+from clinics.models import Condition, Payer
+from clinics.vocabulary import ensure_vocabulary
 
 
 class Command(BaseCommand):
@@ -22,6 +24,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Loaded {guides} sample guides.")
 
     def load_clinics(self, verbosity):
+        ensure_vocabulary(Condition, Payer)
         fixture = settings.BASE_DIR / "fixtures" / "sample_clinics.json"
         call_command("loaddata", fixture, verbosity=verbosity)
         stats.forget()

@@ -1,0 +1,244 @@
+"""
+The directory in a real browser: htmx filtering, shareable URLs, history,
+comparing clinics, the no-JavaScript path and the phone layout.
+
+The data hooks of the public URL contract (`data-clinic`, `data-route`,
+`data-price-min`, ...) are what these tests read.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from clinics.models import Clinic
+
+IV_LABEL = "IV ketamine infusion"
+MAX_PRICE_LABEL = "Max price per session ($)"
+PHONE = {"width": 360, "height": 740}
+
+
+def result_slugs(page):
+    return page.locator("#results [data-clinic]").evaluate_all(
+        "cards => cards.map(card => card.dataset.clinic)"
+    )
+
+
+def result_prices(page):
+    """{slug: [(route, min, max), ...]} for every clinic card in the results."""
+    return page.locator("#results [data-clinic]").evaluate_all(
+        """cards => Object.fromEntries(cards.map(card => [
+            card.dataset.clinic,
+            [...card.querySelectorAll('[data-route]')].map(price => [
+                price.dataset.route, Number(price.dataset.priceMin), Number(price.dataset.priceMax)
+            ])
+        ]))"""
+    )
+
+
+def query(url):
+    return parse_qs(urlsplit(url).query)
+
+
+def wait_for_htmx(page, **params):
+    """Wait until the address bar shows `params` and htmx has swapped the response in."""
+
+    def url_matches(url):
+        got = query(url)
+        return all(value in got.get(name, []) for name, value in params.items())
+
+    page.wait_for_url(url_matches)
+    # htmx pushes the URL just before it swaps; `htmx-request` goes once the swap is done.
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+def mark_no_reload(page):
+    """A marker that a full page load would wipe out."""
+    page.evaluate("window.__noReload = 1")
+
+
+def assert_not_reloaded(page):
+    assert page.evaluate("window.__noReload") == 1, "the page was reloaded instead of swapped"
+
+
+def filter_iv_under(page, max_price):
+    """Tick the IV route and type a price ceiling, the way a visitor does."""
+    page.get_by_label(IV_LABEL, exact=True).check()
+    wait_for_htmx(page, route="iv")
+    page.get_by_label(MAX_PRICE_LABEL).fill(str(max_price))
+    page.get_by_label(MAX_PRICE_LABEL).press("Tab")
+    wait_for_htmx(page, route="iv", max_price=str(max_price))
+
+
+def assert_all_offer_iv_under(page, max_price):
+    prices = result_prices(page)
+    assert prices, "expected some clinics offering IV at or under the ceiling in the sample data"
+    too_dear = {
+        slug: offers
+        for slug, offers in prices.items()
+        if not any(route == "iv" and low <= max_price for route, low, _ in offers)
+    }
+    assert not too_dear, f"clinics without an IV price of ${max_price} or less: {too_dear}"
+
+
+def test_filters_update_results_in_place(page):
+    page.goto("/clinics/")
+    everything = result_slugs(page)
+    mark_no_reload(page)
+
+    filter_iv_under(page, 450)
+
+    assert_not_reloaded(page)
+    assert urlsplit(page.url).path == "/clinics/"
+    assert_all_offer_iv_under(page, 450)
+    assert result_slugs(page) != everything, "the results did not change"
+    assert page.console_errors == []
+
+
+def test_htmx_results_match_a_cold_load_of_the_same_url(page):
+    page.goto("/clinics/")
+    mark_no_reload(page)
+    filter_iv_under(page, 450)
+    assert_not_reloaded(page)
+    swapped = result_slugs(page)
+    swapped_heading = page.locator("#results-heading").inner_text()
+    filtered_url = page.url
+
+    page.goto(filtered_url)
+
+    assert page.evaluate("window.__noReload") is None, "expected a real page load"
+    assert result_slugs(page) == swapped
+    assert page.locator("#results-heading").inner_text() == swapped_heading
+    # The server-rendered form shows the filters that are on.
+    assert page.get_by_label(IV_LABEL, exact=True).is_checked()
+    assert page.get_by_label(MAX_PRICE_LABEL).input_value() == "450"
+
+
+def test_compare_selected_clinics(page):
+    page.goto("/clinics/")
+    cards = page.locator("#results [data-clinic]")
+    chosen = [cards.nth(0), cards.nth(2)]
+    slugs = [card.get_attribute("data-clinic") for card in chosen]
+    names = [card.locator("h3").inner_text() for card in chosen]
+    mark_no_reload(page)
+    for card in chosen:
+        card.get_by_label("Compare").check()
+    assert_not_reloaded(page)  # ticking "Compare" must not run the filter form
+
+    page.get_by_role("button", name="Compare selected").click()
+
+    page.wait_for_url("**/clinics/compare/?**")
+    assert urlsplit(page.url).path == "/clinics/compare/"
+    assert query(page.url)["clinic"] == slugs
+    table = page.locator("table.compare-table")
+    headers = table.locator("thead th[data-clinic]")
+    assert headers.evaluate_all("ths => ths.map(th => th.dataset.clinic)") == slugs
+    assert headers.all_inner_texts() == names
+    for name in names:
+        assert table.get_by_role("link", name=name).is_visible()
+
+
+def test_back_button_shows_the_previous_results(page):
+    page.goto("/clinics/")
+    page.get_by_label(IV_LABEL, exact=True).check()
+    wait_for_htmx(page, route="iv")
+    first_url, first_slugs = page.url, result_slugs(page)
+    page.get_by_label(MAX_PRICE_LABEL).fill("400")
+    page.get_by_label(MAX_PRICE_LABEL).press("Tab")
+    wait_for_htmx(page, route="iv", max_price="400")
+    second_url, second_slugs = page.url, result_slugs(page)
+    assert second_slugs != first_slugs, "the second filter should narrow the list"
+
+    page.go_back()
+    page.wait_for_url(first_url)
+    page.wait_for_load_state()
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    after_back = result_slugs(page)
+
+    page.go_forward()
+    page.wait_for_url(second_url)
+    page.wait_for_load_state()
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    after_forward = result_slugs(page)
+
+    cold = page.context.new_page()
+    cold.goto(first_url)
+    assert after_back == result_slugs(cold)
+    assert after_back == first_slugs
+    cold.goto(second_url)
+    assert after_forward == result_slugs(cold)
+    assert after_forward == second_slugs
+
+
+def test_filter_form_works_without_javascript(new_page):
+    page = new_page(java_script_enabled=False)
+    page.goto("/clinics/")
+    form = page.locator("form.filter-form")
+    form.get_by_label(IV_LABEL, exact=True).check()
+    form.get_by_label(MAX_PRICE_LABEL).fill("450")
+
+    with page.expect_navigation():
+        form.get_by_role("button", name="Show clinics").click()
+
+    params = query(page.url)
+    assert urlsplit(page.url).path == "/clinics/"
+    assert params["route"] == ["iv"]
+    assert params["max_price"] == ["450"]
+    assert_all_offer_iv_under(page, 450)
+    assert page.get_by_label(IV_LABEL, exact=True).is_checked()
+
+
+def _compare_url():
+    first, second = Clinic.objects.published().order_by("name").values_list("slug", flat=True)[:2]
+    return f"/clinics/compare/?clinic={first}&clinic={second}"
+
+
+def _clinic_url():
+    return Clinic.objects.published().order_by("name").first().get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [lambda: "/clinics/", _clinic_url, _compare_url],
+    ids=["directory", "clinic", "compare"],
+)
+def test_phone_layout_has_no_horizontal_scroll(new_page, url):
+    page = new_page(viewport=PHONE)
+    page.goto(url())
+    widths = page.evaluate(
+        """() => ({
+            document: document.documentElement.scrollWidth,
+            viewport: document.documentElement.clientWidth,
+            widest: [...document.querySelectorAll('body *')]
+                .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
+                              && !el.closest('.table-scroll'))
+                .slice(0, 5)
+                .map(el => el.tagName.toLowerCase()
+                           + (el.id ? '#' + el.id : '')
+                           + (el.className && typeof el.className === 'string'
+                              ? '.' + el.className.trim().split(/\\s+/).join('.') : '')),
+        })"""
+    )
+    assert widths["document"] <= PHONE["width"] + 1, (
+        f"page is {widths['document']}px wide on a {PHONE['width']}px phone; "
+        f"overflowing: {widths['widest']}"
+    )
+
+
+def test_phone_filters_open_and_filter(new_page):
+    page = new_page(viewport=PHONE)
+    page.goto("/clinics/")
+    iv = page.get_by_label(IV_LABEL, exact=True)
+    assert not iv.is_visible(), "on a phone the filters start folded under 'Filters'"
+    mark_no_reload(page)
+
+    page.locator("details.filters > summary").click()
+    iv.check()
+    wait_for_htmx(page, route="iv")
+
+    assert_not_reloaded(page)
+    prices = result_prices(page)
+    assert prices
+    assert all(any(route == "iv" for route, _, _ in offers) for offers in prices.values())
+    # The summary says how many filters are on once the page is loaded with them.
+    page.goto(page.url)
+    assert page.locator("details.filters > summary").inner_text().startswith("Filters (1 on)")
