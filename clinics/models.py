@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
@@ -221,8 +223,6 @@ class Clinic(models.Model):
         return sorted(self.offerings.all(), key=lambda offering: ROUTE_ORDER[offering.route])
 
     def map_url(self):
-        from urllib.parse import urlencode
-
         address = f"{self.street_address}, {self.city}, {self.state} {self.zip_code}"
         return "https://www.openstreetmap.org/search?" + urlencode({"query": address})
 
