@@ -78,9 +78,10 @@ def directory_data(live_server, transactional_db, django_db_serialized_rollback)
 
     The live server runs in another thread, so the data has to be committed:
     `transactional_db` (the tables are flushed after each test) rather than
-    `db`. The flush also empties the vocabulary tables that migrations fill
-    (payers, conditions), which the sample fixture refers to by natural key;
-    `django_db_serialized_rollback` puts them back before each test.
+    `db`. The flush after each test also empties what data migrations put in
+    (payers, conditions, the Editors group); `django_db_serialized_rollback`
+    restores it before the next test, so every test starts from the migrated
+    database, as the site does in production (about 3 s for the whole suite).
     """
     cache.clear()
     call_command("load_sample_data", verbosity=0)
