@@ -187,6 +187,8 @@ class Clinic(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [
+            # The directory's default order (published clinics by name), one page at a time.
+            models.Index(fields=["status", "name", "id"], name="clinic_status_name_idx"),
             # Place pages and the state/city filters.
             models.Index(fields=["state", "city_slug"], name="clinic_place_idx"),
             # The near-ZIP bounding box (latitude range, then longitude).

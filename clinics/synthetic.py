@@ -211,6 +211,15 @@ class ClinicBuilder:
             created += size
         return created
 
+    def analyze(self):
+        """Refresh the planner's statistics after a bulk load (PostgreSQL only)."""
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for model in (Clinic, Offering, AcceptedPayer, Clinic.conditions.through):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
     def _children(self, clinics, plans):
         rng = self.rng
         offerings, acceptances, condition_links = [], [], []

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.decorators.vary import vary_on_headers
 
@@ -14,10 +15,22 @@ from clinics.forms import ZIP_PATTERN, FindForm
 from clinics.geo import distance_miles_expression, locate_zip
 from clinics.models import Clinic, Route
 from clinics.states import US_STATES
-from clinics.stats import route_stats, states_with_clinics
+from clinics.stats import cached_count, route_stats, states_with_clinics
 from clinics.structured_data import clinic_json_ld
 
 MAX_COMPARE = 4
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator whose total comes from the shared count cache."""
+
+    def __init__(self, object_list, per_page, *, count_key, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return cached_count(self.object_list, self.count_key)
 
 
 def home(request):
@@ -60,8 +73,14 @@ def clinic_list(request, state=None, city_slug=None):
         if city_slug:
             data["city"] = place["city"]
     clinic_filter = ClinicFilter(data, queryset=Clinic.objects.published().with_listing_data())
-    page = Paginator(clinic_filter.qs, settings.CLINICS_PER_PAGE).get_page(request.GET.get("page"))
+    results = clinic_filter.qs  # validates the form, so cleaned_data exists
     cleaned = clinic_filter.form.cleaned_data
+    paginator = CachedCountPaginator(
+        results,
+        settings.CLINICS_PER_PAGE,
+        count_key={k: v for k, v in cleaned.items() if k != "sort"},
+    )
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "filter": clinic_filter,
         "active_filters": sum(

@@ -241,3 +241,11 @@ def test_form_keeps_what_was_chosen(client, clinics):
     for option in ('value="TX" selected', 'value="aetna" selected', 'value="250" selected'):
         assert option in text
     assert 'value="price" selected' in text
+
+
+def test_result_counts_are_shared_but_never_stale(client, clinics, django_assert_num_queries):
+    client.get("/clinics/?route=iv")
+    with django_assert_num_queries(2):  # the page and its prices; the count is cached
+        assert "2 clinics" in client.get("/clinics/?route=iv&sort=price").text
+    make_clinic("Another IV clinic", offerings={"iv": (300, 350)})
+    assert "3 clinics" in client.get("/clinics/?route=iv").text
