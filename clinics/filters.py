@@ -109,6 +109,18 @@ class ClinicFilter(django_filters.FilterSet):
 
     def ordered(self, queryset, sort, routes):
         near = self.form.cleaned_data.get("near")
+        if sort == "price" and len(routes) == 1:
+            # One offering per clinic and route: a plain join that PostgreSQL can
+            # walk in price order along the (route, price_min) index.
+            return (
+                queryset.filter(offerings__route=routes[0])
+                .annotate(price_from=F("offerings__price_min"))
+                .order_by("price_from", "name", "pk")
+            )
+        if sort == "price" and not routes:
+            return queryset.annotate(price_from=F("lowest_price")).order_by(
+                F("lowest_price").asc(nulls_last=True), "name", "pk"
+            )
         if sort == "price":
             cheapest = Offering.objects.filter(clinic=OuterRef("pk"))
             if routes:

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -179,6 +179,9 @@ class Clinic(models.Model):
         default=False, help_text="Fictional sample listing; the site says so while any exist."
     )
     prices_updated_at = models.DateTimeField(null=True, blank=True)
+    # Lowest per-session price over all routes, kept by refresh_lowest_price so the
+    # "lowest price" sort is an index walk rather than a subquery per clinic.
+    lowest_price = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -189,6 +192,8 @@ class Clinic(models.Model):
         indexes = [
             # The directory's default order (published clinics by name), one page at a time.
             models.Index(fields=["status", "name", "id"], name="clinic_status_name_idx"),
+            # The "lowest price" sort over all routes.
+            models.Index(fields=["status", "lowest_price", "name"], name="clinic_lowest_price_idx"),
             # Place pages and the state/city filters.
             models.Index(fields=["state", "city_slug"], name="clinic_place_idx"),
             # The near-ZIP bounding box (latitude range, then longitude).
@@ -233,6 +238,13 @@ class Clinic(models.Model):
 
     def hours_lines(self):
         return [line.strip() for line in self.hours.splitlines() if line.strip()]
+
+    @classmethod
+    def refresh_lowest_price(cls, clinic_id):
+        cheapest = (
+            Offering.objects.filter(clinic=OuterRef("pk")).order_by("price_min").values("price_min")
+        )
+        cls.objects.filter(pk=clinic_id).update(lowest_price=Subquery(cheapest[:1]))
 
     def mark_prices_updated(self):
         self.prices_updated_at = timezone.now()

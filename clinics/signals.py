@@ -17,6 +17,7 @@ def forget_directory_stats(**kwargs):
 @receiver([post_save, post_delete], sender=Offering)
 def offering_changed(sender, instance, raw=False, **kwargs):
     stats.forget()
+    Clinic.refresh_lowest_price(instance.clinic_id)
     # Fixtures carry their own dates; a real edit stamps the clinic's prices as fresh.
     if not raw and Clinic.objects.filter(pk=instance.clinic_id).exists():
         instance.clinic.mark_prices_updated()

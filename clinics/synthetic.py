@@ -187,6 +187,7 @@ class ClinicBuilder:
                     is_verified=rng.random() < 0.4,
                     is_sample=self.sample,
                     prices_updated_at=now - timedelta(days=rng.randint(0, 150)),
+                    lowest_price=min(o["price_min"] for o in offerings),
                 )
                 clinics.append(clinic)
                 plans.append(offerings)

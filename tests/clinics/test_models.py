@@ -73,3 +73,21 @@ def test_editing_prices_stamps_the_clinic():
 def test_vocabularies_exist():
     assert Payer.objects.filter(kind=Payer.Kind.INSURER).count() >= 11
     assert Payer.objects.filter(kind=Payer.Kind.SELF_PAY).count() == 3
+
+
+def test_lowest_price_follows_the_offerings():
+    clinic = make_clinic(offerings={"iv": (400, 450), "at-home": (150, 200)})
+    clinic.refresh_from_db()
+    assert clinic.lowest_price == 150
+    clinic.offerings.get(route="at-home").delete()
+    clinic.refresh_from_db()
+    assert clinic.lowest_price == 400
+    offering = clinic.offerings.get()
+    offering.price_min = 380
+    offering.save()
+    clinic.refresh_from_db()
+    assert clinic.lowest_price == 380
+
+
+def test_sample_clinics_have_their_lowest_price(sample_data):
+    assert not Clinic.objects.filter(lowest_price__isnull=True).exists()
