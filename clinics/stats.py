@@ -11,10 +11,10 @@ import uuid
 from statistics import median
 
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.models import Count
 
-from clinics.models import Clinic, Condition, Offering, Payer, Route
+from clinics.models import DEFAULT_SERIES_SESSIONS, Clinic, Condition, Offering, Payer, Route
 
 ROUTE_STATS_KEY = "clinics:route-stats"
 SAMPLE_FLAG_KEY = "clinics:has-sample-data"
@@ -49,30 +49,61 @@ def cached_count(queryset, filters):
 
 
 def _compute_route_stats():
+    if connection.vendor == "postgresql":
+        return _route_stats_in_postgresql()
     rows = Offering.objects.filter(clinic__status=Clinic.Status.PUBLISHED).values_list(
         "route", "price_min", "price_max", "series_sessions", "series_price"
     )
     by_route = {route: [] for route in Route.values}
-    for row in rows.iterator(chunk_size=5000):
-        by_route[row[0]].append(row[1:])
+    for route, low, high, sessions, package in rows.iterator(chunk_size=5000):
+        sessions = sessions or DEFAULT_SERIES_SESSIONS[route]
+        by_route[route].append((low, high, package or low * sessions, package or high * sessions))
     stats = {}
     for route, offerings in by_route.items():
         if not offerings:
             stats[route] = {"count": 0}
             continue
-        sessions = [s or Route(route).default_series_sessions for _, _, s, _ in offerings]
+        columns = list(zip(*offerings, strict=True))
         stats[route] = {
             "count": len(offerings),
-            "price_low": round(median(o[0] for o in offerings)),
-            "price_high": round(median(o[1] for o in offerings)),
-            "series_low": round(
-                median(o[3] or o[0] * n for o, n in zip(offerings, sessions, strict=True))
-            ),
-            "series_high": round(
-                median(o[3] or o[1] * n for o, n in zip(offerings, sessions, strict=True))
-            ),
-            "cheapest": min(o[0] for o in offerings),
+            **{
+                name: round(median(values))
+                for name, values in zip(STAT_NAMES, columns, strict=True)
+            },
+            "cheapest": min(columns[0]),
         }
+    return stats
+
+
+STAT_NAMES = ["price_low", "price_high", "series_low", "series_high"]
+
+
+def _route_stats_in_postgresql():
+    """The same medians, computed by PostgreSQL (no rows travel to Python)."""
+    sessions = "COALESCE(o.series_sessions, CASE o.route {} END)".format(
+        " ".join(f"WHEN '{route}' THEN {n}" for route, n in DEFAULT_SERIES_SESSIONS.items())
+    )
+    sql = f"""
+        SELECT o.route, count(*), min(o.price_min),
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY o.price_min),
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY o.price_max),
+          percentile_cont(0.5) WITHIN GROUP (
+            ORDER BY COALESCE(o.series_price, o.price_min * {sessions})),
+          percentile_cont(0.5) WITHIN GROUP (
+            ORDER BY COALESCE(o.series_price, o.price_max * {sessions}))
+        FROM {Offering._meta.db_table} o JOIN {Clinic._meta.db_table} c ON c.id = o.clinic_id
+        WHERE c.status = %s
+        GROUP BY o.route
+    """
+    stats = {route: {"count": 0} for route in Route.values}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Clinic.Status.PUBLISHED])
+        for route, count, cheapest, *medians in cursor.fetchall():
+            stats[route] = {
+                "count": count,
+                **{name: round(value) for name, value in zip(STAT_NAMES, medians, strict=True)},
+                "cheapest": cheapest,
+            }
     return stats
 
 
