@@ -249,3 +249,18 @@ def test_result_counts_are_shared_but_never_stale(client, clinics, django_assert
         assert "2 clinics" in client.get("/clinics/?route=iv&sort=price").text
     make_clinic("Another IV clinic", offerings={"iv": (300, 350)})
     assert "3 clinics" in client.get("/clinics/?route=iv").text
+
+
+def test_telehealth_checkbox_submits_a_value_the_filter_understands(client, clinics):
+    text = client.get("/clinics/").text
+    assert 'name="telehealth" value="1"' in text
+    ticked = client.get("/clinics/?telehealth=1").text
+    assert 'name="telehealth" value="1" id="id_telehealth" checked' in ticked
+    assert slugs(ticked) == ["austin-cheap"]
+
+
+def test_route_checkboxes_keep_their_state(client, clinics):
+    text = client.get("/clinics/?route=iv&route=kap").text
+    assert 'value="iv" id="id_route_0" checked' in text
+    assert 'value="kap" id="id_route_4" checked' in text
+    assert 'value="im" id="id_route_1">' in text
