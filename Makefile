@@ -7,12 +7,13 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench install clean
+.PHONY: help run test lint format bench load lighthouse install clean
 
 help:
 	@echo "make run    set up .venv, migrate, load the sample data and serve http://127.0.0.1:$(PORT)"
 	@echo "make test   set up .venv and run ruff and the whole test suite"
 	@echo "make bench  build 1k/10k/100k-clinic databases and measure the site under load"
+	@echo "make load   60 s load run, then a PostgreSQL outage run (needs DATABASE_URL)"
 
 # Refuse a Python that is too old, and say what to do about it.
 check-python:
@@ -54,6 +55,17 @@ test: lint
 bench: install
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(PY) bench/run.py
+
+# 60 s of load at 32 connections, then a run during which PostgreSQL is stopped
+# for 10 s and started again. Needs DATABASE_URL at the local cluster.
+load: install
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk
+	$(PY) bench/faults.py
+
+# Lighthouse 12 (npm, Node 20) with Debian's Chromium against the production server.
+lighthouse: install
+	@command -v chromium >/dev/null || apt-get install -y -qq chromium
+	$(PY) bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache db.sqlite3 staticfiles
