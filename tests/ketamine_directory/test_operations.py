@@ -59,3 +59,11 @@ def test_one_log_line_per_request_without_query_or_personal_data(client, caplog)
     assert len(lines) == 1
     assert lines[0].startswith("GET /clinics/ 200 ")
     assert "78701" not in lines[0]
+
+
+def test_conditional_get_answers_304_for_unchanged_sitemap(client):
+    make_clinic()
+    first = client.get("/sitemap.xml")
+    etag = first["ETag"]
+    again = client.get("/sitemap.xml", headers={"If-None-Match": etag})
+    assert again.status_code == 304
