@@ -34,6 +34,17 @@ def forget():
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
+def directory_version():
+    """A token that changes whenever the directory does (see forget)."""
+    return cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
+
+
+def search_key(filters):
+    """A short, stable key for a search: its cleaned filters, with the directory version."""
+    digest = hashlib.sha256(json.dumps(filters, sort_keys=True, default=str).encode())
+    return f"{directory_version()}:{digest.hexdigest()[:32]}"
+
+
 def cached_count(queryset, filters):
     """
     How many rows a search matches, shared by everyone making the same search.

@@ -15,7 +15,7 @@ from clinics.forms import ZIP_PATTERN, FindForm
 from clinics.geo import distance_miles_expression, locate_zip
 from clinics.models import Clinic, Route
 from clinics.states import US_STATES
-from clinics.stats import cached_count, route_stats, states_with_clinics
+from clinics.stats import cached_count, route_stats, search_key, states_with_clinics
 from clinics.structured_data import clinic_json_ld
 
 MAX_COMPARE = 4
@@ -81,6 +81,8 @@ def clinic_list(request, state=None, city_slug=None):
         count_key={k: v for k, v in cleaned.items() if k != "sort"},
     )
     page = paginator.get_page(request.GET.get("page"))
+    # The rendered result list is the same for everyone making this search.
+    results_key = search_key({**cleaned, "page": page.number})
     context = {
         "filter": clinic_filter,
         "active_filters": sum(
@@ -91,6 +93,7 @@ def clinic_list(request, state=None, city_slug=None):
         "selected_routes": cleaned.get("route") or [],
         "near": cleaned.get("near"),
         "cities": Clinic.objects.cities_in(place["state"]) if place else None,
+        "results_key": results_key,
     }
     # A history-restore request wants the whole page back, not the fragment.
     if request.htmx and not request.htmx.history_restore_request:

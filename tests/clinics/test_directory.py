@@ -264,3 +264,16 @@ def test_route_checkboxes_keep_their_state(client, clinics):
     assert 'value="iv" id="id_route_0" checked' in text
     assert 'value="kap" id="id_route_4" checked' in text
     assert 'value="im" id="id_route_1">' in text
+
+
+def test_repeated_search_is_served_from_cache_but_shows_changes(
+    client, clinics, django_assert_num_queries
+):
+    client.get("/clinics/?route=iv")
+    with django_assert_num_queries(0):
+        repeat = client.get("/clinics/?route=iv")
+    assert results(repeat.text)[0]["prices"] == {"iv": (400, 450)}
+    offering = clinics["austin_iv"].offerings.get(route="iv")
+    offering.price_min = 380
+    offering.save()
+    assert results(client.get("/clinics/?route=iv").text)[0]["prices"] == {"iv": (380, 450)}
