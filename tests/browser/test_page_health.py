@@ -31,6 +31,8 @@ PAGES = [
     pytest.param(_first_clinic, id="clinic"),
     pytest.param("/clinics/in/tx/", id="state"),
     pytest.param(_compare, id="compare"),
+    pytest.param("/guides/", id="guide-index"),
+    pytest.param("/guides/how-effective-is-ketamine/", id="guide"),
 ]
 
 
