@@ -15,7 +15,13 @@ from clinics.forms import ZIP_PATTERN, FindForm
 from clinics.geo import distance_miles_expression, locate_zip
 from clinics.models import Clinic, Route
 from clinics.states import US_STATES
-from clinics.stats import cached_count, route_stats, search_key, states_with_clinics
+from clinics.stats import (
+    cached_count,
+    directory_version,
+    route_stats,
+    search_key,
+    states_with_clinics,
+)
 from clinics.structured_data import clinic_json_ld
 
 MAX_COMPARE = 4
@@ -39,9 +45,11 @@ def home(request):
         "clinics/home.html",
         {
             "routes": Route,
-            "route_stats": route_stats(),
-            "states": states_with_clinics(),
+            # Callables: only evaluated when the cached fragment is rendered again.
+            "route_stats": route_stats,
+            "states": states_with_clinics,
             "find_form": FindForm(),
+            "directory_version": directory_version(),
         },
     )
 
@@ -55,8 +63,9 @@ def find(request):
     if "," in where:
         city, _, state = where.rpartition(",")
         state = state.strip().lower()
-        if len(state) == 2 and slugify(city):
+        if state.upper() in US_STATES and slugify(city):
             return redirect("clinics:city", state=state, city_slug=slugify(city))
+        where = city.strip()
     if where:
         return redirect(f"{reverse('clinics:list')}?{urlencode({'city': where})}")
     return redirect("clinics:list")
