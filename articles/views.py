@@ -1,6 +1,8 @@
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.filters import GuideFilter
@@ -8,7 +10,7 @@ from articles.live_blocks import render_live_blocks
 from articles.models import Guide, GuideRedirect
 from articles.structured_data import guide_json_ld
 from clinics.models import Route
-from clinics.stats import route_stats
+from clinics.stats import directory_version, route_stats
 
 GUIDES_PER_PAGE = 30
 
@@ -35,6 +37,13 @@ def guide_list(request):
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "articles/guide_list.html#guide-results", context)
     return render(request, "articles/guide_list.html", context)
+
+
+def _body_with_live_blocks(guide):
+    """The guide's HTML with its live figures filled in, shared until either changes."""
+    key = f"guide-body:{guide.pk}:{guide.modified_at.timestamp()}:{directory_version()}"
+    html = cache.get_or_set(key, lambda: str(render_live_blocks(guide.body_html)), 300)
+    return mark_safe(html)  # built from sanitised HTML and escaped live figures
 
 
 def guide_detail(request, slug):
@@ -65,7 +74,7 @@ def guide_detail(request, slug):
         {
             "guide": guide,
             "preview": preview,
-            "body": render_live_blocks(guide.body_html),
+            "body": _body_with_live_blocks(guide),
             "faqs": faqs,
             "references": guide.references.all(),
             "related": related,
