@@ -11,9 +11,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then so a slow leak can never grow without bound.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then so a slow leak can never grow without bound, but
+# rarely: a new worker starts cold (ZIP table, templates, local cache).
+max_requests = 50000
+max_requests_jitter = 5000
 # The app logs one line per request itself (without query strings); no access log here.
 accesslog = None
 errorlog = "-"
