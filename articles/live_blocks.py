@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from clinics.models import Clinic, Route
 from clinics.states import US_STATES
 from clinics.stats import route_stats
-from clinics.templatetags.directory import dollars
+from clinics.templatetags.directory import price_range
 
 BLOCK = re.compile(
     r"(?P<para><p>)?\[\[(?P<kind>price|series|count|clinics) (?P<route>[a-z-]+)"
@@ -27,18 +27,14 @@ BLOCK = re.compile(
 MAX_LIST = 12
 
 
-def _range(low, high):
-    return dollars(low) if low == high else f"{dollars(low)}–{dollars(high)}"
-
-
 def _figure(kind, route):
     stat = route_stats().get(route, {})
     if not stat.get("count"):
         return "no listed clinics yet" if kind == "count" else "not yet known"
     if kind == "price":
-        return _range(stat["price_low"], stat["price_high"])
+        return price_range(stat["price_low"], stat["price_high"])
     if kind == "series":
-        return _range(stat["series_low"], stat["series_high"])
+        return price_range(stat["series_low"], stat["series_high"])
     return f"{stat['count']:,} clinic{'s' if stat['count'] != 1 else ''}"
 
 

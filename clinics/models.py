@@ -100,7 +100,7 @@ class ClinicQuerySet(models.QuerySet):
 
     def with_listing_data(self):
         """Everything a result card shows, in a constant number of queries."""
-        return self.prefetch_related(Prefetch("offerings", queryset=Offering.objects.all()))
+        return self.prefetch_related("offerings")
 
     def with_detail_data(self):
         return self.with_listing_data().prefetch_related(

@@ -15,6 +15,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Count
 
 from clinics.models import DEFAULT_SERIES_SESSIONS, Clinic, Condition, Offering, Payer, Route
+from clinics.states import US_STATES
 
 ROUTE_STATS_KEY = "clinics:route-stats"
 SAMPLE_FLAG_KEY = "clinics:has-sample-data"
@@ -141,8 +142,6 @@ def states_with_clinics():
 
     def compute():
         rows = Clinic.objects.published().values("state").annotate(n=Count("pk")).order_by()
-        from clinics.states import US_STATES
-
         return sorted(
             ((r["state"], US_STATES.get(r["state"], r["state"]), r["n"]) for r in rows),
             key=lambda row: row[1],
