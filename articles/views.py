@@ -11,10 +11,12 @@ from articles.models import Guide, GuideRedirect
 from articles.structured_data import guide_json_ld
 from clinics.models import Route
 from clinics.stats import directory_version, route_stats
+from ketamine_directory.page_cache import cache_public_page
 
 GUIDES_PER_PAGE = 30
 
 
+@cache_public_page
 @vary_on_headers("HX-Request")
 def guide_list(request):
     guide_filter = GuideFilter(
@@ -46,6 +48,7 @@ def _body_with_live_blocks(guide):
     return mark_safe(html)  # built from sanitised HTML and escaped live figures
 
 
+@cache_public_page
 def guide_detail(request, slug):
     guides = Guide.objects.select_related("author", "medical_reviewer").prefetch_related(
         "faqs", "references", "route_links"

@@ -23,6 +23,7 @@ from clinics.stats import (
     states_with_clinics,
 )
 from clinics.structured_data import clinic_json_ld
+from ketamine_directory.page_cache import cache_public_page
 
 MAX_COMPARE = 4
 
@@ -39,6 +40,7 @@ class CachedCountPaginator(Paginator):
         return cached_count(self.object_list, self.count_key)
 
 
+@cache_public_page
 def home(request):
     return render(
         request,
@@ -71,6 +73,7 @@ def find(request):
     return redirect("clinics:list")
 
 
+@cache_public_page
 @vary_on_headers("HX-Request")
 def clinic_list(request, state=None, city_slug=None):
     """The directory, and the state and city pages (the same search, with a place fixed)."""
@@ -131,6 +134,7 @@ def _place(state, city_slug):
     return place
 
 
+@cache_public_page
 def clinic_detail(request, slug):
     clinic = get_object_or_404(Clinic.objects.published().with_detail_data(), slug=slug)
     routes = [offering.route for offering in clinic.offerings.all()]
@@ -142,6 +146,7 @@ def clinic_detail(request, slug):
     )
 
 
+@cache_public_page
 def compare(request):
     """2-4 clinics side by side. Unknown or repeated slugs are dropped with a note."""
     slugs = list(dict.fromkeys(s for s in request.GET.getlist("clinic") if s))
