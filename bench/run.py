@@ -10,6 +10,12 @@ requests/s, p50/p95/p99 latency, errors, SQL queries per request, response
 bytes and throughput as a share of the floor (robots.txt: a trivial view
 through the same middleware stack). Results go to bench/results/ as Markdown
 and JSON.
+
+Pages are cached whole (ketamine_directory.page_cache), so a URL asked for
+again and again measures the cache. The rows marked "each one new" ask for a
+different search or clinic on every request, which measures the cost of
+rendering from the database, and the report shows worker memory before and
+after the run.
 """
 
 import json
@@ -45,6 +51,25 @@ done = function(summary, latency, requests)
 end
 """
 
+# Each request takes the next path from a file, each wrk thread its own half.
+DISTINCT_SCRIPT = (
+    """
+local paths = {}
+for line in io.lines("PATH_FILE") do paths[#paths + 1] = line end
+local counter = 0
+setup = function(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+request = function()
+  local n = (id or 0) + 2 * (requests_made or 0)
+  requests_made = (requests_made or 0) + 1
+  return wrk.format(nil, paths[n % #paths + 1])
+end
+"""
+    + WRK_SCRIPT
+)
+
 
 def urls():
     return {
@@ -56,7 +81,49 @@ def urls():
         "near ZIP fragment (htmx)": "/clinics/?near=10001&radius=50&sort=distance#htmx",
         "clinic page": "{clinic}",
         "guide page": "/guides/how-effective-is-ketamine/",
+        "filtered search, each one new": "@searches",
+        "clinic page, each one new": "@clinics",
     }
+
+
+DISTINCT_PATHS_CODE = """
+import json, random, django
+django.setup()
+from clinics.models import Clinic, Payer, Route
+rng = random.Random(1)
+clinics = list(Clinic.objects.published().filter(is_sample=False).order_by("?")
+               .values_list("slug", flat=True)[:20000])
+payers = list(Payer.objects.values_list("slug", flat=True))
+searches = [f"/clinics/?route={route}&max_price={price}&insurance={payer}"
+            for route in Route.values for price in range(150, 1500, 5) for payer in payers[:8]]
+rng.shuffle(searches)
+print("PATHS " + json.dumps({"@clinics": [f"/clinics/{slug}/" for slug in clinics],
+                             "@searches": searches[:20000]}))
+"""
+
+
+def distinct_paths(env):
+    """Files of distinct URLs (searches, clinic pages) for the 'each one new' rows."""
+    result = subprocess.run(
+        [PYTHON, "-c", DISTINCT_PATHS_CODE], cwd=ROOT, env=env, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    line = next(x for x in result.stdout.splitlines() if x.startswith("PATHS "))
+    files = {}
+    for name, paths in json.loads(line[len("PATHS ") :]).items():
+        files[name] = WORK / f"paths-{name[1:]}.txt"
+        files[name].write_text("\n".join(paths) + "\n")
+    return files
+
+
+def worker_memory_mb(server):
+    """Resident memory of each gunicorn worker (children of the master), in MB."""
+    sizes = []
+    for child in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split():
+        status = Path(f"/proc/{child}/status").read_text()
+        kilobytes = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+        sizes.append(round(kilobytes / 1024))
+    return sorted(sizes)
 
 
 def database_env(size):
@@ -96,7 +163,12 @@ def manage(env, *args):
 
 
 def measure_in_process(env, paths):
-    """SQL queries and bytes per URL, from one request each through the test client."""
+    """
+    SQL queries and bytes per URL, from one request each through the test client.
+
+    `paths` maps a name to (path, warm): a warm path is requested once first,
+    as the server's cache would have it; a cold one is measured on first sight.
+    """
     code = f"""
 import json, django
 django.setup()
@@ -105,11 +177,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 client = Client()
 out = {{}}
-for name, path in {paths!r}.items():
+for name, (path, warm) in {paths!r}.items():
     headers = {{"x-forwarded-proto": "https", "host": "127.0.0.1"}}
     if path.endswith("#htmx"):
         path, headers["hx-request"] = path[:-5], "true"
-    client.get(path, headers=headers)  # warm caches as the server's would be
+    if warm:
+        client.get(path, headers=headers)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path, headers=headers)
     out[name] = {{"queries": len(queries), "bytes": len(response.content),
@@ -155,6 +228,8 @@ def wait_for_server(server):
 def warm_up(paths):
     """A few requests per URL first, so each worker has loaded what it caches."""
     for path in paths.values():
+        if path.startswith("@"):
+            continue
         headers = {"X-Forwarded-Proto": "https"}
         if path.endswith("#htmx"):
             path, headers["HX-Request"] = path[:-5], "true"
@@ -164,10 +239,13 @@ def warm_up(paths):
 
 
 def run_wrk(path, script):
+    """wrk on one path, or with a path file's script ('@name') on a new path per request."""
     headers = ["-H", "X-Forwarded-Proto: https"]
     if path.endswith("#htmx"):
         path = path[:-5]
         headers += ["-H", "HX-Request: true"]
+    if path.startswith("@"):
+        path = "/"  # the script names each request's path
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "5s"]
     command += [*headers, "-s", str(script), f"http://127.0.0.1:{PORT}{path}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -192,7 +270,19 @@ def bench_size(size, script):
     manage(env, "load_sample_data", "--guides-only", "-v0")
     paths = urls()
     paths["clinic page"] = first_clinic(env)
-    measured = measure_in_process(env, paths)
+    path_files = distinct_paths(env)
+    scripts = {}
+    measure = {}
+    for name, path in paths.items():
+        if path.startswith("@"):
+            scripts[name] = WORK / f"distinct-{path[1:]}.lua"
+            scripts[name].write_text(DISTINCT_SCRIPT.replace("PATH_FILE", str(path_files[path])))
+            # The server will meet the first paths; measure one it never asks for.
+            measure[name] = (path_files[path].read_text().splitlines()[-1], False)
+        else:
+            scripts[name] = script
+            measure[name] = (path, True)
+    measured = measure_in_process(env, measure)
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "2",
          "--threads", "4", "ketamine_directory.wsgi"],
@@ -201,19 +291,21 @@ def bench_size(size, script):
     try:
         wait_for_server(server)
         warm_up(paths)
+        memory = {"before_mb": worker_memory_mb(server)}
         rows = {}
         for name, path in paths.items():
-            rows[name] = {**run_wrk(path, script), **measured[name], "path": path}
+            rows[name] = {**run_wrk(path, scripts[name]), **measured[name], "path": path}
             print(
                 f"   {name}: {rows[name]['rps']} req/s, p95 {rows[name]['p95_ms']} ms", flush=True
             )
+        memory["after_mb"] = worker_memory_mb(server)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     floor = rows["floor (robots.txt)"]["rps"] or 1
     for row in rows.values():
         row["vs_floor"] = round(row["rps"] / floor, 3)
-    return {"size": size, "engine": engine, "urls": rows}
+    return {"size": size, "engine": engine, "urls": rows, "worker_memory": memory}
 
 
 def markdown(runs, started):
@@ -236,7 +328,13 @@ def markdown(runs, started):
                 f"| {name} | {row['rps']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} "
                 f"| {row['errors']} | {row['queries']} | {row['bytes']:,} | {row['vs_floor']} |"
             )
-        lines.append("")
+        memory = run["worker_memory"]
+        lines += [
+            "",
+            f"Worker memory (RSS, MB) after warm-up: {memory['before_mb']}; "
+            f"after the run: {memory['after_mb']}.",
+            "",
+        ]
     return "\n".join(lines)
 
 
