@@ -135,7 +135,8 @@ class ClinicQuerySet(models.QuerySet):
         else:
             accepted = accepted.filter(payer__slug=payer_slug)
         if routes:
-            accepted = accepted.filter(Q(route="") | Q(route__in=routes))
+            # One IN list ('' means every route), so the payer index covers it.
+            accepted = accepted.filter(route__in=["", *routes])
         return self.filter(Exists(accepted))
 
 
@@ -198,6 +199,10 @@ class Clinic(models.Model):
             models.Index(fields=["state", "city_slug"], name="clinic_place_idx"),
             # The near-ZIP bounding box (latitude range, then longitude).
             models.Index(fields=["latitude", "longitude"], name="clinic_latlon_idx"),
+            # The sample-data notice: "is any sample clinic listed?" without a full scan.
+            models.Index(
+                fields=["is_sample"], condition=Q(is_sample=True), name="clinic_sample_idx"
+            ),
         ]
 
     def __str__(self):
@@ -338,7 +343,11 @@ class AcceptedPayer(models.Model):
                 fields=["clinic", "payer", "route"], name="one_acceptance_per_payer_route"
             ),
         ]
-        indexes = [models.Index(fields=["payer", "clinic"], name="acceptance_payer_idx")]
+        indexes = [
+            # The insurance filter: clinics accepting a payer for every route ('') or
+            # for the routes asked for. Covers the whole subquery (index-only scan).
+            models.Index(fields=["payer", "route", "clinic"], name="acceptance_payer_route_idx"),
+        ]
 
     def __str__(self):
         scope = self.get_route_display() if self.route else "all routes"

@@ -213,13 +213,19 @@ class ClinicBuilder:
         return created
 
     def analyze(self):
-        """Refresh the planner's statistics after a bulk load (PostgreSQL only)."""
+        """
+        Refresh the planner's statistics after a bulk load (PostgreSQL only), and
+        the visibility map, which index-only scans need.
+        """
         from django.db import connection
 
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for model in (Clinic, Offering, AcceptedPayer, Clinic.conditions.through):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                    table = connection.ops.quote_name(model._meta.db_table)
+                    # VACUUM cannot run in a transaction; ANALYZE alone can.
+                    verb = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+                    cursor.execute(f"{verb} {table}")
 
     def _children(self, clinics, plans):
         rng = self.rng

@@ -1,7 +1,7 @@
 import json
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.timezone import now
@@ -64,10 +64,22 @@ def get_item(mapping, key):
 
 
 @register.filter
-def choices_of(bound_field):
-    """A select field's (value, label) pairs, for rendering options in one loop."""
+def select_options(bound_field):
+    """
+    A select field's <option> tags with the current value selected, or "" when
+    the field has no choices. Built in one pass: Django's widget renders a
+    template per option, which costs milliseconds on the directory's filters.
+    """
     field = bound_field.field
     choices = getattr(field, "choices", None)
     if choices is None:
         choices = getattr(field.widget, "choices", ())
-    return list(choices)
+    current = str(bound_field.value()).lower()
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, " selected" if str(value).lower() == current else "", label)
+            for value, label in choices
+        ),
+    )
