@@ -1,8 +1,6 @@
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.filters import GuideFilter
@@ -10,7 +8,7 @@ from articles.live_blocks import render_live_blocks
 from articles.models import Guide, GuideRedirect
 from articles.structured_data import guide_json_ld
 from clinics.models import Route
-from clinics.stats import directory_version, route_stats
+from clinics.stats import route_stats
 from ketamine_directory.page_cache import cache_public_page
 
 GUIDES_PER_PAGE = 30
@@ -39,13 +37,6 @@ def guide_list(request):
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "articles/guide_list.html#guide-results", context)
     return render(request, "articles/guide_list.html", context)
-
-
-def _body_with_live_blocks(guide):
-    """The guide's HTML with its live figures filled in, shared until either changes."""
-    key = f"guide-body:{guide.pk}:{guide.modified_at.timestamp()}:{directory_version()}"
-    html = cache.get_or_set(key, lambda: str(render_live_blocks(guide.body_html)), 300)
-    return mark_safe(html)  # built from sanitised HTML and escaped live figures
 
 
 @cache_public_page
@@ -77,7 +68,7 @@ def guide_detail(request, slug):
         {
             "guide": guide,
             "preview": preview,
-            "body": _body_with_live_blocks(guide),
+            "body": render_live_blocks(guide.body_html),
             "faqs": faqs,
             "references": guide.references.all(),
             "related": related,

@@ -53,11 +53,7 @@ def cached_count(queryset, filters):
     Counting 100,000 clinics costs tens of milliseconds on every page of every
     search; the answer only changes when the directory does.
     """
-    version = cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
-    digest = hashlib.sha256(json.dumps(filters, sort_keys=True, default=str).encode()).hexdigest()[
-        :32
-    ]
-    return cache.get_or_set(f"clinics:count:{version}:{digest}", queryset.count, COUNT_TIMEOUT)
+    return cache.get_or_set(f"clinics:count:{search_key(filters)}", queryset.count, COUNT_TIMEOUT)
 
 
 def _compute_route_stats():

@@ -17,7 +17,6 @@ from clinics.models import Clinic, Route
 from clinics.states import US_STATES
 from clinics.stats import (
     cached_count,
-    directory_version,
     route_stats,
     search_key,
     states_with_clinics,
@@ -47,11 +46,9 @@ def home(request):
         "clinics/home.html",
         {
             "routes": Route,
-            # Callables: only evaluated when the cached fragment is rendered again.
-            "route_stats": route_stats,
-            "states": states_with_clinics,
+            "route_stats": route_stats(),
+            "states": states_with_clinics(),
             "find_form": FindForm(),
-            "directory_version": directory_version(),
         },
     )
 

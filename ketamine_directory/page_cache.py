@@ -25,6 +25,7 @@ TIMEOUT = 5 * 60
 
 # Secret-derived, so page content cannot predict it and have a nonce put in its place.
 PLACEHOLDER = "n" + hashlib.sha256(f"csp-nonce:{settings.SECRET_KEY}".encode()).hexdigest()[:21]
+PLACEHOLDER_BYTES = PLACEHOLDER.encode()
 
 
 def cache_public_page(view):
@@ -83,10 +84,8 @@ def _cacheable(request, response):
 
 
 def _with_nonce(request, response):
-    if response.streaming or PLACEHOLDER.encode() not in response.content:
+    if response.streaming or PLACEHOLDER_BYTES not in response.content:
         return response
     # str() generates the nonce, so the CSP header names it too.
-    response.content = response.content.replace(
-        PLACEHOLDER.encode(), str(request._csp_nonce).encode()
-    )
+    response.content = response.content.replace(PLACEHOLDER_BYTES, str(request._csp_nonce).encode())
     return response
