@@ -1,12 +1,12 @@
 import django_filters
 from django import forms
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.text import slugify
 
 from clinics.forms import DEFAULT_RADIUS, ClinicFilterForm, RadiusField, StateField, ZipCodeField
 from clinics.geo import bounding_box, distance_miles_expression, locate_zip
 from clinics.models import MAX_SESSION_PRICE, Offering, Route
-from clinics.stats import vocabulary
+from clinics.stats import payer_ids, vocabulary
 
 SORT_CHOICES = [
     ("", "Nearest first, or by name"),
@@ -84,7 +84,7 @@ class ClinicFilter(django_filters.FilterSet):
         if routes or max_price is not None:
             queryset = queryset.offering_routes(routes, max_price)
         if data.get("insurance"):
-            queryset = queryset.accepting(data["insurance"], routes)
+            queryset = queryset.accepting(payer_ids(data["insurance"]), routes)
         if data.get("state"):
             queryset = queryset.filter(state=data["state"])
         if data.get("city") and slugify(data["city"]):
@@ -109,25 +109,25 @@ class ClinicFilter(django_filters.FilterSet):
 
     def ordered(self, queryset, sort, routes):
         near = self.form.cleaned_data.get("near")
-        if sort == "price" and len(routes) == 1:
-            # One offering per clinic and route: a plain join that PostgreSQL can
-            # walk in price order along the (route, price_min) index.
+        if sort == "price" and routes:
+            # Each clinic once, at its cheapest chosen route: join the offerings of
+            # those routes and drop any the clinic has a cheaper one for (on a tie,
+            # the one whose slug sorts first stays). PostgreSQL can then walk the
+            # (route, price_min, clinic) index in price order instead of working
+            # out every clinic's cheapest price before sorting.
+            cheaper = Offering.objects.filter(clinic=OuterRef("pk"), route__in=routes).filter(
+                Q(price_min__lt=OuterRef("price_from"))
+                | Q(price_min=OuterRef("price_from"), route__lt=OuterRef("price_route"))
+            )
             return (
-                queryset.filter(offerings__route=routes[0])
-                .annotate(price_from=F("offerings__price_min"))
-                .order_by("price_from", "name", "pk")
+                queryset.filter(offerings__route__in=routes)
+                .annotate(price_from=F("offerings__price_min"), price_route=F("offerings__route"))
+                .exclude(Exists(cheaper))
+                .order_by("price_from", "pk")
             )
         if sort == "price" and not routes:
             return queryset.annotate(price_from=F("lowest_price")).order_by(
                 F("lowest_price").asc(nulls_last=True), "name", "pk"
-            )
-        if sort == "price":
-            cheapest = Offering.objects.filter(clinic=OuterRef("pk"))
-            if routes:
-                cheapest = cheapest.filter(route__in=routes)
-            cheapest = cheapest.order_by("price_min").values("price_min")[:1]
-            return queryset.annotate(price_from=Subquery(cheapest)).order_by(
-                F("price_from").asc(nulls_last=True), "name", "pk"
             )
         if near and sort in ("distance", "", None):
             return queryset.order_by("distance", "name", "pk")

@@ -127,13 +127,16 @@ class ClinicQuerySet(models.QuerySet):
             offerings = offerings.filter(price_min__lte=max_price)
         return self.filter(Exists(offerings))
 
-    def accepting(self, payer_slug, routes=()):
-        """Clinics that accept a payer (for the given routes, or for every route)."""
-        accepted = AcceptedPayer.objects.filter(clinic=OuterRef("pk"))
-        if payer_slug == "self-pay":
-            accepted = accepted.filter(payer__kind=Payer.Kind.SELF_PAY)
-        else:
-            accepted = accepted.filter(payer__slug=payer_slug)
+    def accepting(self, payer_ids, routes=()):
+        """
+        Clinics that accept any of the payers (for the given routes, or every route).
+
+        The payers come as ids, not a join on slug or kind: PostgreSQL can then
+        estimate how many clinics match from the acceptance table's statistics.
+        Through a join it guessed a handful where there were tens of thousands,
+        and a first page took 700 ms instead of 1.
+        """
+        accepted = AcceptedPayer.objects.filter(clinic=OuterRef("pk"), payer_id__in=payer_ids)
         if routes:
             # One IN list ('' means every route), so the payer index covers it.
             accepted = accepted.filter(route__in=["", *routes])
@@ -300,8 +303,10 @@ class Offering(models.Model):
             ),
         ]
         indexes = [
-            # The route and max_price filters: offerings of a route under a price.
-            models.Index(fields=["route", "price_min"], name="offering_route_price_idx"),
+            # The route and max_price filters (offerings of a route under a price),
+            # and the "lowest price" sort for chosen routes, walked in (price, clinic)
+            # order: thousands of clinics share a round price like $400.
+            models.Index(fields=["route", "price_min", "clinic"], name="offering_route_price_idx"),
         ]
 
     def __str__(self):

@@ -20,7 +20,8 @@ from clinics.states import US_STATES
 ROUTE_STATS_KEY = "clinics:route-stats"
 SAMPLE_FLAG_KEY = "clinics:has-sample-data"
 STATES_KEY = "clinics:states"
-VOCABULARY_KEY = "clinics:vocabulary"
+# Named for its shape: a deploy that changes the shape must not read the old one.
+VOCABULARY_KEY = "clinics:vocabulary:ids"
 CACHE_KEYS = [ROUTE_STATS_KEY, SAMPLE_FLAG_KEY, STATES_KEY, VOCABULARY_KEY]
 TIMEOUT = 60 * 60
 
@@ -147,12 +148,27 @@ def states_with_clinics():
 
 
 def vocabulary():
-    """{'payers': [(slug, name)], 'conditions': [(slug, name)]} for the filter menus."""
-    return cache.get_or_set(
-        VOCABULARY_KEY,
-        lambda: {
-            "payers": list(Payer.objects.values_list("slug", "name")),
+    """
+    The filter menus and the payer ids behind them:
+    {'payers': [(slug, name)], 'conditions': [(slug, name)],
+     'payer_ids': {slug: id}, 'self_pay_ids': [id]}.
+    """
+
+    def compute():
+        payers = list(Payer.objects.values_list("slug", "name", "id", "kind"))
+        return {
+            "payers": [(slug, name) for slug, name, _, _ in payers],
             "conditions": list(Condition.objects.values_list("slug", "name")),
-        },
-        TIMEOUT,
-    )
+            "payer_ids": {slug: pk for slug, _, pk, _ in payers},
+            "self_pay_ids": [pk for _, _, pk, kind in payers if kind == Payer.Kind.SELF_PAY],
+        }
+
+    return cache.get_or_set(VOCABULARY_KEY, compute, TIMEOUT)
+
+
+def payer_ids(insurance):
+    """The ids an insurance choice stands for: one payer, or every self-pay option."""
+    words = vocabulary()
+    if insurance == "self-pay":
+        return words["self_pay_ids"]
+    return [words["payer_ids"][insurance]] if insurance in words["payer_ids"] else []
