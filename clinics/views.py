@@ -1,11 +1,9 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.decorators.vary import vary_on_headers
 
@@ -14,9 +12,9 @@ from clinics.filters import DEFAULT_RADIUS, ClinicFilter
 from clinics.forms import ZIP_PATTERN, FindForm
 from clinics.geo import distance_miles_expression, locate_zip
 from clinics.models import Clinic, Route
+from clinics.pagination import CappedCountPaginator
 from clinics.states import US_STATES
 from clinics.stats import (
-    cached_count,
     route_stats,
     search_key,
     states_with_clinics,
@@ -25,18 +23,6 @@ from clinics.structured_data import clinic_json_ld
 from ketamine_directory.page_cache import cache_public_page
 
 MAX_COMPARE = 4
-
-
-class CachedCountPaginator(Paginator):
-    """A paginator whose total comes from the shared count cache."""
-
-    def __init__(self, object_list, per_page, *, count_key, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.count_key = count_key
-
-    @cached_property
-    def count(self):
-        return cached_count(self.object_list, self.count_key)
 
 
 @cache_public_page
@@ -84,9 +70,10 @@ def clinic_list(request, state=None, city_slug=None):
     clinic_filter = ClinicFilter(data, queryset=Clinic.objects.published().with_listing_data())
     results = clinic_filter.qs  # validates the form, so cleaned_data exists
     cleaned = clinic_filter.form.cleaned_data
-    paginator = CachedCountPaginator(
+    paginator = CappedCountPaginator(
         results,
         settings.CLINICS_PER_PAGE,
+        cap=settings.CLINICS_COUNT_CAP,
         count_key={k: v for k, v in cleaned.items() if k != "sort"},
     )
     page = paginator.get_page(request.GET.get("page"))

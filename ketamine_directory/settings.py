@@ -219,3 +219,7 @@ LOGGING = {
 # The site's own settings.
 SITE_NAME = "Ketamine Clinic Guide"
 CLINICS_PER_PAGE = 20
+# A search counts its matches up to this many, and its pages reach no further
+# ("more than 1,000 clinics"): an exact count of a broad search at 100,000
+# clinics costs more than the page itself.
+CLINICS_COUNT_CAP = 1000

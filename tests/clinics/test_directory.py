@@ -1,7 +1,7 @@
 import pytest
 from django.test import override_settings
 
-from clinics.models import Clinic
+from clinics.models import Clinic, Payer
 from tests.builders import make_clinic
 from tests.pages import results, slugs
 
@@ -114,6 +114,34 @@ def test_sort_by_price_uses_the_chosen_routes(client, clinics):
         "denver",
         "austin-iv",
     ]
+    # Several routes: each clinic once, at its cheapest of them (Austin's IV, $400).
+    assert slugs(client.get("/clinics/?sort=price&route=iv&route=spravato").text) == [
+        "austin-iv",
+        "houston",
+        "denver",
+    ]
+
+
+def test_a_payer_added_after_the_menus_were_cached_can_be_searched(client, clinics):
+    client.get("/clinics/?insurance=cigna")  # caches the menus and the payer ids
+    Payer.objects.create(name="Oscar Health", slug="oscar", position=99)
+    make_clinic("Oscar Friendly", slug="oscar-friendly", payers=["oscar"])
+    assert get_slugs(client, "insurance=oscar") == ["oscar-friendly"]
+    self_pay = Payer.objects.create(
+        name="Sliding scale", slug="sliding-scale", kind=Payer.Kind.SELF_PAY, position=99
+    )
+    make_clinic("Sliding Scale Clinic", slug="sliding", payers=[self_pay.slug])
+    assert "sliding" in get_slugs(client, "insurance=self-pay")
+
+
+def test_clinics_at_the_same_price_keep_one_order_across_pages(client, clinics):
+    for n in range(3):
+        make_clinic(f"Same Price {n}", slug=f"same-{n}", offerings={"iv": (250, 250)})
+    with override_settings(CLINICS_PER_PAGE=2):
+        first = slugs(client.get("/clinics/?sort=price&route=iv&route=im").text)
+        second = slugs(client.get("/clinics/?sort=price&route=iv&route=im&page=2").text)
+    assert sorted(first + second[:1]) == ["same-0", "same-1", "same-2"]
+    assert second[1] == "denver"  # IM from $300
 
 
 def test_near_zip_shows_and_sorts_by_distance(client, clinics):
@@ -146,6 +174,22 @@ def test_pagination_keeps_filters_and_reports_the_total(client, clinics):
     assert slugs(second.text) == ["houston"]
     assert slugs(client.get("/clinics/?page=999").text) == ["denver", "houston"]
     assert slugs(client.get("/clinics/?page=abc").text) == ["austin-iv", "austin-cheap"]
+
+
+@override_settings(CLINICS_PER_PAGE=1, CLINICS_COUNT_CAP=2)
+def test_a_broad_search_counts_up_to_the_cap_and_says_there_are_more(client, clinics):
+    first = client.get("/clinics/")  # four published clinics, counted to two
+    assert "More than 2 clinics" in first.text
+    assert "Only the first 2 are listed" in first.text
+    assert "Page 1 of 2" in first.text
+    assert slugs(first.text) == ["austin-iv"]
+    assert slugs(client.get("/clinics/?page=2").text) == ["austin-cheap"]
+    # Pages stop at the cap: asking past it shows the last page within it.
+    assert slugs(client.get("/clinics/?page=3").text) == ["austin-cheap"]
+    fragment = client.get("/clinics/", headers={"HX-Request": "true"})
+    assert "More than 2 clinics found." in fragment.text
+    exactly = client.get("/clinics/?route=spravato")  # two match: the cap, not more
+    assert "2 clinics" in exactly.text and "More than" not in exactly.text
 
 
 def test_htmx_request_gets_only_the_results_fragment(client, clinics):
