@@ -1,5 +1,6 @@
 """Whole pages are cached for anonymous visitors, each with its own CSP nonce."""
 
+import gzip
 import re
 
 import pytest
@@ -68,7 +69,7 @@ def test_the_fragment_and_the_whole_page_are_cached_apart(client):
     )
     assert "<html" not in fragment.text
     assert "<html" in page.text and "<html" in restore.text
-    assert page.headers["Vary"] == fragment.headers["Vary"] == "HX-Request"
+    assert page.headers["Vary"] == fragment.headers["Vary"] == "HX-Request, Accept-Encoding"
 
 
 def test_a_staff_preview_is_never_served_to_visitors(client, admin_client):
@@ -76,3 +77,20 @@ def test_a_staff_preview_is_never_served_to_visitors(client, admin_client):
     assert admin_client.get(draft.get_absolute_url()).status_code == 200
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert "Unreleased" not in client.get("/guides/").text
+
+
+def test_pages_are_gzipped_for_browsers_that_ask_with_each_its_own_nonce(client):
+    make_clinic()
+    plain = client.get("/clinics/?route=iv")
+    assert "Content-Encoding" not in plain.headers
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    packed = [client.get("/clinics/?route=iv", headers={"Accept-Encoding": "gzip, br"})]
+    packed.append(client.get("/clinics/?route=iv", headers={"Accept-Encoding": "gzip"}))
+    for response in packed:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert int(response.headers["Content-Length"]) < len(plain.content) / 3
+        text = gzip.decompress(response.content).decode()
+        in_page = set(NONCE_ATTR.findall(text))
+        in_header = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])
+        assert in_page == {in_header.group(1)}
+        assert NONCE_ATTR.sub("", text) == NONCE_ATTR.sub("", plain.text)
