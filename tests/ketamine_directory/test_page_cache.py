@@ -80,10 +80,13 @@ def test_a_staff_preview_is_never_served_to_visitors(client, admin_client):
 
 
 def test_pages_are_gzipped_for_browsers_that_ask_with_each_its_own_nonce(client):
+    # The first response is stored, the second served from the store: both gzipped.
     make_clinic()
     plain = client.get("/clinics/?route=iv")
     assert "Content-Encoding" not in plain.headers
     assert "Accept-Encoding" in plain.headers["Vary"]
+    brotli_only = client.get("/clinics/?route=iv", headers={"Accept-Encoding": "br"})
+    assert "Content-Encoding" not in brotli_only.headers
     packed = [client.get("/clinics/?route=iv", headers={"Accept-Encoding": "gzip, br"})]
     packed.append(client.get("/clinics/?route=iv", headers={"Accept-Encoding": "gzip"}))
     for response in packed:
