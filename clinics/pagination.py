@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from clinics.stats import cached_count
+from clinics.stats import cached_ids
 
 
 class CappedCountPaginator(Paginator):
@@ -11,8 +11,13 @@ class CappedCountPaginator(Paginator):
     Counting every match of a broad search among 100,000 clinics costs far
     more than finding the page (150 ms against 2), while counting to a cap
     stops early. Nobody pages through a thousand clinics: past the cap the
-    page says "more than" and suggests narrowing the search. Counts are
-    shared through the cache, keyed by `count_key` (the search's filters).
+    page says "more than" and suggests narrowing the search.
+
+    The count is taken by fetching the matches' ids (up to the cap, shared
+    through the cache under `count_key`). Within the cap the page is then
+    looked up among those ids: walking the clinics in page order to find the
+    first 20 of a few hundred matches meant visiting most of 100,000 (up to
+    450 ms), looking them up among the ids takes a few milliseconds.
     """
 
     def __init__(self, object_list, per_page, *, cap, count_key, **kwargs):
@@ -21,15 +26,24 @@ class CappedCountPaginator(Paginator):
         self.count_key = {**count_key, "counted_to": cap}
 
     @cached_property
-    def matches(self):
-        """How many clinics match, counted up to one past the cap."""
-        return cached_count(self.object_list.order_by()[: self.cap + 1], self.count_key)
+    def ids(self):
+        """Ids of the matching clinics, up to one past the cap."""
+        return cached_ids(self.object_list, self.cap + 1, self.count_key)
 
     @cached_property
     def count(self):
-        return min(self.matches, self.cap)
+        return min(len(self.ids), self.cap)
 
     @property
     def has_more(self):
         """Whether more clinics match than the pages reach."""
-        return self.matches > self.cap
+        return len(self.ids) > self.cap
+
+    def page(self, number):
+        if self.has_more:
+            # Many matches: walking in page order finds a page's worth quickly.
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = self.object_list.filter(pk__in=self.ids)[bottom : bottom + self.per_page]
+        return self._get_page(rows, number, self)
