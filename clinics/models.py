@@ -262,7 +262,10 @@ class Clinic(models.Model):
 class Offering(models.Model):
     """One route a clinic offers, with its per-session price range in whole dollars."""
 
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="offerings")
+    # No index of its own: the (clinic, route) unique constraint starts with it.
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.CASCADE, related_name="offerings", db_index=False
+    )
     route = models.CharField(max_length=10, choices=Route)
     price_min = models.PositiveIntegerField(
         "lowest price per session ($)", validators=[MaxValueValidator(MAX_SESSION_PRICE)]
@@ -335,8 +338,14 @@ class Offering(models.Model):
 class AcceptedPayer(models.Model):
     """A payer a clinic accepts; `route` empty means for every route it offers."""
 
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="accepted_payers")
-    payer = models.ForeignKey(Payer, on_delete=models.CASCADE, related_name="acceptances")
+    # Neither key has an index of its own: the (clinic, payer, route) unique
+    # constraint starts with the clinic, acceptance_payer_route_idx with the payer.
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.CASCADE, related_name="accepted_payers", db_index=False
+    )
+    payer = models.ForeignKey(
+        Payer, on_delete=models.CASCADE, related_name="acceptances", db_index=False
+    )
     route = models.CharField(
         max_length=10, choices=Route, blank=True, help_text="Leave empty for all routes."
     )
