@@ -103,9 +103,9 @@ def main():
     ]
     lines += [
         "",
-        "The compare page is `noindex` on purpose: every combination of clinics is its own",
-        "URL, and indexing them would fill search results with near-duplicates. Lighthouse's",
-        "SEO score counts that single audit (is-crawlable) against it.",
+        "A comparison of two or more clinics names one canonical address (slugs sorted, no",
+        "ZIP), so search engines see each set of clinics once; a compare page with fewer",
+        "than two clinics is `noindex`.",
     ]
     (out / "summary.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

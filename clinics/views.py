@@ -154,8 +154,26 @@ def compare(request):
     return render(
         request,
         "clinics/compare.html",
-        {"clinics": chosen, "route_rows": rows, "notes": notes, "near": near if located else ""},
+        {
+            "clinics": chosen,
+            "route_rows": rows,
+            "notes": notes,
+            "near": near if located else "",
+            "canonical_path": _compare_canonical_path(chosen),
+        },
     )
+
+
+def _compare_canonical_path(clinics):
+    """
+    One address per set of clinics, whatever their order or the visitor's ZIP,
+    so a comparison can be found by search without duplicates. Fewer than two
+    clinics is not a comparison, and that page is kept out of search results.
+    """
+    if len(clinics) < 2:
+        return None
+    slugs = sorted(clinic.slug for clinic in clinics)
+    return f"{reverse('clinics:compare')}?{urlencode([('clinic', slug) for slug in slugs])}"
 
 
 def _offers(clinic, route):

@@ -1,0 +1,34 @@
+import re
+
+import pytest
+
+from tests.builders import make_clinic
+
+pytestmark = pytest.mark.django_db
+
+CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)">')
+
+
+@pytest.fixture
+def pair():
+    return make_clinic("Beta Clinic", slug="beta"), make_clinic("Alpha Clinic", slug="alpha")
+
+
+def test_a_comparison_has_one_address_whatever_the_order_or_zip(client, pair):
+    first = client.get("/clinics/compare/?clinic=beta&clinic=alpha&near=78701").text
+    second = client.get("/clinics/compare/?clinic=alpha&clinic=beta").text
+    expected = "http://testserver/clinics/compare/?clinic=alpha&amp;clinic=beta"
+    assert CANONICAL.findall(first) == CANONICAL.findall(second) == [expected]
+    assert "noindex" not in first and "noindex" not in second
+
+
+@pytest.mark.parametrize("query", ["", "clinic=alpha", "clinic=alpha&clinic=gone"])
+def test_fewer_than_two_clinics_is_kept_out_of_search(client, pair, query):
+    text = client.get(f"/clinics/compare/?{query}").text
+    assert '<meta name="robots" content="noindex">' in text
+    assert not CANONICAL.search(text)
+
+
+def test_robots_let_crawlers_reach_comparisons(client):
+    robots = client.get("/robots.txt").text
+    assert "Disallow: /admin/" in robots and "compare" not in robots
