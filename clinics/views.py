@@ -14,11 +14,7 @@ from clinics.geo import distance_miles_expression, locate_zip
 from clinics.models import Clinic, Route
 from clinics.pagination import CappedCountPaginator
 from clinics.states import US_STATES
-from clinics.stats import (
-    route_stats,
-    search_key,
-    states_with_clinics,
-)
+from clinics.stats import route_stats, search_key, states_with_clinics
 from clinics.structured_data import clinic_json_ld
 from ketamine_directory.page_cache import cache_public_page
 

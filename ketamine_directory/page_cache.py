@@ -19,7 +19,6 @@ holds no secret but the nonce, which is new in every response.
 """
 
 import hashlib
-import re
 import struct
 import zlib
 from functools import wraps
@@ -27,6 +26,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 
 from articles.versioning import guides_version
@@ -38,7 +38,6 @@ TIMEOUT = 5 * 60
 PLACEHOLDER = "n" + hashlib.sha256(f"csp-nonce:{settings.SECRET_KEY}".encode()).hexdigest()[:21]
 PLACEHOLDER_BYTES = PLACEHOLDER.encode()
 
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no name, no time, unknown OS
 DEFLATE_END = zlib.compressobj(wbits=-15).flush()  # an empty final block
 
@@ -69,11 +68,11 @@ def cache_public_page(view):
             )
             cache.set(key, stored, TIMEOUT)
         status, content, headers, deflated = stored
-        response = HttpResponse(content, status=status, headers=headers)
+        response = _with_nonce(request, HttpResponse(content, status=status, headers=headers))
         patch_vary_headers(response, ["Accept-Encoding"])
-        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-            return _gzipped_with_nonce(request, response, deflated)
-        return _with_nonce(request, response)
+        if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+            _gzip(response, deflated, str(request._csp_nonce).encode())
+        return response
 
     return wrapper
 
@@ -128,9 +127,9 @@ def _deflate_around_placeholders(content):
     return pieces
 
 
-def _gzipped_with_nonce(request, response, deflated):
-    nonce = str(request._csp_nonce).encode()
-    plain = response.content.replace(PLACEHOLDER_BYTES, nonce)
+def _gzip(response, deflated, nonce):
+    """Replace a stored page's content (its nonce already in place) with its gzip form."""
+    plain = response.content
     # The nonce as a stored (uncompressed) deflate block: header byte, length, its complement.
     stored_nonce = b"\x00" + struct.pack("<HH", len(nonce), len(nonce) ^ 0xFFFF) + nonce
     response.content = b"".join(
@@ -142,4 +141,3 @@ def _gzipped_with_nonce(request, response, deflated):
         ]
     )
     response["Content-Encoding"] = "gzip"
-    return response
