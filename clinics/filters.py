@@ -5,6 +5,7 @@ from django.utils.text import slugify
 
 from clinics.forms import DEFAULT_RADIUS, ClinicFilterForm, RadiusField, StateField, ZipCodeField
 from clinics.geo import bounding_box, distance_miles_expression, locate_zip
+from clinics.lookups import AnyOf
 from clinics.models import MAX_SESSION_PRICE, Offering, Route
 from clinics.stats import payer_ids, vocabulary
 
@@ -95,20 +96,38 @@ class ClinicFilter(django_filters.FilterSet):
             queryset = queryset.filter(conditions__slug=data["condition"])
         if data.get("near"):
             queryset = self.within_radius(queryset, data["near"], data.get("radius"))
-        return self.ordered(queryset, data.get("sort"), routes)
+        return self.ordered(queryset)
+
+    def among(self, ids):
+        """
+        The clinics with these ids, known to match this search, in its order.
+
+        For a page of a search whose matches are already known: checking the
+        filters again for each of a few hundred ids cost more than the rest
+        of the page (20 of 25 ms at 100,000 clinics).
+        """
+        queryset = self.queryset.filter(AnyOf(F("pk"), ids))
+        if self.form.cleaned_data.get("near"):
+            queryset = self.with_distance(queryset, self.form.cleaned_data["near"])
+        return self.ordered(queryset)
 
     def within_radius(self, queryset, zip_code, radius):
         latitude, longitude, *_ = locate_zip(zip_code)
         radius = radius or DEFAULT_RADIUS
         min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius)
-        return (
-            queryset.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
-            .annotate(distance=distance_miles_expression(latitude, longitude))
-            .filter(distance__lte=radius)
+        queryset = queryset.filter(
+            latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
         )
+        return self.with_distance(queryset, zip_code).filter(distance__lte=radius)
 
-    def ordered(self, queryset, sort, routes):
+    def with_distance(self, queryset, zip_code):
+        latitude, longitude, *_ = locate_zip(zip_code)
+        return queryset.annotate(distance=distance_miles_expression(latitude, longitude))
+
+    def ordered(self, queryset):
         near = self.form.cleaned_data.get("near")
+        sort = self.form.cleaned_data.get("sort")
+        routes = self.form.cleaned_data.get("route") or []
         if sort == "price" and routes:
             # Each clinic once, at its cheapest chosen route: join the offerings of
             # those routes and drop any the clinic has a cheaper one for (on a tie,

@@ -18,11 +18,14 @@ class CappedCountPaginator(Paginator):
     looked up among those ids: walking the clinics in page order to find the
     first 20 of a few hundred matches meant visiting most of 100,000 (up to
     450 ms), looking them up among the ids takes a few milliseconds.
+    `among(ids)` gives those clinics in the search's order, without checking
+    its filters again.
     """
 
-    def __init__(self, object_list, per_page, *, cap, count_key, **kwargs):
+    def __init__(self, object_list, per_page, *, cap, count_key, among, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
+        self.among = among
         self.count_key = {**count_key, "counted_to": cap}
 
     @cached_property
@@ -45,5 +48,5 @@ class CappedCountPaginator(Paginator):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = self.object_list.filter(pk__in=self.ids)[bottom : bottom + self.per_page]
+        rows = self.among(self.ids)[bottom : bottom + self.per_page]
         return self._get_page(rows, number, self)

@@ -71,6 +71,7 @@ def clinic_list(request, state=None, city_slug=None):
         settings.CLINICS_PER_PAGE,
         cap=settings.CLINICS_COUNT_CAP,
         count_key={k: v for k, v in cleaned.items() if k != "sort"},
+        among=clinic_filter.among,
     )
     page = paginator.get_page(request.GET.get("page"))
     # The rendered result list is the same for everyone making this search.
