@@ -10,13 +10,14 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db.models import Count
 from playwright.sync_api import Error as PlaywrightError
 
 from clinics.models import Clinic
+from tests.browser.conftest import PHONE
 
 IV_LABEL = "IV ketamine infusion"
 MAX_PRICE_LABEL = "Max price per session ($)"
-PHONE = {"width": 360, "height": 740}
 
 
 def result_slugs(page):
@@ -261,3 +262,25 @@ def test_phone_filters_open_and_filter(new_page):
     # The summary says how many filters are on once the page is loaded with them.
     page.goto(page.url)
     assert page.locator("details.filters > summary").inner_text().startswith("Filters (1 on)")
+
+
+def test_phone_shows_every_price_column_without_scrolling_sideways(new_page):
+    clinic = (
+        Clinic.objects.published()
+        .annotate(routes=Count("offerings"))
+        .order_by("-routes", "name")
+        .first()
+    )
+    page = new_page(viewport=PHONE)
+    page.goto(clinic.get_absolute_url())
+    rows = page.locator("[data-route]")
+    assert rows.count() == clinic.routes
+    hidden = page.evaluate(
+        """() => [...document.querySelectorAll('[data-route] > *')]
+            .filter(cell => cell.getBoundingClientRect().right > window.innerWidth + 1)
+            .map(cell => cell.textContent.trim())"""
+    )
+    assert hidden == [], f"off screen on a {PHONE['width']}px phone: {hidden}"
+    # Each price still reads with its column's name.
+    first = rows.first.inner_text()
+    assert "Per session" in first and "series" in first

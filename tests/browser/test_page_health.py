@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import PHONE
+
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 
 
@@ -69,8 +71,7 @@ def format_violations(violations):
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("where", PAGES)
-def test_no_serious_accessibility_violations(page, where):
+def assert_no_serious_violations(page, where):
     url = open_page(page, where)
     # Playwright evaluates this through the DevTools protocol, so the site's
     # script-src policy (no 'unsafe-inline', no 'unsafe-eval') does not apply
@@ -80,6 +81,17 @@ def test_no_serious_accessibility_violations(page, where):
     serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, f"axe-core found on {url}:\n{format_violations(serious)}"
     assert page.csp_violations == []
+
+
+@pytest.mark.parametrize("where", PAGES)
+def test_no_serious_accessibility_violations(page, where):
+    assert_no_serious_violations(page, where)
+
+
+# Pages whose layout changes most on a small screen (stacked price table, folded filters).
+@pytest.mark.parametrize("where", [PAGES[1], PAGES[2]])
+def test_no_serious_accessibility_violations_on_a_phone(new_page, where):
+    assert_no_serious_violations(new_page(viewport=PHONE), where)
 
 
 def test_htmx_keeps_working_under_the_csp(page):
