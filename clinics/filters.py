@@ -103,8 +103,8 @@ class ClinicFilter(django_filters.FilterSet):
         The clinics with these ids, known to match this search, in its order.
 
         For a page of a search whose matches are already known: checking the
-        filters again for each of a few hundred ids cost more than the rest
-        of the page (20 of 25 ms at 100,000 clinics).
+        filters again for each of a few hundred ids more than doubled the
+        page's query (23 ms against 10 at 100,000 clinics).
         """
         queryset = self.queryset.filter(AnyOf(F("pk"), ids))
         if self.form.cleaned_data.get("near"):
