@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -135,7 +136,13 @@ def compare(request):
     if len(slugs) > MAX_COMPARE:
         notes.append(f"We compare up to {MAX_COMPARE} clinics at a time; showing the first four.")
         slugs = slugs[:MAX_COMPARE]
-    clinics = Clinic.objects.published().with_detail_data().filter(slug__in=slugs)
+    # A string that cannot be a slug matches no clinic; PostgreSQL would refuse
+    # some outright (a NUL byte), so they never reach the query.
+    clinics = (
+        Clinic.objects.published()
+        .with_detail_data()
+        .filter(slug__in=[slug for slug in slugs if slug_re.match(slug)])
+    )
     near = request.GET.get("near", "")
     located = locate_zip(near) if ZIP_PATTERN.match(near) else None
     if located:

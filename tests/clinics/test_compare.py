@@ -32,3 +32,11 @@ def test_fewer_than_two_clinics_is_kept_out_of_search(client, pair, query):
 def test_robots_let_crawlers_reach_comparisons(client):
     robots = client.get("/robots.txt").text
     assert "Disallow: /admin/" in robots and "compare" not in robots
+
+
+def test_a_slug_no_clinic_could_have_is_dropped_with_a_note(client, pair):
+    # PostgreSQL refuses text with a NUL byte outright; that was a 500.
+    response = client.get("/clinics/compare/", {"clinic": ["alpha", "be\x00ta", "beta"]})
+    assert response.status_code == 200
+    assert 'data-clinic="alpha"' in response.text and 'data-clinic="beta"' in response.text
+    assert "not listed any more" in response.text
