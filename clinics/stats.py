@@ -10,6 +10,7 @@ import json
 import uuid
 from statistics import median
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count
@@ -23,7 +24,6 @@ STATES_KEY = "clinics:states"
 # Named for its shape: a deploy that changes the shape must not read the old one.
 VOCABULARY_KEY = "clinics:vocabulary:ids"
 CACHE_KEYS = [ROUTE_STATS_KEY, SAMPLE_FLAG_KEY, STATES_KEY, VOCABULARY_KEY]
-TIMEOUT = 60 * 60
 
 
 VERSION_KEY = "clinics:version"
@@ -121,7 +121,9 @@ def _route_stats_in_postgresql():
 
 def route_stats():
     """Per route: how many listed clinics offer it and its median price range."""
-    return cache.get_or_set(ROUTE_STATS_KEY, _compute_route_stats, TIMEOUT)
+    return cache.get_or_set(
+        ROUTE_STATS_KEY, _compute_route_stats, settings.DIRECTORY_FIGURES_TIMEOUT
+    )
 
 
 def has_sample_data():
@@ -130,7 +132,7 @@ def has_sample_data():
         return cache.get_or_set(
             SAMPLE_FLAG_KEY,
             lambda: Clinic.objects.published().filter(is_sample=True).exists(),
-            TIMEOUT,
+            settings.DIRECTORY_FIGURES_TIMEOUT,
         )
     except DatabaseError:
         # Error pages use the layout too and must render while the database is down.
@@ -147,7 +149,7 @@ def states_with_clinics():
             key=lambda row: row[1],
         )
 
-    return cache.get_or_set(STATES_KEY, compute, TIMEOUT)
+    return cache.get_or_set(STATES_KEY, compute, settings.DIRECTORY_FIGURES_TIMEOUT)
 
 
 def vocabulary():
@@ -166,7 +168,7 @@ def vocabulary():
             "self_pay_ids": [pk for _, _, pk, kind in payers if kind == Payer.Kind.SELF_PAY],
         }
 
-    return cache.get_or_set(VOCABULARY_KEY, compute, TIMEOUT)
+    return cache.get_or_set(VOCABULARY_KEY, compute, settings.DIRECTORY_FIGURES_TIMEOUT)
 
 
 def payer_ids(insurance):

@@ -133,6 +133,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# How long the directory's figures (typical prices, places, filter menus) are
+# kept. A save drops them at once from a shared Redis; a local-memory cache
+# belongs to one worker and a save reaches only the worker that made it, so
+# there they last no longer than a cached page does.
+DIRECTORY_FIGURES_TIMEOUT = 60 * 60 if REDIS_URL else 5 * 60
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
