@@ -124,10 +124,14 @@ REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but an unreachable Redis is a cache that
+            # misses rather than a 500 on every page (ketamine_directory/cache.py).
+            "BACKEND": "ketamine_directory.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kd",
             "TIMEOUT": 300,
+            # Seconds; a Redis that stops answering must not hold up requests.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

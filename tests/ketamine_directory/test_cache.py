@@ -1,0 +1,72 @@
+"""The site keeps working, uncached, while Redis is unreachable."""
+
+import json
+from types import SimpleNamespace
+
+import pytest
+from redis.connection import AbstractConnection
+
+from ketamine_directory import cache as forgiving
+from tests.builders import make_clinic
+from tests.ketamine_directory.test_production import run
+
+pytestmark = pytest.mark.django_db
+
+NOBODY_LISTENS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    settings.REDIS_URL = NOBODY_LISTENS
+    settings.CACHES = {
+        "default": {"BACKEND": "ketamine_directory.cache.RedisCache", "LOCATION": NOBODY_LISTENS}
+    }
+    monkeypatch.setattr(forgiving.ForgivingRedisCacheClient, "paused_until", 0.0)
+    attempts = []
+    connect = AbstractConnection.connect
+
+    def counted(self):
+        attempts.append(1)
+        return connect(self)
+
+    monkeypatch.setattr(AbstractConnection, "connect", counted)
+    return attempts
+
+
+def test_pages_render_without_redis(client, redis_down):
+    clinic = make_clinic()
+    for path in ["/", "/clinics/?route=iv", clinic.get_absolute_url(), "/guides/"]:
+        assert client.get(path).status_code == 200, path
+
+
+def test_healthz_still_reports_redis_down(client, redis_down):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content) == {
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "unavailable",
+    }
+
+
+def test_a_down_redis_is_left_alone_for_a_few_seconds(client, redis_down, monkeypatch):
+    make_clinic()
+    client.get("/clinics/")
+    tried = len(redis_down)
+    assert tried >= 1
+    client.get("/clinics/?route=iv")
+    assert len(redis_down) == tried, "requests right after a failure should not wait on Redis"
+
+    later = forgiving.time.monotonic() + forgiving.PAUSE + 1
+    monkeypatch.setattr(forgiving, "time", SimpleNamespace(monotonic=lambda: later))
+    client.get("/clinics/")
+    assert len(redis_down) > tried, "after the pause Redis is tried again"
+
+
+def test_the_settings_use_it_when_redis_url_is_set():
+    code = (
+        "import django; django.setup(); from django.core.cache import cache;"
+        "print(cache.get_or_set('key', lambda: 'computed'))"
+    )
+    result = run(code, REDIS_URL=NOBODY_LISTENS)
+    assert result.stdout.strip() == "computed", result.stderr
