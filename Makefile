@@ -13,7 +13,7 @@ help:
 	@echo "make run    set up .venv, migrate, load the sample data and serve http://127.0.0.1:$(PORT)"
 	@echo "make test   set up .venv and run ruff and the whole test suite"
 	@echo "make bench  build 1k/10k/100k-clinic databases and measure the site under load"
-	@echo "make load   60 s load run, then a PostgreSQL outage run (needs DATABASE_URL)"
+	@echo "make load   60 s load run, then a PostgreSQL and a Redis outage run (needs DATABASE_URL)"
 
 # Refuse a Python that is too old, and say what to do about it.
 check-python:
@@ -57,7 +57,8 @@ bench: install
 	$(PY) bench/run.py
 
 # 60 s of load at 32 connections, then a run during which PostgreSQL is stopped
-# for 10 s and started again. Needs DATABASE_URL at the local cluster.
+# for 10 s and started again, then one that does the same to a Redis of its own
+# (redis-server). Needs DATABASE_URL at the local cluster.
 load: install
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(PY) bench/faults.py

@@ -9,6 +9,10 @@ Load and fault runs behind `make load` (loopback only, bounded in time).
    nobody has made before (which needs the database). In the outage new
    searches must get a quick 503 and cached pages a 200 or 503; none may hang
    past the timeout, and all must succeed again within 5 s of the return.
+3. Cache fault: the same, against a server whose cache is a Redis of its
+   own (redis-server on REDIS_PORT), which is killed 10 s in and started
+   again 10 s later. Every request in the outage must still succeed (200):
+   the site serves uncached while Redis is away.
 
 Needs DATABASE_URL pointing at the local PostgreSQL cluster (it is stopped and
 started with pg_ctlcluster), so run it when nothing else needs the database.
@@ -18,6 +22,7 @@ Results go to bench/results/faults-<time>.md and .json.
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import PYTHON, RESULTS, ROOT, WORK, manage, production_env
 
 PORT = 8798
+REDIS_PORT = 6399
 LOAD_SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 CLIENT_TIMEOUT = 10
 PATHS = [
@@ -107,7 +113,8 @@ def load_run():
     }
 
 
-def fault_run():
+def fault_run(stop, start):
+    """Clients for 40 s; `stop()` 10 s in, `start()` 10 s later."""
     import zipcodes
 
     zips = [z["zip_code"] for z in zipcodes.list_all() if z["zip_code_type"] == "STANDARD"]
@@ -133,12 +140,12 @@ def fault_run():
         for number in range(8):
             pool.submit(client, number)
         time.sleep(stop_at)
-        cluster("stop")
+        stop()
         marks["stopped"] = time.monotonic() - origin
         time.sleep(start_at - stop_at)
         # The outage ends when the start begins: PostgreSQL may answer before it returns.
         marks["starting"] = time.monotonic() - origin
-        cluster("start")
+        start()
         marks["started"] = time.monotonic() - origin
         time.sleep(end_at - start_at)
         finished.set()
@@ -162,6 +169,53 @@ def fault_run():
     }
 
 
+def serve(env, workers):
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(workers),
+         "--threads", "4", "ketamine_directory.wsgi"],
+        cwd=ROOT, env=env, start_new_session=True, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(60):
+        if fetch("/healthz")[2] == 200:
+            break
+        time.sleep(0.5)
+    return server
+
+
+def stop_server(server):
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def redis_server():
+    return subprocess.Popen(
+        ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def cache_fault_run(env):
+    """The fault run against a server whose Redis is killed and started again."""
+    if not shutil.which("redis-server"):
+        return None
+    redis = [redis_server()]
+    server = serve({**env, "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0"}, workers=3)
+
+    def stop():
+        redis[0].kill()
+        redis[0].wait()
+
+    def start():
+        redis[0] = redis_server()
+
+    try:
+        return fault_run(stop, start)
+    finally:
+        stop_server(server)
+        stop()
+
+
 def main():
     database = os.environ.get("DATABASE_URL", "")
     if not database.startswith(("postgres://", "postgresql://")):
@@ -181,23 +235,16 @@ def main():
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_sample_data", "-v0")
     manage(env, "generate_clinics", "--count", "1000")
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "3",
-         "--threads", "4", "ketamine_directory.wsgi"],
-        cwd=ROOT, env=env, start_new_session=True, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    server = serve(env, workers=3)
     try:
-        for _ in range(60):
-            if fetch("/healthz")[2] == 200:
-                break
-            time.sleep(0.5)
         load = load_run()
         print("load:", load, flush=True)
-        fault = fault_run()
+        fault = fault_run(lambda: cluster("stop"), lambda: cluster("start"))
         print("fault:", fault, flush=True)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_server(server)
+    cache_fault = cache_fault_run(env)
+    print("cache fault:", cache_fault, flush=True)
     passed = {
         "load: zero errors": load["errors"] == 0,
         "fault: new searches in the outage answered 503": (
@@ -209,6 +256,16 @@ def main():
         "fault: nothing hung past the timeout": fault["hung_past_timeout"] == 0,
         "fault: all succeed within 5 s of the return": fault["failures_5s_after_return"] == 0,
     }
+    if cache_fault:
+        passed.update({
+            "cache fault: every request in the Redis outage answered 200": (
+                cache_fault["outage_statuses"] == [200]
+            ),
+            "cache fault: nothing hung past the timeout": cache_fault["hung_past_timeout"] == 0,
+            "cache fault: all succeed within 5 s of the return": (
+                cache_fault["failures_5s_after_return"] == 0
+            ),
+        })  # fmt: skip
     stamp = f"{datetime.now(UTC):%Y%m%d-%H%M}"
     report = [
         f"# Load and fault runs {stamp} UTC",
@@ -225,12 +282,24 @@ def main():
         f"{fault['recovered_after_s']} s after the return; "
         f"{fault['failures_5s_after_return']} failures from 5 s after it.",
         "",
+        (
+            f"Cache fault: Redis killed at {cache_fault['stopped_at_s']} s and started at "
+            f"{cache_fault['started_at_s']} s. {cache_fault['outage_requests']} requests during "
+            f"the outage answered {cache_fault['outage_statuses']}, the slowest in "
+            f"{cache_fault['outage_max_ms']} ms; {cache_fault['hung_past_timeout']} hung; "
+            f"{cache_fault['failures_5s_after_return']} failures from 5 s after the return."
+            if cache_fault
+            else "Cache fault: not run (no redis-server on this machine)."
+        ),
+        "",
         *[f"- {'PASS' if ok else 'FAIL'}: {what}" for what, ok in passed.items()],
         "",
     ]
     (RESULTS / f"faults-{stamp}.md").write_text("\n".join(report))
     (RESULTS / f"faults-{stamp}.json").write_text(
-        json.dumps({"load": load, "fault": fault, "passed": passed}, indent=1)
+        json.dumps(
+            {"load": load, "fault": fault, "cache_fault": cache_fault, "passed": passed}, indent=1
+        )
     )
     print("\n".join(report))
     sys.exit(0 if all(passed.values()) else 1)
