@@ -36,8 +36,7 @@ class ForgivingRedisCacheClient(RedisCacheClient):
             return call(*args)
         except (ConnectionError, TimeoutError) as error:
             ForgivingRedisCacheClient.paused_until = time.monotonic() + PAUSE
-            logger.warning("Redis unavailable, serving without the cache for %.0f s: %s",
-                           PAUSE, error)  # fmt: skip
+            logger.warning("Redis unavailable, serving without the cache: %s", error)
             return fallback
 
     def add(self, key, value, timeout):
