@@ -183,6 +183,9 @@ class Clinic(models.Model):
         default=False, help_text="Fictional sample listing; the site says so while any exist."
     )
     prices_updated_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every edit of the listing (staff form or admin), so an edit made
+    # from an older version is caught instead of silently overwriting a newer one.
+    edit_version = models.PositiveIntegerField(default=0, editable=False)
     # Lowest per-session price over all routes, kept by refresh_lowest_price so the
     # "lowest price" sort is an index walk rather than a subquery per clinic.
     lowest_price = models.PositiveIntegerField(null=True, blank=True, editable=False)

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "clinics",
     "articles",
+    "accounts",
+    # After clinics: its admin extends the clinic admin with staff and history.
+    "listings",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +145,38 @@ else:
 # belongs to one worker and a save reaches only the worker that made it, so
 # there they last no longer than a cached page does.
 DIRECTORY_FIGURES_TIMEOUT = 60 * 60 if REDIS_URL else 5 * 60
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "listings:dashboard"
+LOGOUT_REDIRECT_URL = "home"
+# Messages live in the session, which only signing in creates; a message in a
+# cookie would let a page rendered with it into the anonymous page cache.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Email: claim links, password resets, decisions. Printed to the console in
+# development; in production an SMTP server from the environment.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Ketamine Clinic Guide <noreply@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Editors who are told about claims waiting for review, comma separated.
+MANAGERS = env_list("MANAGERS", [])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -13,5 +13,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
+    path("account/", include("accounts.urls")),
+    path("account/", include("listings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -37,3 +37,21 @@ def make_clinic(
     if conditions:
         clinic.conditions.set(Condition.objects.filter(slug__in=conditions))
     return clinic
+
+
+def make_user(email=None, password="a long test password", **fields):
+    from django.contrib.auth import get_user_model
+
+    email = email or f"person{next(_numbers)}@example.org"
+    return get_user_model().objects.create_user(
+        username=email, email=email, password=password, **fields
+    )
+
+
+def make_member(clinic, user=None):
+    """A user on the clinic's staff (as if their claim had been approved)."""
+    from listings.models import Membership
+
+    user = user or make_user()
+    Membership.objects.create(clinic=clinic, user=user)
+    return user

@@ -15,6 +15,8 @@ PRODUCTION = {
     "SECRET_KEY": SECRET,
     "ALLOWED_HOSTS": "clinics.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
+    # Claim links and password resets go out by SMTP; the console is for development.
+    "EMAIL_HOST": "smtp.example.org",
 }
 
 
@@ -58,6 +60,13 @@ def test_deploy_check_passes_with_no_warnings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
+
+
+def test_deploy_check_wants_a_real_mail_server():
+    without_mail = {k: v for k, v in PRODUCTION.items() if k != "EMAIL_HOST"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **without_mail)
+    assert result.returncode == 1
+    assert "mail.E001" in result.stderr
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,77 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+
+from ketamine_directory.forms import PlainLabelsMixin
+
+
+class SignUpForm(PlainLabelsMixin, forms.Form):
+    """An account for clinic staff: an email address is the user name."""
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=150,
+        help_text="Your work address at the clinic, if you have one, can prove you work there.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        help_text="At least 8 characters, not all numbers, not a common password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        User = get_user_model()
+        if User.objects.filter(username__iexact=email).exists():
+            raise forms.ValidationError(
+                "There is already an account with this email. Sign in, or reset its password.",
+                code="taken",
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords don't match.")
+        elif password1 and cleaned.get("email"):
+            user = get_user_model()(username=cleaned["email"], email=cleaned["email"])
+            try:
+                password_validation.validate_password(password1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    def save(self):
+        return get_user_model().objects.create_user(
+            username=self.cleaned_data["email"],
+            email=self.cleaned_data["email"],
+            password=self.cleaned_data["password1"],
+        )
+
+
+class SignInForm(PlainLabelsMixin, AuthenticationForm):
+    """Django's sign-in form, with the email address as the user name in any case."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email"
+        self.fields["username"].widget.attrs["autocomplete"] = "email"
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class ResetForm(PlainLabelsMixin, PasswordResetForm):
+    pass
+
+
+class NewPasswordForm(PlainLabelsMixin, SetPasswordForm):
+    pass

@@ -1,0 +1,143 @@
+from django.contrib import admin, messages
+
+from clinics import admin as clinics_admin
+from clinics.models import Clinic
+from listings import claims, snapshots
+from listings.editing import record_change, revert
+from listings.models import Claim, ListingChange, Membership
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["clinic", "user", "work_email", "job_title", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["clinic", "user"]
+    search_fields = ["clinic__name", "user__email", "work_email"]
+    readonly_fields = [
+        "clinic",
+        "user",
+        "work_email",
+        "job_title",
+        "message",
+        "created_at",
+        "decided_at",
+        "decided_by",
+    ]
+    fields = [*readonly_fields[:6], "status", "decision_note", "decided_at", "decided_by"]
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Deciding through the status field does what the actions do: membership, emails.
+        if "status" in form.changed_data and obj.status == Claim.Status.APPROVED:
+            claims.approve(obj, request.user)
+        elif "status" in form.changed_data and obj.status == Claim.Status.REJECTED:
+            claims.reject(obj, request.user, obj.decision_note)
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description="Approve the selected claims", permissions=["change"])
+    def approve(self, request, queryset):
+        open_claims = queryset.filter(status__in=Claim.OPEN).select_related("clinic", "user")
+        for claim in open_claims:
+            claims.approve(claim, request.user)
+        self.message_user(request, f"Approved {len(open_claims)} claim(s).", messages.SUCCESS)
+
+    @admin.action(description="Reject the selected claims", permissions=["change"])
+    def reject(self, request, queryset):
+        open_claims = queryset.filter(status__in=Claim.OPEN).select_related("clinic", "user")
+        for claim in open_claims:
+            claims.reject(claim, request.user)
+        self.message_user(request, f"Rejected {len(open_claims)} claim(s).", messages.SUCCESS)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "clinic", "created_at"]
+    list_select_related = ["clinic", "user"]
+    search_fields = ["clinic__name", "user__email"]
+    autocomplete_fields = ["clinic", "user"]
+    readonly_fields = ["claim"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    readonly_fields = ["claim", "created_at"]
+
+
+class ChangeDescriptions:
+    """A change's rows ("what: before → after"), for the admin's lists."""
+
+    @admin.display(description="what changed")
+    def description(self, change):
+        rows = snapshots.described(change, snapshots.vocabulary_names())
+        return "; ".join(f"{label}: {old} → {new}" for label, old, new in rows)
+
+
+class ListingChangeInline(ChangeDescriptions, admin.TabularInline):
+    model = ListingChange
+    fk_name = "clinic"
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["created_at", "user", "description"]
+    readonly_fields = fields
+    ordering = ["-version"]
+    verbose_name_plural = "change history (undo a change under Listing changes)"
+
+
+@admin.register(ListingChange)
+class ListingChangeAdmin(ChangeDescriptions, admin.ModelAdmin):
+    list_display = ["created_at", "clinic", "user", "description", "reverts"]
+    list_select_related = ["clinic", "user", "reverts"]
+    search_fields = ["clinic__name", "user__email"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["clinic", "user", "created_at", "version", "description", "reverts"]
+    fields = readonly_fields
+    actions = ["undo"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_undo_permission(self, request):
+        return request.user.has_perm("clinics.change_clinic")
+
+    @admin.action(
+        description="Undo the selected changes (put the old values back)", permissions=["undo"]
+    )
+    def undo(self, request, queryset):
+        undone = 0
+        # Newest first, so undoing several changes to one listing walks back in time.
+        for change in queryset.select_related("clinic").order_by("-version"):
+            if revert(change, request.user):
+                undone += 1
+        self.message_user(request, f"Undid {undone} change(s); each undo is itself in the history.")
+
+
+admin.site.unregister(Clinic)
+
+
+@admin.register(Clinic)
+class ClinicAdmin(clinics_admin.ClinicAdmin):
+    """The directory's clinic admin, with its staff and every change recorded."""
+
+    inlines = [*clinics_admin.ClinicAdmin.inlines, MembershipInline, ListingChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Read from the database: `obj` already holds the submitted values.
+            request._listing_before = snapshots.take(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_listing_before", None)
+        if before is not None:
+            record_change(form.instance, request.user, before)

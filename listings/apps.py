@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ListingsConfig(AppConfig):
+    """What clinic staff do with their listing: claim it, prove they work there, edit it."""
+
+    name = "listings"
+    verbose_name = "Clinic staff and listing changes"

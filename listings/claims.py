@@ -1,0 +1,110 @@
+"""Deciding claims: the emailed link that proves a work address, and editors' decisions."""
+
+from django.core import signing
+from django.core.mail import mail_managers, send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from listings.models import Claim, Membership
+
+LINK_SALT = "listings.claim-link"
+LINK_MAX_AGE = 3 * 24 * 60 * 60  # seconds; the email says 3 days
+RESEND_AFTER = 60  # seconds between links for the same claim
+
+
+class BadLink(Exception):
+    pass
+
+
+def link_token(claim):
+    return signing.dumps({"claim": claim.pk, "email": claim.work_email}, salt=LINK_SALT)
+
+
+def claim_from_token(token, user):
+    """The open claim a link proves, or BadLink with a reason a person can act on."""
+    try:
+        payload = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise BadLink(
+            "This link has expired. Send yourself a new one from your account page."
+        ) from None
+    except signing.BadSignature:
+        raise BadLink(
+            "This link is not valid. Copy the whole link from the email, or ask for a new one."
+        ) from None
+    claim = (
+        Claim.objects.select_related("clinic")
+        .filter(pk=payload.get("claim"), user=user, work_email=payload.get("email"))
+        .first()
+    )
+    if claim is None:
+        raise BadLink(
+            "This link belongs to another account. Sign in with the account that made the claim."
+        )
+    if claim.status != Claim.Status.EMAIL_SENT:
+        raise BadLink(f"This claim is already decided: {claim.get_status_display().lower()}.")
+    return claim
+
+
+def send_link(request, claim):
+    url = request.build_absolute_uri(reverse("listings:claim_confirm", args=[link_token(claim)]))
+    send_mail(
+        f"Confirm you work at {claim.clinic.name}",
+        render_to_string("listings/email/claim_link.txt", {"claim": claim, "url": url}),
+        None,
+        [claim.work_email],
+    )
+    Claim.objects.filter(pk=claim.pk).update(link_sent_at=timezone.now())
+
+
+def can_resend(claim):
+    return claim.link_sent_at is None or (
+        (timezone.now() - claim.link_sent_at).total_seconds() >= RESEND_AFTER
+    )
+
+
+def ask_editors(request, claim):
+    admin_url = request.build_absolute_uri(reverse("admin:listings_claim_change", args=[claim.pk]))
+    mail_managers(
+        f"Claim to review: {claim.clinic.name}",
+        f"{claim.user.email} asked to manage {claim.clinic.name}.\nReview it: {admin_url}\n",
+    )
+
+
+@transaction.atomic
+def approve(claim, decided_by=None):
+    """Make the claimant a member of the clinic's staff; the listing becomes verified."""
+    claim.status = Claim.Status.APPROVED
+    claim.decided_at = timezone.now()
+    claim.decided_by = decided_by
+    claim.save(update_fields=["status", "decided_at", "decided_by"])
+    Membership.objects.get_or_create(
+        clinic=claim.clinic, user=claim.user, defaults={"claim": claim}
+    )
+    clinic = claim.clinic
+    if not clinic.is_verified:
+        clinic.is_verified = True
+        clinic.save(update_fields=["is_verified", "updated_at"])
+    if decided_by is not None:
+        _tell_claimant(claim)
+
+
+@transaction.atomic
+def reject(claim, decided_by, note=""):
+    claim.status = Claim.Status.REJECTED
+    claim.decided_at = timezone.now()
+    claim.decided_by = decided_by
+    claim.decision_note = note or claim.decision_note
+    claim.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+    _tell_claimant(claim)
+
+
+def _tell_claimant(claim):
+    send_mail(
+        f"Your claim of {claim.clinic.name}: {claim.get_status_display().lower()}",
+        render_to_string("listings/email/claim_decided.txt", {"claim": claim}),
+        None,
+        [claim.user.email],
+    )

@@ -1,0 +1,236 @@
+from django import forms
+
+from clinics.models import MAX_SESSION_PRICE, Clinic, Condition, Payer, Route
+from ketamine_directory.forms import PlainLabelsMixin
+from listings.models import Claim
+
+PRICE_ERRORS = {
+    "min_value": "Enter a price of $0 or more.",
+    "max_value": (
+        f"Prices above ${MAX_SESSION_PRICE:,} a session look like a typing mistake. "
+        "Enter the price of one session in whole dollars."
+    ),
+    "invalid": "Enter a whole number of dollars, without $ or cents.",
+}
+
+
+class ClaimForm(PlainLabelsMixin, forms.ModelForm):
+    class Meta:
+        model = Claim
+        fields = ["work_email", "job_title", "message"]
+        labels = {"work_email": "Your work email"}
+        help_texts = {
+            "work_email": (
+                "If it is on the clinic's website domain, we email it a link and you are "
+                "verified as soon as you open it. Otherwise an editor checks your claim."
+            ),
+        }
+        widgets = {
+            "work_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "message": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean_work_email(self):
+        return self.cleaned_data["work_email"].strip().lower()
+
+
+def price_field(label, **kwargs):
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=MAX_SESSION_PRICE,
+        error_messages=PRICE_ERRORS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        **kwargs,
+    )
+
+
+class ListingForm(PlainLabelsMixin, forms.ModelForm):
+    """The clinic's own details; prices and insurance have forms of their own."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    conditions = forms.ModelMultipleChoiceField(
+        queryset=Condition.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Conditions treated",
+    )
+    confirm_prices = forms.BooleanField(
+        required=False,
+        label="These prices are correct today",
+        help_text="Updates the “prices updated” date on your listing even if nothing changed.",
+    )
+
+    class Meta:
+        model = Clinic
+        fields = ["telehealth", "description", "phone", "website", "email", "hours", "providers"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "hours": forms.Textarea(attrs={"rows": 4}),
+            "providers": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"website": "Starts with https://"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.edit_version
+        self.fields["conditions"].initial = [c.slug for c in self.instance.conditions.all()]
+
+    def clean_website(self):
+        website = self.cleaned_data["website"]
+        if website and not website.startswith(("https://", "http://")):
+            raise forms.ValidationError("Enter the website's address, starting with https://")
+        return website
+
+    def values(self):
+        values = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        values["conditions"] = sorted(c.slug for c in self.cleaned_data["conditions"])
+        return values
+
+
+class OfferingForm(PlainLabelsMixin, forms.Form):
+    """One route's prices; both prices empty means the clinic does not offer it."""
+
+    price_min = price_field("Lowest price per session ($)")
+    price_max = price_field("Highest price per session ($)")
+    series_sessions = forms.IntegerField(
+        label="Sessions in the first series",
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text="Leave empty for the usual number.",
+    )
+    series_price = forms.IntegerField(
+        label="Package price for the series ($)",
+        required=False,
+        min_value=0,
+        max_value=MAX_SESSION_PRICE * 60,
+        error_messages=PRICE_ERRORS
+        | {"max_value": "That is more than 60 sessions at the highest price."},
+        help_text="Only if you sell the series as a package.",
+    )
+    notes = forms.CharField(label="Notes", max_length=300, required=False)
+
+    def __init__(self, route, *args, **kwargs):
+        self.route = Route(route)
+        super().__init__(*args, prefix=route, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("price_min"), cleaned.get("price_max")
+        if self.errors:
+            return cleaned
+        others = [cleaned.get(name) for name in ("series_sessions", "series_price", "notes")]
+        if low is None and high is None:
+            if any(value not in (None, "") for value in others):
+                raise forms.ValidationError(
+                    "Add the price per session, or clear this row if you don't offer it."
+                )
+        elif low is None or high is None:
+            raise forms.ValidationError(
+                "Enter both the lowest and the highest price per session "
+                "(the same number twice if there is one price)."
+            )
+        elif low > high:
+            self.add_error("price_max", "The highest price can't be below the lowest.")
+        return cleaned
+
+    def value(self):
+        if self.cleaned_data.get("price_min") is None:
+            return None
+        return {
+            "price_min": self.cleaned_data["price_min"],
+            "price_max": self.cleaned_data["price_max"],
+            "series_sessions": self.cleaned_data["series_sessions"],
+            "series_price": self.cleaned_data["series_price"],
+            "notes": self.cleaned_data["notes"].strip(),
+        }
+
+
+ALL_ROUTES = ""
+
+
+class InsuranceForm(forms.Form):
+    """Payers accepted, each for every route or for chosen routes (a grid of checkboxes)."""
+
+    accepted = forms.MultipleChoiceField(required=False)
+
+    def __init__(self, *args, initial_accepted=(), **kwargs):
+        super().__init__(*args, initial={"accepted": list(initial_accepted)}, **kwargs)
+        self.payers = list(Payer.objects.all())
+        self.columns = [(ALL_ROUTES, "All treatments")] + [
+            (route.value, route.short_label) for route in Route
+        ]
+        self.fields["accepted"].choices = [
+            (f"{payer.slug}:{route}", f"{payer.name}, {label}")
+            for payer in self.payers
+            for route, label in self.columns
+        ]
+
+    def rows(self):
+        """[(payer, [(value, route label, checked)])] for the template's grid."""
+        chosen = set(self["accepted"].value() or [])
+        return [
+            (
+                payer,
+                [
+                    (value, label, value in chosen)
+                    for route, label in self.columns
+                    for value in [f"{payer.slug}:{route}"]
+                ],
+            )
+            for payer in self.payers
+        ]
+
+    def value(self):
+        accepted = set(self.cleaned_data["accepted"])
+        # "All treatments" covers the single routes: keep the plainer record.
+        every = {item.split(":")[0] for item in accepted if item.endswith(":")}
+        return sorted(
+            item for item in accepted if item.endswith(":") or item.split(":")[0] not in every
+        )
+
+
+class ListingEditForms:
+    """The edit page's forms together: details, one per route, insurance."""
+
+    def __init__(self, clinic, data=None, snapshot=None):
+        self.clinic = clinic
+        self.details = ListingForm(data, instance=clinic)
+        self.offerings = [
+            OfferingForm(route, data, initial=(snapshot or {}).get(f"offering:{route}") or {})
+            for route in Route.values
+        ]
+        self.insurance = InsuranceForm(data, initial_accepted=(snapshot or {}).get("insurance", []))
+
+    @property
+    def all(self):
+        return [self.details, *self.offerings, self.insurance]
+
+    def is_valid(self):
+        # Every form, not up to the first invalid one: all errors show at once.
+        results = [form.is_valid() for form in self.all]
+        return all(results)
+
+    @property
+    def has_errors(self):
+        return any(form.errors for form in self.all)
+
+    @property
+    def version(self):
+        return self.details.cleaned_data["version"]
+
+    def values(self):
+        values = self.details.values()
+        for form in self.offerings:
+            values[f"offering:{form.route.value}"] = form.value()
+        values["insurance"] = self.insurance.value()
+        return values
+
+    def rebase(self, version):
+        """Keep what was typed but start from `version`, so saving again is deliberate."""
+        data = self.details.data.copy()
+        data["version"] = str(version)
+        self.__init__(self.clinic, data)

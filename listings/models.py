@@ -1,0 +1,129 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from clinics.models import Clinic
+
+
+class Claim(models.Model):
+    """Someone's request to manage a clinic's listing, and how it was decided."""
+
+    class Status(models.TextChoices):
+        EMAIL_SENT = "email-sent", "Waiting for the emailed link"
+        IN_REVIEW = "in-review", "Waiting for an editor"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Not approved"
+
+    OPEN = [Status.EMAIL_SENT, Status.IN_REVIEW]
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_claims"
+    )
+    work_email = models.EmailField()
+    job_title = models.CharField("role at the clinic", max_length=100)
+    message = models.TextField(
+        "message to the editors",
+        max_length=1000,
+        blank=True,
+        help_text="Anything that helps us check you work there.",
+    )
+    status = models.CharField(max_length=12, choices=Status, default=Status.IN_REVIEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+    link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_note = models.CharField(
+        max_length=300, blank=True, help_text="Shown to the person who claimed, with the decision."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "user"],
+                condition=Q(status__in=["email-sent", "in-review"]),
+                name="one_open_claim_per_user_and_clinic",
+            ),
+        ]
+        indexes = [
+            # The editors' queue: open claims, oldest first.
+            models.Index(fields=["status", "created_at"], name="claim_status_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} for {self.clinic}"
+
+    def get_absolute_url(self):
+        return self.clinic.get_absolute_url()
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN
+
+
+class Membership(models.Model):
+    """A person allowed to edit a clinic's listing and read its inquiries."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
+    # The (user, clinic) constraint serves "my clinics"; clinic_id has its own index.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="clinic_memberships",
+        db_index=False,
+    )
+    claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["clinic__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "clinic"], name="one_membership_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.clinic}"
+
+    def get_absolute_url(self):
+        return self.clinic.get_absolute_url()
+
+
+class ListingChange(models.Model):
+    """
+    One saved edit of a listing: who, when, and each changed part's old and new value.
+
+    `changes` maps a part of the listing (see listings.snapshots) to [old, new],
+    in the snapshot's own form, so an editor can put the old values back.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The clinic's edit_version this change produced.
+    version = models.PositiveIntegerField()
+    changes = models.JSONField()
+    reverts = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reverted_by"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # A listing's history, newest first, and "changes since version N".
+            models.Index(fields=["clinic", "version"], name="listingchange_clinic_idx"),
+        ]
+
+    def __str__(self):
+        return f"Change to {self.clinic} on {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return self.clinic.get_absolute_url()

@@ -1,0 +1,133 @@
+"""
+A listing as plain data, for recording what an edit changed and putting it back.
+
+A snapshot maps each part of a listing to a JSON-friendly value:
+the editable text fields and telehealth, "conditions" (sorted slugs),
+"offering:<route>" (that route's prices, or None when not offered) and
+"insurance" (sorted "payer-slug:route" pairs; route empty for every route).
+"""
+
+from django.db import transaction
+
+from clinics.models import AcceptedPayer, Clinic, Condition, Offering, Payer, Route
+
+TEXT_FIELDS = ["description", "phone", "website", "email", "hours", "providers"]
+FIELDS = [*TEXT_FIELDS, "telehealth"]
+OFFERING_FIELDS = ["price_min", "price_max", "series_sessions", "series_price", "notes"]
+PART_ORDER = [*(f"offering:{route}" for route in Route.values), "insurance", *FIELDS, "conditions"]
+
+
+def take(clinic):
+    """The listing as stored now (read afresh from the database)."""
+    stored = Clinic.objects.values(*FIELDS).get(pk=clinic.pk)
+    snapshot = dict(stored)
+    snapshot["conditions"] = sorted(clinic.conditions.values_list("slug", flat=True))
+    offerings = {o["route"]: o for o in clinic.offerings.values("route", *OFFERING_FIELDS)}
+    for route in Route.values:
+        offering = offerings.get(route)
+        snapshot[f"offering:{route}"] = (
+            {field: offering[field] for field in OFFERING_FIELDS} if offering else None
+        )
+    snapshot["insurance"] = sorted(
+        f"{slug}:{route}"
+        for slug, route in clinic.accepted_payers.values_list("payer__slug", "route")
+    )
+    return snapshot
+
+
+def diff(before, after):
+    """{part: [old, new]} for each part that differs."""
+    return {key: [before[key], after[key]] for key in after if before.get(key) != after[key]}
+
+
+@transaction.atomic
+def apply(clinic, values):
+    """Write the parts in `values` (a partial snapshot) to the listing."""
+    fields = [name for name in FIELDS if name in values]
+    if fields:
+        for name in fields:
+            setattr(clinic, name, values[name])
+        clinic.save(update_fields=[*fields, "updated_at"])
+    if "conditions" in values:
+        clinic.conditions.set(Condition.objects.filter(slug__in=values["conditions"]))
+    for route in Route.values:
+        key = f"offering:{route}"
+        if key not in values:
+            continue
+        if values[key] is None:
+            # One by one, so the signals keep the lowest price and price date right.
+            for offering in clinic.offerings.filter(route=route):
+                offering.delete()
+        else:
+            Offering.objects.update_or_create(clinic=clinic, route=route, defaults=values[key])
+    if "insurance" in values:
+        _set_insurance(clinic, set(values["insurance"]))
+
+
+def _set_insurance(clinic, wanted):
+    current = {
+        f"{accepted.payer.slug}:{accepted.route}": accepted
+        for accepted in clinic.accepted_payers.select_related("payer")
+    }
+    for key in current.keys() - wanted:
+        current[key].delete()
+    added = [key.split(":", 1) for key in wanted - current.keys()]
+    payers = Payer.objects.in_bulk([slug for slug, _ in added], field_name="slug")
+    for slug, route in added:
+        if slug in payers:
+            AcceptedPayer.objects.create(clinic=clinic, payer=payers[slug], route=route)
+
+
+def vocabulary_names():
+    """Names of conditions and payers by slug, loaded once for a page of history."""
+    return {
+        "conditions": dict(Condition.objects.values_list("slug", "name")),
+        "payers": dict(Payer.objects.values_list("slug", "name")),
+    }
+
+
+def describe(key, value, names):
+    """A part's value as a person reads it in a listing's history."""
+    if key.startswith("offering:"):
+        if value is None:
+            return "not offered"
+        text = f"${value['price_min']:,}–${value['price_max']:,} per session"
+        if value.get("series_sessions"):
+            text += f", series of {value['series_sessions']}"
+        if value.get("series_price"):
+            text += f" for ${value['series_price']:,}"
+        if value.get("notes"):
+            text += f" ({value['notes']})"
+        return text
+    if key == "telehealth":
+        return "yes" if value else "no"
+    if key == "conditions":
+        return ", ".join(names["conditions"].get(slug, slug) for slug in value) or "none"
+    if key == "insurance":
+        routes = dict(Route.choices)
+        parts = []
+        for item in value:
+            slug, route = item.split(":", 1)
+            name = names["payers"].get(slug, slug)
+            parts.append(f"{name} (for {routes.get(route, route)})" if route else name)
+        return ", ".join(parts) or "none"
+    return value or "(empty)"
+
+
+def described(change, names):
+    """[(label, old, new)] for a ListingChange, in the listing's own order."""
+    order = {key: position for position, key in enumerate(PART_ORDER)}
+    return [
+        (label(key), describe(key, old, names), describe(key, new, names))
+        for key, (old, new) in sorted(
+            change.changes.items(), key=lambda item: order.get(item[0], len(order))
+        )
+    ]
+
+
+def label(key):
+    if key.startswith("offering:"):
+        return Route(key.split(":", 1)[1]).label
+    if key in ("conditions", "insurance"):
+        return key.capitalize()
+    return Clinic._meta.get_field(key).verbose_name.capitalize()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from listings import views
+
+app_name = "listings"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("claim/<slug:slug>/", views.claim, name="claim"),
+    path("claim/confirm/<str:token>/", views.claim_confirm, name="claim_confirm"),
+    path("clinics/<slug:slug>/", views.edit, name="edit"),
+    path("clinics/<slug:slug>/history/", views.history, name="history"),
+    path("clinics/<slug:slug>/leave/", views.leave, name="leave"),
+]

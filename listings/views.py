@@ -1,0 +1,167 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clinics.models import Clinic
+from listings import claims, snapshots
+from listings.domains import email_matches_website, website_domain
+from listings.editing import EditConflict, changes_since, save_listing
+from listings.forms import ClaimForm, ListingEditForms
+from listings.models import Claim, Membership
+
+HISTORY_PER_PAGE = 50
+
+
+@login_required
+def dashboard(request):
+    return render(
+        request,
+        "listings/dashboard.html",
+        {
+            "memberships": request.user.clinic_memberships.select_related("clinic"),
+            "claims": request.user.clinic_claims.exclude(
+                status=Claim.Status.APPROVED
+            ).select_related("clinic")[:20],
+        },
+    )
+
+
+@login_required
+def claim(request, slug):
+    clinic = get_object_or_404(Clinic.objects.published(), slug=slug)
+    if Membership.objects.filter(clinic=clinic, user=request.user).exists():
+        return redirect("listings:edit", slug=clinic.slug)
+    open_claim = clinic.claims.filter(user=request.user, status__in=Claim.OPEN).first()
+    if open_claim:
+        return _open_claim(request, open_claim)
+    form = ClaimForm(request.POST or None, initial={"work_email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        new_claim = form.save(commit=False)
+        new_claim.clinic, new_claim.user = clinic, request.user
+        by_email = email_matches_website(new_claim.work_email, clinic.website)
+        new_claim.status = Claim.Status.EMAIL_SENT if by_email else Claim.Status.IN_REVIEW
+        try:
+            with transaction.atomic():
+                new_claim.save()
+        except IntegrityError:  # the same claim sent twice at once
+            return redirect("listings:claim", slug=clinic.slug)
+        if by_email:
+            claims.send_link(request, new_claim)
+            messages.success(
+                request,
+                f"We emailed a link to {new_claim.work_email}. Open it while signed in "
+                "to confirm you work there.",
+            )
+        else:
+            claims.ask_editors(request, new_claim)
+            messages.success(
+                request,
+                "Thank you. An editor will check your claim, usually within two working days, "
+                "and email you the answer.",
+            )
+        return redirect("listings:dashboard")
+    return render(
+        request,
+        "listings/claim.html",
+        {"clinic": clinic, "form": form, "website_domain": _domain(clinic)},
+    )
+
+
+def _open_claim(request, open_claim):
+    if request.method == "POST" and request.POST.get("action") == "resend":
+        if open_claim.status == Claim.Status.EMAIL_SENT and claims.can_resend(open_claim):
+            claims.send_link(request, open_claim)
+            messages.success(request, f"We sent a new link to {open_claim.work_email}.")
+        else:
+            messages.info(
+                request, "A link was sent less than a minute ago. Check your inbox and spam folder."
+            )
+        return redirect("listings:claim", slug=open_claim.clinic.slug)
+    return render(request, "listings/claim_pending.html", {"claim": open_claim})
+
+
+def _domain(clinic):
+    return website_domain(clinic.website) if clinic.website else ""
+
+
+@login_required
+def claim_confirm(request, token):
+    try:
+        pending = claims.claim_from_token(token, request.user)
+    except claims.BadLink as problem:
+        return render(request, "listings/claim_confirm.html", {"problem": str(problem)}, status=400)
+    if request.method == "POST":
+        claims.approve(pending)
+        messages.success(request, f"Confirmed: you can now manage {pending.clinic.name}.")
+        return redirect("listings:edit", slug=pending.clinic.slug)
+    return render(request, "listings/claim_confirm.html", {"claim": pending})
+
+
+def _member_clinic(request, slug):
+    """The clinic, if the signed-in user is on its staff; 404 otherwise (no hint it exists)."""
+    return get_object_or_404(
+        Clinic.objects.filter(memberships__user=request.user).prefetch_related("conditions"),
+        slug=slug,
+    )
+
+
+@login_required
+def edit(request, slug):
+    clinic = _member_clinic(request, slug)
+    conflict = None
+    if request.method == "POST":
+        forms = ListingEditForms(clinic, request.POST)
+        if forms.is_valid():
+            try:
+                change = save_listing(clinic, request.user, forms.values(), version=forms.version)
+            except EditConflict:
+                clinic.refresh_from_db(fields=["edit_version"])
+                conflict = list(changes_since(clinic, forms.version))
+                forms.rebase(clinic.edit_version)
+            else:
+                if forms.details.cleaned_data["confirm_prices"]:
+                    clinic.mark_prices_updated()
+                if change or forms.details.cleaned_data["confirm_prices"]:
+                    messages.success(request, "Saved. The listing shows your changes now.")
+                else:
+                    messages.info(request, "Nothing had changed, so nothing was saved.")
+                return redirect("listings:edit", slug=clinic.slug)
+    else:
+        forms = ListingEditForms(clinic, snapshot=snapshots.take(clinic))
+    status = 409 if conflict else (400 if forms.has_errors else 200)
+    names = snapshots.vocabulary_names() if conflict else None
+    return render(
+        request,
+        "listings/edit.html",
+        {
+            "clinic": clinic,
+            "forms": forms,
+            "conflict": [(change, snapshots.described(change, names)) for change in conflict or []],
+        },
+        status=status,
+    )
+
+
+@login_required
+def history(request, slug):
+    clinic = _member_clinic(request, slug)
+    changes = clinic.changes.select_related("user", "reverts").order_by("-version")
+    page = Paginator(changes, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    names = snapshots.vocabulary_names()
+    rows = [(change, snapshots.described(change, names)) for change in page]
+    return render(
+        request, "listings/history.html", {"clinic": clinic, "changes": rows, "page": page}
+    )
+
+
+@require_POST
+@login_required
+def leave(request, slug):
+    """Stop managing a clinic (the listing stays as it is)."""
+    clinic = _member_clinic(request, slug)
+    Membership.objects.filter(clinic=clinic, user=request.user).delete()
+    messages.success(request, f"You no longer manage {clinic.name}.")
+    return redirect("listings:dashboard")

@@ -1,0 +1,119 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from tests.builders import make_user
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"
+
+
+def test_sign_up_signs_in_and_goes_to_your_clinics(client):
+    response = client.post(
+        "/account/signup/",
+        {"email": "Dr.Ames@Clinic.Example", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/account/"
+    user = get_user_model().objects.get()
+    assert user.username == user.email == "dr.ames@clinic.example"
+    assert client.get("/account/").status_code == 200
+
+
+def test_sign_up_goes_back_to_a_safe_next_page_only(client):
+    response = client.post(
+        "/account/signup/",
+        {
+            "email": "a@b.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": "https://evil.example/",
+        },
+    )
+    assert response["Location"] == "/account/"
+    client.logout()
+    response = client.post(
+        "/account/signup/",
+        {
+            "email": "c@d.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": "/account/claim/x/",
+        },
+    )
+    assert response["Location"] == "/account/claim/x/"
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"email": "not an email"}, "email", "Enter a valid email address."),
+        ({"password2": "something else"}, "password2", "The two passwords don’t match."),
+        ({"password1": "12345678", "password2": "12345678"}, "password1", "too common"),
+    ],
+)
+def test_sign_up_explains_what_is_wrong_and_keeps_the_email(client, data, field, message):
+    form = {"email": "someone@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    response = client.post("/account/signup/", form | data)
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors[field])
+    assert message.replace("’", "'") in errors.replace("’", "'")
+    assert (form | data)["email"] in response.content.decode()
+    assert not get_user_model().objects.exists()
+
+
+def test_an_email_can_have_only_one_account_whatever_its_case(client):
+    make_user("staff@clinic.example")
+    response = client.post(
+        "/account/signup/",
+        {"email": "Staff@Clinic.Example", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert "already an account" in response.content.decode()
+
+
+def test_sign_in_with_the_email_in_any_case(client):
+    make_user("staff@clinic.example", password=PASSWORD)
+    response = client.post(
+        "/account/login/", {"username": "Staff@Clinic.example ", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/account/"
+
+
+def test_a_wrong_password_is_refused_politely(client):
+    make_user("staff@clinic.example", password=PASSWORD)
+    response = client.post(
+        "/account/login/", {"username": "staff@clinic.example", "password": "wrong"}
+    )
+    assert response.status_code == 200
+    assert "correct email and password" in response.content.decode().replace("username", "email")
+
+
+def test_your_clinics_needs_signing_in(client):
+    response = client.get("/account/")
+    assert response.status_code == 302
+    assert response["Location"] == "/account/login/?next=/account/"
+
+
+def test_password_reset_emails_a_working_link(client):
+    make_user("staff@clinic.example", password=PASSWORD)
+    client.post("/account/password-reset/", {"email": "staff@clinic.example"})
+    assert len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line)
+    response = client.get(link.split("testserver", 1)[1], follow=True)
+    assert response.status_code == 200
+    new = "a new and much longer password"
+    response = client.post(
+        response.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
+    assert response["Location"] == "/account/password-reset/done/"
+    assert client.login(username="staff@clinic.example", password=new)
+
+
+def test_sign_out_is_a_post_and_ends_the_session(client):
+    user = make_user()
+    client.force_login(user)
+    response = client.post("/account/logout/")
+    assert response.status_code == 302
+    assert client.get("/account/").status_code == 302

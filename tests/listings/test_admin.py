@@ -1,0 +1,101 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from clinics.models import Offering
+from listings.models import ListingChange
+from tests.builders import make_clinic, make_member, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = make_user("editor@site.example", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def clinic():
+    return make_clinic("Calm Harbor Ketamine", slug="calm-harbor", offerings={"iv": (400, 450)})
+
+
+def admin_form_data(response):
+    """The admin change form's current values, as the browser would post them back."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                value = "on"
+            elif isinstance(value, list | tuple):
+                value = [getattr(item, "pk", item) for item in value]
+            data[form[name].html_name] = value
+    return data
+
+
+def test_an_editors_admin_edit_is_in_the_listing_history(client, editor, clinic):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url))
+    data |= {"offerings-0-price_max": "475", "phone": "(512) 555-0142"}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    change = ListingChange.objects.get()
+    assert change.user == editor
+    assert set(change.changes) == {"offering:iv", "phone"}
+    clinic.refresh_from_db()
+    assert clinic.edit_version == change.version == 1
+    # ...and on the clinic's admin page.
+    assert "$400–$475 per session" in client.get(url).content.decode()
+
+
+def test_editors_undo_a_staff_change(client, editor, clinic):
+    from listings.editing import save_listing
+
+    staff = make_member(clinic)
+    change = save_listing(
+        clinic,
+        staff,
+        {"offering:iv": None, "description": "Cheapest in town!!!", "insurance": ["aetna:"]},
+    )
+    assert not clinic.offerings.exists()
+
+    response = client.post(
+        "/admin/listings/listingchange/", {"action": "undo", "_selected_action": [change.pk]}
+    )
+    assert response.status_code == 302
+    iv = Offering.objects.get(clinic=clinic, route="iv")
+    assert (iv.price_min, iv.price_max) == (400, 450)
+    clinic.refresh_from_db()
+    assert clinic.description == ""
+    assert not clinic.accepted_payers.exists()
+    assert clinic.lowest_price == 400
+    undo = ListingChange.objects.get(reverts=change)
+    assert undo.user == editor
+    page = client.get("/admin/listings/listingchange/").content.decode()
+    assert "Cheapest in town" in page
+
+
+def test_staff_see_the_undo_in_their_history(client, clinic):
+    from listings.editing import revert, save_listing
+
+    staff = make_member(clinic)
+    change = save_listing(clinic, staff, {"phone": "(512) 555-0100"})
+    revert(change, make_user(is_staff=True))
+    client.force_login(staff)
+    page = client.get("/account/clinics/calm-harbor/history/").content.decode()
+    assert "undoing the change of" in page
+
+
+def test_editors_see_claims_and_staff_but_cannot_make_up_history(client, editor, clinic):
+    assert client.get("/admin/listings/claim/").status_code == 200
+    assert client.get("/admin/listings/membership/").status_code == 200
+    assert client.get("/admin/listings/listingchange/").status_code == 200
+    assert client.get("/admin/listings/listingchange/add/").status_code == 403
+    assert client.get("/admin/listings/claim/add/").status_code == 403

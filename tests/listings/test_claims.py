@@ -1,0 +1,197 @@
+import re
+
+import pytest
+from django.core import mail, signing
+
+from clinics.models import Clinic
+from listings.models import Claim, Membership
+from tests.builders import make_clinic, make_user
+
+pytestmark = pytest.mark.django_db
+
+WEBSITE = "https://www.calm-harbor.example"
+
+
+@pytest.fixture
+def clinic():
+    return make_clinic("Calm Harbor Ketamine", slug="calm-harbor", website=WEBSITE)
+
+
+@pytest.fixture
+def person(client):
+    user = make_user("jo@gmail.example")
+    client.force_login(user)
+    return user
+
+
+def claim(client, email, **fields):
+    data = {"work_email": email, "job_title": "Practice manager", "message": ""} | fields
+    return client.post("/account/claim/calm-harbor/", data)
+
+
+def emailed_link():
+    body = mail.outbox[-1].body
+    return re.search(r"http://testserver(/account/claim/confirm/\S+/)", body).group(1)
+
+
+def test_the_clinic_page_offers_to_claim_it(client, clinic):
+    page = client.get("/clinics/calm-harbor/").content.decode()
+    assert 'href="/account/claim/calm-harbor/"' in page
+    assert "Claim this listing" in page
+
+
+def test_claiming_needs_an_account_and_comes_back_after_signing_up(client, clinic):
+    response = client.get("/account/claim/calm-harbor/")
+    assert response["Location"] == "/account/login/?next=/account/claim/calm-harbor/"
+
+
+def test_a_work_email_on_the_clinic_domain_gets_a_link_that_verifies(client, clinic, person):
+    response = claim(client, "Jo@Calm-Harbor.example")
+    assert response["Location"] == "/account/"
+    assert mail.outbox[0].to == ["jo@calm-harbor.example"]
+    assert Claim.objects.get().status == Claim.Status.EMAIL_SENT
+
+    link = emailed_link()
+    # Opening the link asks to confirm; a mail scanner's GET changes nothing.
+    assert client.get(link).status_code == 200
+    assert not Membership.objects.exists()
+    response = client.post(link)
+    assert response["Location"] == "/account/clinics/calm-harbor/"
+    assert Membership.objects.filter(user=person, clinic=clinic).exists()
+    assert Claim.objects.get().status == Claim.Status.APPROVED
+    clinic.refresh_from_db()
+    assert clinic.is_verified
+    assert "Verified" in client.get("/clinics/calm-harbor/").content.decode()
+
+
+def test_a_subdomain_of_the_clinic_website_counts(client, clinic, person):
+    claim(client, "jo@mail.calm-harbor.example")
+    assert Claim.objects.get().status == Claim.Status.EMAIL_SENT
+
+
+@pytest.mark.parametrize(
+    "email", ["jo@gmail.example", "jo@calm-harbor.example.evil.test", "jo@notcalm-harbor.example"]
+)
+def test_any_other_email_goes_to_an_editor(client, clinic, person, email, settings):
+    settings.MANAGERS = ["editors@site.example"]
+    claim(client, email, message="I am the medical director; call the front desk.")
+    saved = Claim.objects.get()
+    assert saved.status == Claim.Status.IN_REVIEW
+    assert [message.to for message in mail.outbox] == [["editors@site.example"]]
+    assert f"/admin/listings/claim/{saved.pk}/change/" in mail.outbox[0].body
+    assert not Membership.objects.exists()
+
+
+def test_the_link_only_works_for_the_account_that_claimed(client, clinic, person):
+    claim(client, "jo@calm-harbor.example")
+    link = emailed_link()
+    client.force_login(make_user())
+    response = client.post(link)
+    assert response.status_code == 400
+    assert "another account" in response.content.decode()
+    assert not Membership.objects.exists()
+
+
+def test_a_tampered_or_expired_link_is_explained(client, clinic, person, monkeypatch):
+    claim(client, "jo@calm-harbor.example")
+    link = emailed_link()
+    response = client.post(link[:-3] + "xx/")
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
+
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: "1")
+    token = signing.dumps(
+        {"claim": Claim.objects.get().pk, "email": "jo@calm-harbor.example"},
+        salt="listings.claim-link",
+    )
+    response = client.post(f"/account/claim/confirm/{token}/")
+    assert "expired" in response.content.decode()
+    assert not Membership.objects.exists()
+
+
+def test_one_open_claim_at_a_time_and_the_link_can_be_sent_again(
+    client, clinic, person, monkeypatch
+):
+    claim(client, "jo@calm-harbor.example")
+    page = client.get("/account/claim/calm-harbor/").content.decode()
+    assert "Waiting for the emailed link" in page
+    claim(client, "other@calm-harbor.example")
+    assert Claim.objects.count() == 1
+
+    client.post("/account/claim/calm-harbor/", {"action": "resend"})
+    assert len(mail.outbox) == 1  # too soon
+    monkeypatch.setattr("listings.claims.RESEND_AFTER", 0)
+    client.post("/account/claim/calm-harbor/", {"action": "resend"})
+    assert len(mail.outbox) == 2
+
+
+def test_a_claim_form_with_mistakes_keeps_what_was_typed(client, clinic, person):
+    response = client.post(
+        "/account/claim/calm-harbor/",
+        {"work_email": "not-an-email", "job_title": "", "message": "Front desk lead"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter a valid email address." in page
+    assert "Front desk lead" in page
+    assert not Claim.objects.exists()
+
+
+def test_hidden_and_unknown_clinics_cannot_be_claimed(client, person):
+    make_clinic(slug="hidden-one", status=Clinic.Status.HIDDEN)
+    assert client.get("/account/claim/hidden-one/").status_code == 404
+    assert client.get("/account/claim/nowhere/").status_code == 404
+
+
+def test_editors_approve_a_claim_in_the_admin(client, clinic, person):
+    claim(client, "jo@gmail.example")
+    pending = Claim.objects.get()
+    editor = make_user("editor@site.example", is_staff=True)
+    editor.groups.add(_editors())
+    client.force_login(editor)
+    response = client.post(
+        "/admin/listings/claim/",
+        {"action": "approve", "_selected_action": [pending.pk]},
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == Claim.Status.APPROVED
+    assert pending.decided_by == editor
+    assert Membership.objects.filter(user=person, clinic=clinic).exists()
+    assert mail.outbox[-1].to == ["jo@gmail.example"]
+    assert "approved" in mail.outbox[-1].subject
+
+
+def test_editors_reject_with_a_reason_the_claimant_reads(client, clinic, person):
+    claim(client, "jo@gmail.example")
+    pending = Claim.objects.get()
+    editor = make_user("editor@site.example", is_staff=True)
+    editor.groups.add(_editors())
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/listings/claim/{pending.pk}/change/",
+        {"status": "rejected", "decision_note": "The clinic told us you don't work there."},
+    )
+    assert response.status_code == 302
+    assert not Membership.objects.exists()
+    assert "don't work there" in mail.outbox[-1].body
+    client.force_login(person)
+    page = client.get("/account/").content.decode()
+    assert "Not approved" in page
+    assert "don&#x27;t work there" in page
+
+
+def test_your_clinics_lists_what_you_manage_and_your_open_claims(client, clinic, person):
+    other = make_clinic("Quiet Pines", slug="quiet-pines")
+    Membership.objects.create(user=person, clinic=other)
+    claim(client, "jo@gmail.example")
+    page = client.get("/account/").content.decode()
+    assert 'href="/account/clinics/quiet-pines/"' in page
+    assert "Calm Harbor Ketamine" in page
+    assert "Waiting for an editor" in page
+
+
+def _editors():
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get(name="Editors")

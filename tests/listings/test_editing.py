@@ -1,0 +1,228 @@
+import pytest
+from django.core.cache import cache
+
+from clinics.models import Clinic, Offering
+from listings.models import ListingChange
+from tests.builders import make_clinic, make_member, make_user
+
+pytestmark = pytest.mark.django_db
+
+URL = "/account/clinics/calm-harbor/"
+
+
+@pytest.fixture
+def clinic():
+    return make_clinic(
+        "Calm Harbor Ketamine",
+        slug="calm-harbor",
+        offerings={"iv": (400, 450), "spravato": (600, 900)},
+        payers=["aetna", ("medicare", "spravato"), "payment-plans"],
+        conditions=["ptsd"],
+        phone="(512) 555-0100",
+        description="A quiet clinic.",
+    )
+
+
+@pytest.fixture
+def staff(client, clinic):
+    user = make_member(clinic, make_user("jo@calm-harbor.example"))
+    client.force_login(user)
+    return user
+
+
+def form_data(client):
+    """What the edit page's form would send back unchanged, as a mutable dict."""
+    response = client.get(URL)
+    assert response.status_code == 200
+    forms = response.context["forms"]
+    data = {}
+    for form in [forms.details, *forms.offerings]:
+        for field in form:
+            value = field.value()
+            if isinstance(value, bool):
+                if value:
+                    data[field.html_name] = "on"
+            elif value is not None:
+                data[field.html_name] = value
+    data["accepted"] = forms.insurance["accepted"].value()
+    data.pop("confirm_prices", None)
+    return data
+
+
+def test_only_the_clinics_own_staff_can_edit_it(client, clinic):
+    assert client.get(URL)["Location"] == f"/account/login/?next={URL}"
+    client.force_login(make_user())
+    assert client.get(URL).status_code == 404
+    assert client.post(URL, {"description": "Hijacked"}).status_code == 404
+    assert client.get(URL + "history/").status_code == 404
+    clinic.refresh_from_db()
+    assert clinic.description == "A quiet clinic."
+
+
+def test_the_form_starts_from_the_listing(client, staff):
+    data = form_data(client)
+    assert data["iv-price_min"] == 400
+    assert data["spravato-price_max"] == 900
+    assert "im-price_min" not in data
+    assert sorted(data["accepted"]) == ["aetna:", "medicare:spravato", "payment-plans:"]
+    assert data["conditions"] == ["ptsd"]
+
+
+def test_staff_change_prices_routes_insurance_and_the_site_shows_it(client, clinic, staff):
+    client.get("/clinics/calm-harbor/")  # a cached copy that must not outlive the edit
+    data = form_data(client)
+    data |= {
+        "iv-price_min": "350",
+        "iv-price_max": "500",
+        "spravato-price_min": "",
+        "spravato-price_max": "",
+        "kap-price_min": "700",
+        "kap-price_max": "900",
+        "kap-series_sessions": "6",
+        "kap-notes": "Includes integration sessions",
+        "telehealth": "on",
+    }
+    data["accepted"] = ["cigna:", "medicare:iv"]
+    response = client.post(URL, data)
+    assert response.status_code == 302
+
+    offerings = {o.route: (o.price_min, o.price_max) for o in clinic.offerings.all()}
+    assert offerings == {"iv": (350, 500), "kap": (700, 900)}
+    clinic.refresh_from_db()
+    assert clinic.telehealth
+    assert clinic.lowest_price == 350
+    assert clinic.prices_updated_at is not None
+
+    client.logout()
+    page = client.get("/clinics/calm-harbor/").content.decode()
+    assert 'data-route="kap" data-price-min="700" data-price-max="900"' in page
+    assert 'data-route="spravato"' not in page
+    assert "Cigna" in page and "Aetna" not in page
+    listed = client.get("/clinics/?route=kap").content.decode()
+    assert 'data-clinic="calm-harbor"' in listed
+
+
+def test_each_save_is_recorded_with_who_and_what(client, clinic, staff):
+    data = form_data(client) | {"iv-price_max": "475", "phone": "(512) 555-0199"}
+    client.post(URL, data)
+    change = ListingChange.objects.get()
+    assert change.user == staff
+    assert change.changes["phone"] == ["(512) 555-0100", "(512) 555-0199"]
+    assert change.changes["offering:iv"][0]["price_max"] == 450
+    assert change.changes["offering:iv"][1]["price_max"] == 475
+    assert set(change.changes) == {"phone", "offering:iv"}
+
+    page = client.get(URL + "history/").content.decode()
+    assert "jo@calm-harbor.example" in page
+    assert "$400–$450 per session" in page and "$400–$475 per session" in page
+
+
+def test_saving_without_changes_records_nothing(client, staff):
+    client.post(URL, form_data(client))
+    assert not ListingChange.objects.exists()
+
+
+def test_confirming_prices_refreshes_their_date_without_a_change(client, clinic, staff):
+    Clinic.objects.filter(pk=clinic.pk).update(prices_updated_at=None)
+    client.post(URL, form_data(client) | {"confirm_prices": "on"})
+    clinic.refresh_from_db()
+    assert clinic.prices_updated_at is not None
+    assert not ListingChange.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"iv-price_min": "500", "iv-price_max": "400"}, "can&#x27;t be below the lowest"),
+        ({"iv-price_min": "-5"}, "$0 or more"),
+        ({"iv-price_max": "45000"}, "look like a typing mistake"),
+        ({"iv-price_max": "4.50"}, "whole number of dollars"),
+        ({"iv-price_max": ""}, "Enter both the lowest and the highest price"),
+        ({"im-notes": "Call us"}, "Add the price per session"),
+        ({"website": "javascript:alert(1)"}, "Enter a valid URL"),
+        ({"accepted": ["nobody:"]}, "Select a valid choice"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_kept(
+    client, clinic, staff, changes, message
+):
+    data = form_data(client) | changes | {"description": "My new description, not lost"}
+    response = client.post(URL, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "My new description, not lost" in page
+    assert "Nothing was saved" in page
+    assert list(clinic.offerings.values_list("price_min", "price_max").order_by("route")) == [
+        (400, 450),
+        (600, 900),
+    ]
+    assert not ListingChange.objects.exists()
+
+
+def test_two_people_editing_at_once_cannot_overwrite_each_other(client, clinic, staff):
+    mine = form_data(client) | {"iv-price_max": "480"}
+
+    colleague = make_member(clinic)
+    from django.test import Client
+
+    other = Client()
+    other.force_login(colleague)
+    theirs = form_data(other) | {"iv-price_max": "520", "phone": "(512) 555-0111"}
+    assert other.post(URL, theirs).status_code == 302
+
+    response = client.post(URL, mine)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else saved this listing after you opened it" in page
+    assert "$400–$520 per session" in page  # what they saved
+    assert 'value="480"' in page  # what I typed, kept
+    assert Offering.objects.get(clinic=clinic, route="iv").price_max == 520
+
+    # Saving again, having seen their change, is deliberate and goes through.
+    rebased = response.context["forms"].details["version"].value()
+    assert client.post(URL, mine | {"version": rebased}).status_code == 302
+    assert Offering.objects.get(clinic=clinic, route="iv").price_max == 480
+    assert ListingChange.objects.count() == 2
+
+
+def test_an_admin_edit_also_counts_as_a_newer_version(client, clinic, staff):
+    mine = form_data(client) | {"iv-price_max": "480"}
+    from listings.editing import save_listing
+
+    save_listing(clinic, make_user(is_staff=True), {"phone": "(512) 555-0123"})
+    assert client.post(URL, mine).status_code == 409
+
+
+def test_leaving_a_clinic_ends_access(client, clinic, staff):
+    response = client.post(URL + "leave/")
+    assert response["Location"] == "/account/"
+    assert client.get(URL).status_code == 404
+
+
+def test_edit_and_history_pages_use_few_queries(
+    client, clinic, staff, django_assert_max_num_queries
+):
+    for n in range(3):
+        client.post(URL, form_data(client) | {"iv-price_max": str(460 + n)})
+    cache.clear()
+    # Session, user, clinic and its conditions, the listing's four parts, the
+    # payers and conditions to choose from, the sample-data notice, the session.
+    with django_assert_max_num_queries(14):
+        client.get(URL)
+    # However many changes there are.
+    with django_assert_max_num_queries(8):
+        client.get(URL + "history/")
+
+
+def test_history_pages_through_many_changes(client, clinic, staff):
+    from listings.editing import save_listing
+
+    for n in range(55):
+        save_listing(clinic, staff, {"phone": f"(512) 555-{n:04}"})
+    first = client.get(URL + "history/").content.decode()
+    assert "(512) 555-0054" in first and "(512) 555-0003" not in first
+    assert 'href="?page=2"' in first
+    second = client.get(URL + "history/?page=2").content.decode()
+    assert "(512) 555-0003" in second
+    assert client.get(URL + "history/?page=zzz").status_code == 200
