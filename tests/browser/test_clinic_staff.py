@@ -1,0 +1,69 @@
+"""Clinic staff in a real browser: sign in, edit the listing on a phone, accessibly."""
+
+import pytest
+
+from clinics.models import Clinic, Offering
+from listings.models import ListingChange
+from tests.browser.conftest import PHONE
+from tests.browser.test_page_health import assert_no_serious_violations
+from tests.builders import make_member, make_user
+
+PASSWORD = "a long test password"
+
+
+@pytest.fixture
+def staff_clinic(directory_data):
+    clinic = Clinic.objects.filter(offerings__route="iv").order_by("name").first()
+    make_member(clinic, make_user("staff@clinic.example", password=PASSWORD))
+    return clinic
+
+
+def sign_in(page):
+    page.goto("/account/login/")
+    page.get_by_label("Email").fill("staff@clinic.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/")
+
+
+def test_staff_sign_in_and_change_a_price_on_a_phone(new_page, staff_clinic):
+    page = new_page(viewport=PHONE)
+    sign_in(page)
+    page.get_by_role("link", name="Edit the listing").click()
+    iv = page.locator("fieldset[data-route=iv]")
+    iv.get_by_label("Highest price per session ($)").fill("999")
+    iv.get_by_label("Lowest price per session ($)").fill("1200")
+    page.get_by_role("button", name="Save the listing").click()
+
+    # Refused, explained next to the field, and nothing typed is lost.
+    assert page.get_by_text("The highest price can't be below the lowest.").is_visible()
+    assert iv.get_by_label("Lowest price per session ($)").input_value() == "1200"
+    assert not ListingChange.objects.exists()
+
+    iv.get_by_label("Lowest price per session ($)").fill("300")
+    page.get_by_role("button", name="Save the listing").click()
+    assert page.get_by_text("Saved. The listing shows your changes now.").is_visible()
+    offering = Offering.objects.get(clinic=staff_clinic, route="iv")
+    assert (offering.price_min, offering.price_max) == (300, 999)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.csp_violations == [] and page.page_errors == []
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_staff_pages_have_no_serious_accessibility_violations(new_page, staff_clinic, viewport):
+    page = new_page(viewport=viewport) if viewport else new_page()
+    sign_in(page)
+    for url in [
+        "/account/",
+        f"/account/clinics/{staff_clinic.slug}/",
+        f"/account/clinics/{staff_clinic.slug}/history/",
+    ]:
+        assert_no_serious_violations(page, url)
+
+
+def test_sign_up_and_claim_pages_are_accessible(page, staff_clinic):
+    assert_no_serious_violations(page, "/account/signup/")
+    assert_no_serious_violations(page, "/account/login/")
+    other = Clinic.objects.exclude(pk=staff_clinic.pk).first()
+    sign_in(page)
+    assert_no_serious_violations(page, f"/account/claim/{other.slug}/")
