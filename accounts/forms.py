@@ -1,6 +1,9 @@
+import hashlib
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.cache import cache
 
 from ketamine_directory.forms import PlainLabelsMixin
 
@@ -65,8 +68,32 @@ class SignInForm(PlainLabelsMixin, AuthenticationForm):
         self.fields["username"].label = "Email"
         self.fields["username"].widget.attrs["autocomplete"] = "email"
 
+    # Guessing passwords: after this many failures for one email address,
+    # signing in to it waits until the window has passed (or a password reset).
+    FAILURE_LIMIT = 10
+    FAILURE_WINDOW = 15 * 60  # seconds
+
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        key = failures_key(username)
+        if cache.get(key, 0) >= self.FAILURE_LIMIT:
+            raise forms.ValidationError(
+                "Too many wrong passwords for this email. Wait 15 minutes, or reset the password.",
+                code="throttled",
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if not cache.add(key, 1, self.FAILURE_WINDOW):
+                cache.incr(key)
+            raise
+
+
+def failures_key(username):
+    return "sign-in-failures:" + hashlib.sha256(username.encode()).hexdigest()
 
 
 class ResetForm(PlainLabelsMixin, PasswordResetForm):
@@ -74,4 +101,7 @@ class ResetForm(PlainLabelsMixin, PasswordResetForm):
 
 
 class NewPasswordForm(PlainLabelsMixin, SetPasswordForm):
-    pass
+    def save(self, commit=True):
+        # A new password ends a pause caused by someone else's guesses.
+        cache.delete(failures_key(self.user.username))
+        return super().save(commit)

@@ -117,3 +117,29 @@ def test_sign_out_is_a_post_and_ends_the_session(client):
     response = client.post("/account/logout/")
     assert response.status_code == 302
     assert client.get("/account/").status_code == 302
+
+
+def test_many_wrong_passwords_pause_signing_in_to_that_email(client):
+    make_user("staff@clinic.example", password=PASSWORD)
+    for _ in range(10):
+        client.post("/account/login/", {"username": "staff@clinic.example", "password": "guess"})
+    response = client.post(
+        "/account/login/", {"username": "staff@clinic.example", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "Too many wrong passwords" in response.content.decode()
+    # A password reset lifts the pause.
+    client.post("/account/password-reset/", {"email": "staff@clinic.example"})
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line)
+    form_url = client.get(link.split("testserver", 1)[1], follow=True).redirect_chain[-1][0]
+    new = "another long new password"
+    client.post(form_url, {"new_password1": new, "new_password2": new})
+    response = client.post("/account/login/", {"username": "staff@clinic.example", "password": new})
+    assert response.status_code == 302
+    client.logout()
+    # Other accounts are not affected.
+    make_user("other@clinic.example", password=PASSWORD)
+    response = client.post(
+        "/account/login/", {"username": "other@clinic.example", "password": PASSWORD}
+    )
+    assert response.status_code == 302
