@@ -1,9 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 
 from clinics import admin as clinics_admin
 from clinics.models import Clinic
 from listings import claims, snapshots
-from listings.editing import record_change, revert
+from listings.editing import changes_since, record_change, revert
 from listings.models import Claim, ListingChange, Membership
 
 
@@ -121,6 +122,40 @@ class ListingChangeAdmin(ChangeDescriptions, admin.ModelAdmin):
         self.message_user(request, f"Undid {undone} change(s); each undo is itself in the history.")
 
 
+class ClinicAdminForm(forms.ModelForm):
+    """Refuses a save made from a page opened before someone else saved the listing."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.edit_version
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_version")
+        if self.instance.pk is None or seen is None:
+            return cleaned
+        current = Clinic.objects.values_list("edit_version", flat=True).get(pk=self.instance.pk)
+        if current != seen:
+            names = snapshots.vocabulary_names()
+            saved = "; ".join(
+                f"{label}: {new} (by {change.user or 'someone'})"
+                for change in changes_since(self.instance, seen)
+                for label, old, new in snapshots.described(change, names)
+            )
+            # Saving again, having read this, is deliberate: it starts from now.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_version")] = current
+            raise forms.ValidationError(
+                "Someone saved this listing after you opened it: %(saved)s. "
+                "Your edits are below, not saved. Save again to replace theirs.",
+                params={"saved": saved or "no visible change"},
+                code="conflict",
+            )
+        return cleaned
+
+
 admin.site.unregister(Clinic)
 
 
@@ -128,7 +163,13 @@ admin.site.unregister(Clinic)
 class ClinicAdmin(clinics_admin.ClinicAdmin):
     """The directory's clinic admin, with its staff and every change recorded."""
 
+    form = ClinicAdminForm
     inlines = [*clinics_admin.ClinicAdmin.inlines, MembershipInline, ListingChangeInline]
+
+    def get_fieldsets(self, request, obj=None):
+        first, *rest = super().get_fieldsets(request, obj)
+        name, options = first
+        return [(name, {**options, "fields": [*options["fields"], "seen_version"]}), *rest]
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -99,3 +99,24 @@ def test_editors_see_claims_and_staff_but_cannot_make_up_history(client, editor,
     assert client.get("/admin/listings/listingchange/").status_code == 200
     assert client.get("/admin/listings/listingchange/add/").status_code == 403
     assert client.get("/admin/listings/claim/add/").status_code == 403
+
+
+def test_an_admin_save_from_a_stale_page_is_refused_then_deliberate(client, editor, clinic):
+    from listings.editing import save_listing
+
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"phone": "(512) 555-0001"}
+    save_listing(clinic, make_member(clinic), {"phone": "(512) 555-0999"})
+
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone saved this listing after you opened it" in page
+    assert "(512) 555-0999" in page
+    clinic.refresh_from_db()
+    assert clinic.phone == "(512) 555-0999"
+
+    again = data | {"seen_version": response.context["adminform"].form["seen_version"].value()}
+    assert client.post(url, again).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.phone == "(512) 555-0001"
