@@ -41,17 +41,18 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve the selected claims", permissions=["change"])
     def approve(self, request, queryset):
-        open_claims = queryset.filter(status__in=Claim.OPEN).select_related("clinic", "user")
-        for claim in open_claims:
-            claims.approve(claim, request.user)
-        self.message_user(request, f"Approved {len(open_claims)} claim(s).", messages.SUCCESS)
+        self._decide(request, queryset, claims.approve, "Approved")
 
     @admin.action(description="Reject the selected claims", permissions=["change"])
     def reject(self, request, queryset):
+        self._decide(request, queryset, claims.reject, "Rejected")
+
+    def _decide(self, request, queryset, decide, done):
+        # Decided claims stay as they are: approving twice would mail twice.
         open_claims = queryset.filter(status__in=Claim.OPEN).select_related("clinic", "user")
         for claim in open_claims:
-            claims.reject(claim, request.user)
-        self.message_user(request, f"Rejected {len(open_claims)} claim(s).", messages.SUCCESS)
+            decide(claim, request.user)
+        self.message_user(request, f"{done} {len(open_claims)} claim(s).", messages.SUCCESS)
 
 
 @admin.register(Membership)

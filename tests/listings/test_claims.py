@@ -143,9 +143,7 @@ def test_hidden_and_unknown_clinics_cannot_be_claimed(client, person):
 def test_editors_approve_a_claim_in_the_admin(client, clinic, person):
     claim(client, "jo@gmail.example")
     pending = Claim.objects.get()
-    editor = make_user("editor@site.example", is_staff=True)
-    editor.groups.add(_editors())
-    client.force_login(editor)
+    editor = sign_in_editor(client)
     response = client.post(
         "/admin/listings/claim/",
         {"action": "approve", "_selected_action": [pending.pk]},
@@ -162,9 +160,7 @@ def test_editors_approve_a_claim_in_the_admin(client, clinic, person):
 def test_editors_reject_with_a_reason_the_claimant_reads(client, clinic, person):
     claim(client, "jo@gmail.example")
     pending = Claim.objects.get()
-    editor = make_user("editor@site.example", is_staff=True)
-    editor.groups.add(_editors())
-    client.force_login(editor)
+    editor = sign_in_editor(client)
     response = client.post(
         f"/admin/listings/claim/{pending.pk}/change/",
         {"status": "rejected", "decision_note": "The clinic told us you don't work there."},
@@ -188,10 +184,13 @@ def test_your_clinics_lists_what_you_manage_and_your_open_claims(client, clinic,
     assert "Waiting for an editor" in page
 
 
-def _editors():
+def sign_in_editor(client):
     from django.contrib.auth.models import Group
 
-    return Group.objects.get(name="Editors")
+    editor = make_user("editor@site.example", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    return editor
 
 
 def test_the_link_carries_no_email_address(client, clinic, person, caplog):
