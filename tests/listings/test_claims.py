@@ -160,7 +160,7 @@ def test_editors_approve_a_claim_in_the_admin(client, clinic, person):
 def test_editors_reject_with_a_reason_the_claimant_reads(client, clinic, person):
     claim(client, "jo@gmail.example")
     pending = Claim.objects.get()
-    editor = sign_in_editor(client)
+    sign_in_editor(client)
     response = client.post(
         f"/admin/listings/claim/{pending.pk}/change/",
         {"status": "rejected", "decision_note": "The clinic told us you don't work there."},
