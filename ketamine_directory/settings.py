@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     # After clinics: its admin extends the clinic admin with staff and history.
     "listings",
+    "inquiries",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,13 @@ LOGGING = {
 }
 
 # The site's own settings.
+# Patients' inquiries are deleted this many days after they arrive
+# (`manage.py purge_inquiries`, run daily).
+INQUIRY_RETENTION_DAYS = int(os.environ.get("INQUIRY_RETENTION_DAYS", "180"))
+# Behind the TLS proxy every request comes from the proxy's address. With this
+# on, the inquiry rate limit uses the last X-Forwarded-For address instead,
+# which the proxy must set (and must not pass through from the client alone).
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 SITE_NAME = "Ketamine Clinic Guide"
 CLINICS_PER_PAGE = 20
 # A search counts its matches up to this many, and its pages reach no further

@@ -6,3 +6,6 @@ class ListingsConfig(AppConfig):
 
     name = "listings"
     verbose_name = "Clinic staff and listing changes"
+
+    def ready(self):
+        from listings import signals  # noqa: F401

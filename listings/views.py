@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,11 @@ def dashboard(request):
         request,
         "listings/dashboard.html",
         {
-            "memberships": request.user.clinic_memberships.select_related("clinic"),
+            "memberships": request.user.clinic_memberships.select_related("clinic").annotate(
+                unread_inquiries=Count(
+                    "clinic__inquiries", filter=Q(clinic__inquiries__read_at__isnull=True)
+                )
+            ),
             "claims": request.user.clinic_claims.exclude(
                 status=Claim.Status.APPROVED
             ).select_related("clinic")[:20],

@@ -55,3 +55,12 @@ def make_member(clinic, user=None):
     user = user or make_user()
     Membership.objects.create(clinic=clinic, user=user)
     return user
+
+
+def make_inquiry(clinic, **fields):
+    """A patient's inquiry to the clinic (unread unless read_at is given)."""
+    from inquiries.models import Inquiry
+
+    fields.setdefault("email", f"patient{next(_numbers)}@example.org")
+    fields.setdefault("message", "Do you take Aetna for Spravato?")
+    return Inquiry.objects.create(clinic=clinic, **fields)

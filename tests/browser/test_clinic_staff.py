@@ -67,3 +67,30 @@ def test_sign_up_and_claim_pages_are_accessible(page, staff_clinic):
     other = Clinic.objects.exclude(pk=staff_clinic.pk).first()
     sign_in(page)
     assert_no_serious_violations(page, f"/account/claim/{other.slug}/")
+
+
+def test_a_patient_writes_to_a_clinic_and_its_staff_read_it(new_page, staff_clinic):
+    patient = new_page(viewport=PHONE)
+    patient.goto(staff_clinic.get_absolute_url())
+    patient.get_by_role("link", name="Send the clinic a message").click()
+    patient.wait_for_url(f"**/clinics/{staff_clinic.slug}/contact/")
+    assert_no_serious_violations(patient, f"/clinics/{staff_clinic.slug}/contact/")
+    patient.get_by_label("Your email").fill("alex@example.org")
+    patient.get_by_label("Your message").fill("Do you offer payment plans for IV?")
+    patient.get_by_role("button", name="Send the message").click()
+    # Consent is required: refused, explained, and the message kept.
+    assert patient.get_by_text("Please tick this box to send your message.").is_visible()
+    assert (
+        patient.get_by_label("Your message").input_value() == "Do you offer payment plans for IV?"
+    )
+    patient.get_by_label("I understand this message goes to the clinic's staff").check()
+    patient.get_by_role("button", name="Send the message").click()
+    patient.wait_for_url("**/contact/sent/")
+    assert patient.csp_violations == [] and patient.page_errors == []
+
+    staff = new_page()
+    sign_in(staff)
+    staff.get_by_role("link", name="Inquiries").click()
+    assert_no_serious_violations(staff, f"/account/clinics/{staff_clinic.slug}/inquiries/")
+    staff.locator(".inquiry a").first.click()
+    assert staff.get_by_text("Do you offer payment plans for IV?").is_visible()

@@ -1,0 +1,130 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from clinics.models import Clinic
+from inquiries import notify, throttle
+from inquiries.forms import InquiryForm
+from inquiries.models import Inquiry, retention_days
+from listings.models import Membership
+
+INQUIRIES_PER_PAGE = 25
+
+
+def _listed_clinic(slug):
+    """A published clinic, knowing whether anyone on its staff would read a message."""
+    return get_object_or_404(
+        Clinic.objects.published()
+        .prefetch_related("offerings")
+        .annotate(has_staff=Exists(Membership.objects.filter(clinic=OuterRef("pk")))),
+        slug=slug,
+    )
+
+
+# Not cached anywhere: the page carries a CSRF token, and after a POST what the
+# visitor typed.
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def contact(request, slug):
+    clinic = _listed_clinic(slug)
+    if not clinic.has_staff:
+        # Nobody would read it. Say so, and give back anything sent anyway.
+        unsent = request.POST.get("message", "") if request.method == "POST" else ""
+        return render(
+            request,
+            "inquiries/unclaimed.html",
+            {"clinic": clinic, "unsent": unsent},
+            status=409 if request.method == "POST" else 200,
+        )
+    form = InquiryForm(clinic, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if throttle.exceeded(request):
+            response = render(
+                request,
+                "inquiries/contact.html",
+                {"clinic": clinic, "form": form, "throttled": True, **_form_context()},
+                status=429,
+            )
+            response["Retry-After"] = str(throttle.WINDOW)
+            return response
+        if form.is_from_a_bot:
+            # Looks like any other success to the bot; nothing is kept or sent.
+            throttle.record(request)
+            return redirect("inquiries:sent", slug=clinic.slug)
+        if form.is_valid():
+            inquiry = form.save()
+            throttle.record(request)
+            notify.tell_staff(request, inquiry)
+            return redirect("inquiries:sent", slug=clinic.slug)
+        status = 400
+    return render(
+        request,
+        "inquiries/contact.html",
+        {"clinic": clinic, "form": form, **_form_context()},
+        status=status,
+    )
+
+
+def _form_context():
+    return {"retention_days": retention_days()}
+
+
+@require_safe
+def sent(request, slug):
+    clinic = _listed_clinic(slug)
+    if not clinic.has_staff:  # nothing could have been sent
+        return redirect("inquiries:contact", slug=clinic.slug)
+    return render(
+        request, "inquiries/sent.html", {"clinic": clinic, "retention_days": retention_days()}
+    )
+
+
+def _member_clinic(request, slug):
+    """The clinic, if the signed-in user is on its staff; 404 otherwise (no hint it exists)."""
+    return get_object_or_404(Clinic.objects.filter(memberships__user=request.user), slug=slug)
+
+
+@never_cache
+@login_required
+def inbox(request, slug):
+    clinic = _member_clinic(request, slug)
+    page = Paginator(clinic.inquiries.all(), INQUIRIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inquiries/inbox.html",
+        {"clinic": clinic, "page": page, "retention_days": retention_days()},
+    )
+
+
+@never_cache
+@login_required
+def detail(request, slug, pk):
+    clinic = _member_clinic(request, slug)
+    inquiry = get_object_or_404(clinic.inquiries, pk=pk)
+    if inquiry.read_at is None:
+        inquiry.read_at = timezone.now()
+        Inquiry.objects.filter(pk=inquiry.pk, read_at__isnull=True).update(read_at=inquiry.read_at)
+    return render(
+        request,
+        "inquiries/detail.html",
+        {"clinic": clinic, "inquiry": inquiry, "retention_days": retention_days()},
+    )
+
+
+@never_cache
+@require_POST
+@login_required
+def delete(request, slug, pk):
+    clinic = _member_clinic(request, slug)
+    # Not found is not an error: a second click of the button finds it gone, and
+    # the first click's message says it was deleted.
+    deleted, _ = clinic.inquiries.filter(pk=pk).delete()
+    if deleted:
+        messages.success(request, "The inquiry was deleted.")
+    return redirect("inquiries:inbox", slug=clinic.slug)

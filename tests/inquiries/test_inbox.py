@@ -1,0 +1,180 @@
+"""Clinic staff read, and delete, the inquiries sent to their own clinic only."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from inquiries.models import Inquiry
+from tests.builders import make_clinic, make_inquiry, make_member, make_user
+
+pytestmark = pytest.mark.django_db
+
+INBOX = "/account/clinics/calm-harbor/inquiries/"
+
+
+@pytest.fixture
+def clinic():
+    return make_clinic("Calm Harbor Ketamine", slug="calm-harbor")
+
+
+@pytest.fixture
+def staff(client, clinic):
+    user = make_member(clinic, make_user("jo@calm-harbor.example"))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def inquiry(clinic):
+    return make_inquiry(
+        clinic,
+        name="Alex",
+        email="alex@example.org",
+        phone="(555) 010-2030",
+        routes="iv,spravato",
+        message="Is IV covered?\nI can come on Tuesdays.",
+    )
+
+
+def many(clinic, count):
+    """`count` inquiries, one a minute apart, the last the newest."""
+    start = timezone.now() - timedelta(days=1)
+    for n in range(count):
+        item = make_inquiry(clinic, name=f"Person {n:02}")
+        Inquiry.objects.filter(pk=item.pk).update(created_at=start + timedelta(minutes=n))
+
+
+def test_only_the_clinics_own_staff_can_read_its_inquiries(client, clinic, inquiry):
+    detail = f"{INBOX}{inquiry.pk}/"
+    delete = f"{detail}delete/"
+    assert client.get(INBOX)["Location"] == f"/account/login/?next={INBOX}"
+    assert client.get(detail)["Location"] == f"/account/login/?next={detail}"
+    assert client.post(delete)["Location"].startswith("/account/login/")
+
+    client.force_login(make_user())
+    assert client.get(INBOX).status_code == 404
+    assert client.get(detail).status_code == 404
+    assert client.post(delete).status_code == 404
+
+    # Staff of another clinic cannot reach it through their own clinic's address either.
+    other = make_clinic("Quiet Pines", slug="quiet-pines")
+    client.force_login(make_member(other))
+    assert client.get(INBOX).status_code == 404
+    assert client.get(f"/account/clinics/quiet-pines/inquiries/{inquiry.pk}/").status_code == 404
+    client.post(f"/account/clinics/quiet-pines/inquiries/{inquiry.pk}/delete/")
+    assert Inquiry.objects.filter(pk=inquiry.pk).exists()
+    assert "Alex" not in client.get("/account/clinics/quiet-pines/inquiries/").content.decode()
+
+    inquiry.refresh_from_db()
+    assert inquiry.read_at is None
+
+
+def test_the_inbox_lists_newest_first_with_unread_ones_marked(client, clinic, staff):
+    many(clinic, 3)
+    Inquiry.objects.filter(name="Person 00").update(read_at=timezone.now())
+    response = client.get(INBOX)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    page = response.content.decode()
+    assert page.index("Person 02") < page.index("Person 01") < page.index("Person 00")
+    assert page.count("inquiry-unread") == 2
+    assert page.count(">New</span>") == 2  # said in words, not only by colour
+
+
+def test_an_empty_inbox_says_what_will_happen(client, staff):
+    page = client.get(INBOX).content.decode()
+    assert "No inquiries yet" in page and "we email you" in page
+
+
+def test_reading_an_inquiry_marks_it_read(client, inquiry, staff):
+    response = client.get(f"{INBOX}{inquiry.pk}/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    page = response.content.decode()
+    assert "Is IV covered?<br>I can come on Tuesdays." in page
+    assert 'href="mailto:alex@example.org?subject=Your%20message%20to%20Calm%20Harbor' in page
+    assert "(555) 010-2030" in page
+    assert "IV ketamine infusion, Spravato (esketamine) nasal spray" in page
+    inquiry.refresh_from_db()
+    first_read = inquiry.read_at
+    assert first_read is not None
+    assert "inquiry-unread" not in client.get(INBOX).content.decode()
+    client.get(f"{INBOX}{inquiry.pk}/")
+    inquiry.refresh_from_db()
+    assert inquiry.read_at == first_read  # when it was first read
+
+
+def test_an_unknown_inquiry_is_not_found(client, staff):
+    assert client.get(f"{INBOX}999/").status_code == 404
+    assert client.get(f"{INBOX}abc/").status_code == 404
+
+
+def test_staff_delete_an_inquiry_with_a_post_only(client, inquiry, staff):
+    url = f"{INBOX}{inquiry.pk}/delete/"
+    assert client.get(url).status_code == 405
+    assert Inquiry.objects.filter(pk=inquiry.pk).exists()
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(INBOX, 302)]
+    assert "The inquiry was deleted." in response.content.decode()
+    assert not Inquiry.objects.filter(pk=inquiry.pk).exists()
+    # A second click finds it gone: back to the inbox, not an error.
+    assert client.post(url)["Location"] == INBOX
+
+
+def test_the_inbox_pages_through_many_inquiries(client, clinic, staff):
+    many(clinic, 30)
+    first = client.get(INBOX).content.decode()
+    assert first.count("data-inquiry=") == 25
+    assert "Person 29" in first and "Person 04" not in first
+    assert 'href="?page=2"' in first and "Page 1 of 2" in first
+    second = client.get(INBOX + "?page=2").content.decode()
+    assert second.count("data-inquiry=") == 5
+    assert "Person 04" in second and "Person 05" not in second
+    for odd in ["zzz", "0", "99", "-1"]:
+        assert client.get(f"{INBOX}?page={odd}").status_code == 200
+
+
+def test_the_inbox_query_count_does_not_grow_with_inquiries(
+    client, clinic, staff, django_assert_max_num_queries
+):
+    many(clinic, 1)
+    # Session, user, clinic (membership checked), count, the page, sample-data notice.
+    with django_assert_max_num_queries(6):
+        client.get(INBOX)
+    many(clinic, 40)
+    with django_assert_max_num_queries(6):
+        client.get(INBOX)
+    with django_assert_max_num_queries(6):
+        client.get(INBOX + "?page=2")
+
+
+def test_your_clinics_shows_each_clinics_unread_inquiries(client, clinic, staff):
+    other = make_clinic("Quiet Pines", slug="quiet-pines")
+    make_member(other, staff)
+    make_inquiry(clinic)
+    make_inquiry(clinic)
+    make_inquiry(clinic, read_at=timezone.now())
+    make_inquiry(other, read_at=timezone.now())
+    make_inquiry(make_clinic())  # someone else's
+
+    page = client.get("/account/").content.decode()
+    assert f'href="{INBOX}"' in page and "(2 unread)" in page
+    assert 'href="/account/clinics/quiet-pines/inquiries/"' in page
+    assert page.count("unread)") == 1
+
+    # The counts come with the clinics, in one query however many clinics there are.
+    before = _queries(client, "/account/")
+    make_member(make_clinic(), staff)
+    make_member(make_clinic(), staff)
+    client.get("/account/")  # the sample-data notice's flag was dropped by the new clinics
+    assert _queries(client, "/account/") == before
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
