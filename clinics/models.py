@@ -108,6 +108,10 @@ class ClinicQuerySet(models.QuerySet):
             Prefetch("accepted_payers", queryset=AcceptedPayer.objects.select_related("payer")),
         )
 
+    def managed_by(self, user):
+        """Clinics whose staff (listings.Membership) include this user."""
+        return self.filter(memberships__user=user)
+
     def cities_in(self, state):
         """[{'city', 'city_slug', 'n'}] for a state's cities with published clinics."""
         return (

@@ -87,7 +87,7 @@ def sent(request, slug):
 
 def _member_clinic(request, slug):
     """The clinic, if the signed-in user is on its staff; 404 otherwise (no hint it exists)."""
-    return get_object_or_404(Clinic.objects.filter(memberships__user=request.user), slug=slug)
+    return get_object_or_404(Clinic.objects.managed_by(request.user), slug=slug)
 
 
 @never_cache

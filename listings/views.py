@@ -108,7 +108,7 @@ def claim_confirm(request, token):
 def _member_clinic(request, slug):
     """The clinic, if the signed-in user is on its staff; 404 otherwise (no hint it exists)."""
     return get_object_or_404(
-        Clinic.objects.filter(memberships__user=request.user).prefetch_related("conditions"),
+        Clinic.objects.managed_by(request.user).prefetch_related("conditions"),
         slug=slug,
     )
 

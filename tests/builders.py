@@ -48,6 +48,15 @@ def make_user(email=None, password="a long test password", **fields):
     )
 
 
+def make_editor(email="editor@site.example"):
+    """A staff user in the Editors group (not a superuser)."""
+    from django.contrib.auth.models import Group
+
+    editor = make_user(email, is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return editor
+
+
 def make_member(clinic, user=None):
     """A user on the clinic's staff (as if their claim had been approved)."""
     from listings.models import Membership

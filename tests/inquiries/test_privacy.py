@@ -3,12 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
 from inquiries.models import Inquiry
-from tests.builders import make_clinic, make_inquiry, make_user
+from tests.builders import make_clinic, make_editor, make_inquiry, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +52,7 @@ def test_the_retention_period_is_a_setting(clinic, settings):
 
 @pytest.fixture
 def editor(client):
-    user = make_user("editor@site.example", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user = make_editor()
     client.force_login(user)
     return user
 

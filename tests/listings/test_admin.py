@@ -1,17 +1,15 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from clinics.models import Offering
 from listings.models import ListingChange
-from tests.builders import make_clinic, make_member, make_user
+from tests.builders import make_clinic, make_editor, make_member, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editor(client):
-    user = make_user("editor@site.example", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user = make_editor()
     client.force_login(user)
     return user
 

@@ -5,7 +5,7 @@ from django.core import mail, signing
 
 from clinics.models import Clinic
 from listings.models import Claim, Membership
-from tests.builders import make_clinic, make_user
+from tests.builders import make_clinic, make_editor, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -185,10 +185,7 @@ def test_your_clinics_lists_what_you_manage_and_your_open_claims(client, clinic,
 
 
 def sign_in_editor(client):
-    from django.contrib.auth.models import Group
-
-    editor = make_user("editor@site.example", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor = make_editor()
     client.force_login(editor)
     return editor
 
