@@ -108,6 +108,12 @@ class ClinicQuerySet(models.QuerySet):
             Prefetch("accepted_payers", queryset=AcceptedPayer.objects.select_related("payer")),
         )
 
+    def with_staff_flag(self):
+        """Annotate `has_staff`: whether anyone on the clinic's staff would read a message."""
+        from listings.models import Membership  # listings builds on clinics, not the reverse
+
+        return self.annotate(has_staff=Exists(Membership.objects.filter(clinic=OuterRef("pk"))))
+
     def managed_by(self, user):
         """Clinics whose staff (listings.Membership) include this user."""
         return self.filter(memberships__user=user)

@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.validators import slug_re
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,6 @@ from clinics.states import US_STATES
 from clinics.stats import route_stats, search_key, states_with_clinics
 from clinics.structured_data import clinic_json_ld
 from ketamine_directory.page_cache import cache_public_page
-from listings.models import Membership
 
 MAX_COMPARE = 4
 
@@ -121,10 +119,7 @@ def _place(state, city_slug):
 @cache_public_page
 def clinic_detail(request, slug):
     clinic = get_object_or_404(
-        Clinic.objects.published()
-        .with_detail_data()
-        # Whether anyone on its staff would read a message sent from the site.
-        .annotate(has_staff=Exists(Membership.objects.filter(clinic=OuterRef("pk")))),
+        Clinic.objects.published().with_detail_data().with_staff_flag(),
         slug=slug,
     )
     routes = [offering.route for offering in clinic.offerings.all()]

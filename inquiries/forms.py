@@ -79,9 +79,7 @@ class InquiryForm(PlainLabelsMixin, forms.ModelForm):
     def __init__(self, clinic, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
-        offered = sorted(
-            {offering.route for offering in clinic.offerings.all()}, key=ROUTE_ORDER.get
-        )
+        offered = [offering.route for offering in clinic.sorted_offerings()]
         self.fields["routes"].choices = [
             (route, Route(route).label) for route in offered or Route.values
         ]

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -11,7 +10,6 @@ from clinics.models import Clinic
 from inquiries import notify, throttle
 from inquiries.forms import InquiryForm
 from inquiries.models import Inquiry, retention_days
-from listings.models import Membership
 
 INQUIRIES_PER_PAGE = 25
 
@@ -19,9 +17,7 @@ INQUIRIES_PER_PAGE = 25
 def _listed_clinic(slug):
     """A published clinic, knowing whether anyone on its staff would read a message."""
     return get_object_or_404(
-        Clinic.objects.published()
-        .prefetch_related("offerings")
-        .annotate(has_staff=Exists(Membership.objects.filter(clinic=OuterRef("pk")))),
+        Clinic.objects.published().prefetch_related("offerings").with_staff_flag(),
         slug=slug,
     )
 

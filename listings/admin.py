@@ -76,7 +76,7 @@ class ChangeDescriptions:
 
     @admin.display(description="what changed")
     def description(self, change):
-        rows = snapshots.described(change, snapshots.vocabulary_names())
+        rows = snapshots.described(change)
         return "; ".join(f"{label}: {old} → {new}" for label, old, new in rows)
 
 
@@ -139,11 +139,10 @@ class ClinicAdminForm(forms.ModelForm):
             return cleaned
         current = Clinic.objects.values_list("edit_version", flat=True).get(pk=self.instance.pk)
         if current != seen:
-            names = snapshots.vocabulary_names()
             saved = "; ".join(
                 f"{label}: {new} (by {change.user or 'someone'})"
                 for change in changes_since(self.instance, seen)
-                for label, old, new in snapshots.described(change, names)
+                for label, old, new in snapshots.described(change)
             )
             # Saving again, having read this, is deliberate: it starts from now.
             self.data = self.data.copy()

@@ -9,6 +9,7 @@ the editable text fields and telehealth, "conditions" (sorted slugs),
 
 from django.db import transaction
 
+from clinics import stats
 from clinics.models import AcceptedPayer, Clinic, Condition, Offering, Payer, Route
 
 TEXT_FIELDS = ["description", "phone", "website", "email", "hours", "providers"]
@@ -78,14 +79,6 @@ def _set_insurance(clinic, wanted):
             AcceptedPayer.objects.create(clinic=clinic, payer=payers[slug], route=route)
 
 
-def vocabulary_names():
-    """Names of conditions and payers by slug, loaded once for a page of history."""
-    return {
-        "conditions": dict(Condition.objects.values_list("slug", "name")),
-        "payers": dict(Payer.objects.values_list("slug", "name")),
-    }
-
-
 def describe(key, value, names):
     """A part's value as a person reads it in a listing's history."""
     if key.startswith("offering:"):
@@ -114,8 +107,11 @@ def describe(key, value, names):
     return value or "(empty)"
 
 
-def described(change, names):
+def described(change):
     """[(label, old, new)] for a ListingChange, in the listing's own order."""
+    # The directory's cached menus name the payers and conditions.
+    words = stats.vocabulary()
+    names = {"conditions": dict(words["conditions"]), "payers": dict(words["payers"])}
     order = {key: position for position, key in enumerate(PART_ORDER)}
     return [
         (label(key), describe(key, old, names), describe(key, new, names))

@@ -71,7 +71,7 @@ def claim(request, slug):
     return render(
         request,
         "listings/claim.html",
-        {"clinic": clinic, "form": form, "website_domain": _domain(clinic)},
+        {"clinic": clinic, "form": form, "website_domain": website_domain(clinic.website)},
     )
 
 
@@ -86,10 +86,6 @@ def _open_claim(request, open_claim):
             )
         return redirect("listings:claim", slug=open_claim.clinic.slug)
     return render(request, "listings/claim_pending.html", {"claim": open_claim})
-
-
-def _domain(clinic):
-    return website_domain(clinic.website) if clinic.website else ""
 
 
 @login_required
@@ -137,14 +133,13 @@ def edit(request, slug):
     else:
         forms = ListingEditForms(clinic, snapshot=snapshots.take(clinic))
     status = 409 if conflict else (400 if forms.has_errors else 200)
-    names = snapshots.vocabulary_names() if conflict else None
     return render(
         request,
         "listings/edit.html",
         {
             "clinic": clinic,
             "forms": forms,
-            "conflict": [(change, snapshots.described(change, names)) for change in conflict or []],
+            "conflict": [(change, snapshots.described(change)) for change in conflict or []],
         },
         status=status,
     )
@@ -155,8 +150,7 @@ def history(request, slug):
     clinic = _member_clinic(request, slug)
     changes = clinic.changes.select_related("user", "reverts").order_by("-version")
     page = Paginator(changes, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
-    names = snapshots.vocabulary_names()
-    rows = [(change, snapshots.described(change, names)) for change in page]
+    rows = [(change, snapshots.described(change)) for change in page]
     return render(
         request, "listings/history.html", {"clinic": clinic, "changes": rows, "page": page}
     )
