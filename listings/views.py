@@ -159,7 +159,7 @@ def history(request, slug):
 @require_POST
 @login_required
 def leave(request, slug):
-    """Stop managing a clinic (the listing stays as it is)."""
+    """Stop managing a clinic (the last to leave takes the verified badge with them)."""
     clinic = _member_clinic(request, slug)
     Membership.objects.filter(clinic=clinic, user=request.user).delete()
     messages.success(request, f"You no longer manage {clinic.name}.")

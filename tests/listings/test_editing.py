@@ -200,6 +200,19 @@ def test_leaving_a_clinic_ends_access(client, clinic, staff):
     assert client.get(URL).status_code == 404
 
 
+def test_a_listing_nobody_manages_is_no_longer_verified(client, clinic, staff):
+    colleague = make_member(clinic)
+    Clinic.objects.filter(pk=clinic.pk).update(is_verified=True)
+
+    client.post(URL + "leave/")
+    assert Clinic.objects.get(pk=clinic.pk).is_verified, "a colleague still manages it"
+
+    colleague.delete()  # an account closed, or an editor removing the membership
+    assert not Clinic.objects.get(pk=clinic.pk).is_verified
+    page = client.get("/clinics/calm-harbor/")
+    assert "Not verified" in page.text
+
+
 def test_edit_and_history_pages_use_few_queries(
     client, clinic, staff, django_assert_max_num_queries
 ):
