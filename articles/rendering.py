@@ -29,6 +29,9 @@ ALLOWED_ATTRIBUTES = {
     "th": {"scope"},
 }
 CITATION = re.compile(r"\[ref:(\d{1,3})\]")
+TABLE = re.compile(r"<table>|</table>")
+HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass
@@ -40,6 +43,32 @@ class Rendered:
 def _cite(match):
     number = int(match.group(1))
     return f'<sup class="cite"><a href="#ref-{number}">[{number}]</a></sup>'
+
+
+def _scrollable_tables(clean):
+    """
+    Wrap each table in a region that scrolls sideways on its own.
+
+    A wide table would otherwise make the whole page scroll sideways on a
+    phone. The region is focusable, so it can be scrolled from the keyboard,
+    and named after the table's column headings. Runs on sanitised HTML,
+    whose tables are balanced and whose text is already escaped.
+    """
+
+    def wrap(match):
+        if match.group() == "</table>":
+            return "</table>\n</div>"
+        first_row = clean[match.end() : clean.find("</tr>", match.end())]
+        headings = [
+            html.unescape(TAG.sub("", cell)).strip() for cell in HEADER_CELL.findall(first_row)
+        ]
+        label = "Table: " + ", ".join(filter(None, headings)) if any(headings) else "Table"
+        return (
+            f'<div class="table-scroll" role="region" tabindex="0" '
+            f'aria-label="{html.escape(label)}">\n<table>'
+        )
+
+    return TABLE.sub(wrap, clean)
 
 
 def _flatten(tokens):
@@ -65,4 +94,4 @@ def render_markdown(text):
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener",
     )
-    return Rendered(html=clean, toc=list(_flatten(md.toc_tokens)))
+    return Rendered(html=_scrollable_tables(clean), toc=list(_flatten(md.toc_tokens)))

@@ -100,6 +100,24 @@ def test_markdown_is_sanitised_whoever_wrote_it(client, payload):
     assert "alert(1)</script>" not in page and "onerror=" not in page
 
 
+def test_a_table_scrolls_on_its_own_and_a_keyboard_can_reach_it(client):
+    body = (
+        'Intro.\n\n| Route | Price <em>now</em> " |\n| --- | --- |\n| IV | $400 |\n\n'
+        '<table onclick="alert(1)"><tr><td>raw</td></tr></table>'
+    )
+    guide = make_guide("Tables", body=body)
+    page = client.get(guide.get_absolute_url()).text
+    wrapper = (
+        '<div class="table-scroll" role="region" tabindex="0" '
+        'aria-label="Table: Route, Price now &quot;">\n<table>'
+    )
+    assert wrapper in page
+    # A table written as HTML is wrapped too, once it has been cleaned.
+    assert '<div class="table-scroll" role="region" tabindex="0" aria-label="Table">' in page
+    assert "onclick" not in page
+    assert page.count("</table>\n</div>") == 2
+
+
 def test_live_blocks_render_current_directory_figures(client):
     clinic = make_clinic("Live Clinic", offerings={"iv": (400, 500)})
     make_clinic(offerings={"iv": (420, 520)})
