@@ -98,8 +98,22 @@ def _offerings(rng):
     return offerings
 
 
+# As the routes read in a sentence ("We offer IV ketamine infusions and ...").
+ROUTE_PHRASES = {
+    Route.IV: "IV ketamine infusions",
+    Route.IM: "IM ketamine injections",
+    Route.SPRAVATO: "Spravato (esketamine) nasal spray",
+    Route.AT_HOME: "at-home sublingual or oral ketamine",
+    Route.KAP: "ketamine-assisted psychotherapy",
+}
+
+
+def _listed(phrases):
+    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+
+
 def _description(rng, name, city, routes):
-    labels = ", ".join(Route(route).label for route in routes)
+    labels = _listed([ROUTE_PHRASES[Route(route)] for route in routes])
     opener = rng.choice(
         [
             f"{name} is a small, physician-led practice in {city}.",
