@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from articles.rendering import render_markdown
 from clinics.models import Condition, Route
+from ketamine_directory.saving import with_derived_fields
 
 WORDS_PER_MINUTE = 200
 
@@ -116,7 +117,9 @@ class Guide(models.Model):
         rendered = render_markdown(self.body)
         self.body_html, self.toc = rendered.html, rendered.toc
         self.reading_minutes = max(1, round(len(self.body.split()) / WORDS_PER_MINUTE))
-        super().save(*args, **kwargs)
+        super().save(
+            *args, **with_derived_fields(kwargs, {"body": ["body_html", "toc", "reading_minutes"]})
+        )
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -168,7 +171,7 @@ class FAQ(models.Model):
 
     def save(self, *args, **kwargs):
         self.answer_html = render_markdown(self.answer).html
-        super().save(*args, **kwargs)
+        super().save(*args, **with_derived_fields(kwargs, {"answer": ["answer_html"]}))
 
 
 class Reference(models.Model):

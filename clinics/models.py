@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from clinics.geo import locate_zip
 from clinics.states import STATE_CHOICES, US_STATES
+from ketamine_directory.saving import with_derived_fields
 
 # Prices above this are refused as a typing mistake, not a real session price.
 MAX_SESSION_PRICE = 10_000
@@ -171,7 +172,9 @@ class Clinic(models.Model):
         validators=[RegexValidator(r"^\d{5}$", "Enter a 5-digit ZIP code.")],
     )
     latitude = models.FloatField(
-        null=True, blank=True, help_text="Filled in from the ZIP code when left empty."
+        null=True,
+        blank=True,
+        help_text="Worked out from the ZIP code when left empty, or when the ZIP code changes.",
     )
     longitude = models.FloatField(null=True, blank=True)
     phone = models.CharField(max_length=30, blank=True)
@@ -227,14 +230,31 @@ class Clinic(models.Model):
     def save(self, *args, **kwargs):
         self.city_slug = slugify(self.city)
         self.state = self.state.upper()
+        stored_zip, *stored_coordinates = getattr(self, "_stored_place", (None, None, None))
+        moved = stored_zip and self.zip_code != stored_zip
+        if moved and [self.latitude, self.longitude] == stored_coordinates:
+            # Nobody typed new coordinates for the new ZIP: the old ones are wrong.
+            self.latitude = self.longitude = None
         if self.latitude is None or self.longitude is None:
             located = locate_zip(self.zip_code)
             if located:
                 self.latitude, self.longitude = located[0], located[1]
-        super().save(*args, **kwargs)
+        derived = {"city": ["city_slug"], "zip_code": ["latitude", "longitude"]}
+        super().save(*args, **with_derived_fields(kwargs, derived))
+        self._stored_place = self.place_as_stored()
 
     def get_absolute_url(self):
         return reverse("clinics:detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        clinic = super().from_db(db, field_names, values, **kwargs)
+        clinic._stored_place = clinic.place_as_stored()
+        return clinic
+
+    def place_as_stored(self):
+        """ZIP code and coordinates as loaded (None for any field not loaded)."""
+        return tuple(self.__dict__.get(name) for name in ("zip_code", "latitude", "longitude"))
 
     @property
     def state_name(self):

@@ -118,6 +118,21 @@ def test_a_table_scrolls_on_its_own_and_a_keyboard_can_reach_it(client):
     assert page.count("</table>\n</div>") == 2
 
 
+def test_saving_only_the_text_renders_it_again(client):
+    # update_or_create (as load_sample_data uses) saves just the fields it is given.
+    guide = make_guide("Renders", body="Old words.\n\n## Part\n\nText [ref:1].")
+    Guide.objects.update_or_create(
+        slug=guide.slug,
+        defaults={
+            "body": "New words, " + "many " * 400 + "\n\n## Fresh part\n\nA.\n\n## Last part"
+        },
+    )
+    page = client.get(guide.get_absolute_url()).text
+    assert "New words" in page and "Old words" not in page
+    assert 'href="#fresh-part"' in page, "the table of contents is stale"
+    assert Guide.objects.get(pk=guide.pk).reading_minutes == 2
+
+
 def test_live_blocks_render_current_directory_figures(client):
     clinic = make_clinic("Live Clinic", offerings={"iv": (400, 500)})
     make_clinic(offerings={"iv": (420, 520)})

@@ -21,6 +21,32 @@ def test_city_slug_and_urls():
     assert str(clinic) == clinic.name
 
 
+def test_a_clinic_that_moves_is_found_where_it_is_now(client):
+    clinic = make_clinic(zip_code="10001", city="New York", state="NY", slug="moving")
+    clinic.zip_code, clinic.city, clinic.state = "78701", "Austin", "TX"
+    clinic.save()  # as the admin saves it: the old coordinates come back unchanged
+    near_austin = client.get("/clinics/?near=78701&radius=10").context["page"]
+    assert [c.slug for c in near_austin] == ["moving"]
+    assert not client.get("/clinics/?near=10001&radius=10").context["page"].object_list
+
+
+def test_coordinates_an_editor_typed_are_kept_when_the_zip_changes():
+    clinic = make_clinic(zip_code="10001", city="New York", state="NY")
+    clinic.zip_code, clinic.latitude, clinic.longitude = "10002", 40.7, -73.99
+    clinic.save()
+    clinic.refresh_from_db()
+    assert (clinic.latitude, clinic.longitude) == (40.7, -73.99)
+
+
+def test_saving_some_fields_keeps_what_follows_from_them(client):
+    make_clinic(zip_code="10001", city="New York", state="NY", slug="moving")
+    Clinic.objects.update_or_create(
+        slug="moving", defaults={"city": "Austin", "state": "tx", "zip_code": "78701"}
+    )
+    assert client.get("/clinics/in/tx/austin/").context["page"].object_list
+    assert client.get("/clinics/?near=78701&radius=10").context["page"].object_list
+
+
 @pytest.mark.parametrize(
     ("price_min", "price_max"),
     [(500, 400), (-1, 400), (100, 10_001)],
