@@ -399,3 +399,8 @@ class AcceptedPayer(models.Model):
     def __str__(self):
         scope = self.get_route_display() if self.route else "all routes"
         return f"{self.payer} at {self.clinic} ({scope})"
+
+    @property
+    def route_short_label(self):
+        """'Spravato' for an acceptance limited to Spravato; '' when it covers every route."""
+        return ROUTE_SHORT_LABELS[self.route] if self.route else ""

@@ -21,10 +21,17 @@ def dollars(value):
 
 
 @register.simple_tag
-def price_range(low, high):
-    """'$400' when both ends agree, otherwise '$400–$575'."""
+def price_range(low, high, breakable=False):
+    """
+    '$400' when both ends agree, otherwise '$400–$575'.
+
+    `breakable` lets a narrow column wrap the range after the dash, which
+    browsers otherwise keep on one line.
+    """
     if low == high:
         return dollars(low)
+    if breakable:
+        return format_html("{}–<wbr>{}", dollars(low), dollars(high))
     return f"{dollars(low)}–{dollars(high)}"
 
 

@@ -218,8 +218,17 @@ def _clinic_url():
 
 @pytest.mark.parametrize(
     "url",
-    [lambda: "/clinics/", _clinic_url, _compare_url],
-    ids=["directory", "clinic", "compare"],
+    [
+        lambda: "/",
+        lambda: "/clinics/",
+        _clinic_url,
+        _compare_url,
+        lambda: "/guides/",
+        # Guides with wide tables of routes and prices.
+        lambda: "/guides/ketamine-therapy-cost/",
+        lambda: "/guides/iv-ketamine-vs-spravato/",
+    ],
+    ids=["home", "directory", "clinic", "compare", "guide-index", "cost-guide", "iv-vs-spravato"],
 )
 def test_phone_layout_has_no_horizontal_scroll(new_page, url):
     page = new_page(viewport=PHONE)
@@ -242,6 +251,35 @@ def test_phone_layout_has_no_horizontal_scroll(new_page, url):
         f"page is {widths['document']}px wide on a {PHONE['width']}px phone; "
         f"overflowing: {widths['widest']}"
     )
+
+
+def _compare_columns(page):
+    """Where each clinic's column and each row's label sit, in pixels."""
+    return page.evaluate(
+        """() => ({
+            clinics: [...document.querySelectorAll('.compare-table th[scope=col]')]
+                .map(th => th.getBoundingClientRect().right),
+            labels: [...document.querySelectorAll('.compare-table th[scope=row]')]
+                .map(th => th.getBoundingClientRect().left),
+        })"""
+    )
+
+
+def test_phone_compares_two_clinics_without_scrolling_and_more_with_labels_in_view(new_page):
+    page = new_page(viewport=PHONE)
+    page.goto(_compare_url())
+    columns = _compare_columns(page)
+    assert all(right <= PHONE["width"] for right in columns["clinics"]), columns
+    assert not page.get_by_text("Scroll the table sideways").is_visible()
+
+    slugs = Clinic.objects.published().order_by("name").values_list("slug", flat=True)[:4]
+    page.goto("/clinics/compare/?" + "&".join(f"clinic={slug}" for slug in slugs))
+    assert page.get_by_text("Scroll the table sideways").is_visible()
+    table = page.get_by_role("region", name="Comparison of 4 clinics")
+    table.evaluate("region => { region.scrollLeft = region.scrollWidth; }")
+    columns = _compare_columns(page)
+    assert columns["clinics"][-1] <= PHONE["width"], "the last clinic is in view"
+    assert all(left >= 0 for left in columns["labels"]), "row labels stay in view"
 
 
 def test_phone_filters_open_and_filter(new_page):
