@@ -158,6 +158,8 @@ class Clinic(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", "Published"
         HIDDEN = "hidden", "Hidden"
+        # Added by someone who says they work there; hidden until an editor approves.
+        PROPOSED = "proposed", "Proposed by its staff, awaiting review"
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -241,7 +243,7 @@ class Clinic(models.Model):
                 self.latitude, self.longitude = located[0], located[1]
         derived = {"city": ["city_slug"], "zip_code": ["latitude", "longitude"]}
         super().save(*args, **with_derived_fields(kwargs, derived))
-        self._stored_place = self.place_as_stored()
+        self._stored_place = self._place()
 
     def get_absolute_url(self):
         return reverse("clinics:detail", args=[self.slug])
@@ -249,11 +251,11 @@ class Clinic(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         clinic = super().from_db(db, field_names, values, **kwargs)
-        clinic._stored_place = clinic.place_as_stored()
+        clinic._stored_place = clinic._place()
         return clinic
 
-    def place_as_stored(self):
-        """ZIP code and coordinates as loaded (None for any field not loaded)."""
+    def _place(self):
+        # ZIP code and coordinates as they are now (None for a field not loaded).
         return tuple(self.__dict__.get(name) for name in ("zip_code", "latitude", "longitude"))
 
     @property

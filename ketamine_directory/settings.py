@@ -176,6 +176,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Ketamine Clinic Guide <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail to editors (MANAGERS) and admins starts with this, not Django's "[Django] ".
+EMAIL_SUBJECT_PREFIX = "[Ketamine Clinic Guide] "
 # Editors who are told about claims waiting for review, comma separated.
 MANAGERS = env_list("MANAGERS", [])
 

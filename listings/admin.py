@@ -10,7 +10,15 @@ from listings.models import Claim, ListingChange, Membership
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
-    list_display = ["clinic", "user", "work_email", "job_title", "status", "created_at"]
+    list_display = [
+        "clinic",
+        "new_listing",
+        "user",
+        "work_email",
+        "job_title",
+        "status",
+        "created_at",
+    ]
     list_filter = ["status"]
     list_select_related = ["clinic", "user"]
     search_fields = ["clinic__name", "user__email", "work_email"]
@@ -29,6 +37,11 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(boolean=True, description="new listing")
+    def new_listing(self, claim):
+        """Whether the claimant added the clinic; approving the claim publishes it."""
+        return claim.clinic.status == Clinic.Status.PROPOSED
 
     def save_model(self, request, obj, form, change):
         # Deciding through the status field does what the actions do: membership, emails.

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from clinics.models import Clinic
 from listings.models import Claim, Membership
 
 LINK_SALT = "listings.claim-link"
@@ -65,9 +66,17 @@ def can_resend(claim):
 
 def ask_editors(request, claim):
     admin_url = request.build_absolute_uri(reverse("admin:listings_claim_change", args=[claim.pk]))
+    clinic = claim.clinic
+    if clinic.status == Clinic.Status.PROPOSED:
+        mail_managers(
+            f"New clinic to review: {clinic.name}",
+            f"{claim.user.email} added {clinic.name} ({clinic.city}, {clinic.state}) and asked "
+            f"to manage it. Check the listing, then approve or reject the claim: {admin_url}\n",
+        )
+        return
     mail_managers(
-        f"Claim to review: {claim.clinic.name}",
-        f"{claim.user.email} asked to manage {claim.clinic.name}.\nReview it: {admin_url}\n",
+        f"Claim to review: {clinic.name}",
+        f"{claim.user.email} asked to manage {clinic.name}.\nReview it: {admin_url}\n",
     )
 
 
@@ -82,9 +91,11 @@ def approve(claim, decided_by=None):
         clinic=claim.clinic, user=claim.user, defaults={"claim": claim}
     )
     clinic = claim.clinic
-    if not clinic.is_verified:
+    if not clinic.is_verified or clinic.status == Clinic.Status.PROPOSED:
         clinic.is_verified = True
-        clinic.save(update_fields=["is_verified", "updated_at"])
+        if clinic.status == Clinic.Status.PROPOSED:
+            clinic.status = Clinic.Status.PUBLISHED  # a clinic its staff added goes live
+        clinic.save(update_fields=["is_verified", "status", "updated_at"])
     if decided_by is not None:
         _tell_claimant(claim)
 
@@ -96,6 +107,10 @@ def reject(claim, decided_by, note=""):
     claim.decided_by = decided_by
     claim.decision_note = note or claim.decision_note
     claim.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+    if claim.clinic.status == Clinic.Status.PROPOSED:
+        # Hidden rather than deleted: the editors may want to see what was sent.
+        claim.clinic.status = Clinic.Status.HIDDEN
+        claim.clinic.save(update_fields=["status", "updated_at"])
     _tell_claimant(claim)
 
 

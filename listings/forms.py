@@ -1,6 +1,12 @@
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import slugify
 
+from clinics.forms import StateField, ZipCodeField
+from clinics.geo import locate_zip
 from clinics.models import MAX_SESSION_PRICE, Clinic, Condition, Payer, Route
+from clinics.states import STATE_CHOICES
 from ketamine_directory.forms import PlainLabelsMixin
 from listings.models import Claim
 
@@ -234,3 +240,79 @@ class ListingEditForms:
         data = self.details.data.copy()
         data["version"] = str(version)
         self.__init__(self.clinic, data)
+
+
+class NewClinicForm(PlainLabelsMixin, forms.ModelForm):
+    """A clinic that is not in the directory yet, as its staff describe it."""
+
+    state = StateField(label="State")
+    zip_code = ZipCodeField(label="ZIP code")
+
+    class Meta:
+        model = Clinic
+        fields = [
+            "name", "street_address", "city", "state", "zip_code",
+            "phone", "website", "email", "telehealth", "description",
+        ]  # fmt: skip
+        labels = {
+            "name": "Clinic name",
+            "website": "Clinic website",
+            "email": "Clinic email for patients",
+            "telehealth": "Offers telehealth or at-home care",
+        }
+        help_texts = {"description": "Plain text. What patients should know about the clinic."}
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "Choose a state"), *STATE_CHOICES]
+        self.fields["street_address"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        name, city, state = cleaned.get("name"), cleaned.get("city"), cleaned.get("state")
+        zip_code = cleaned.get("zip_code")
+        zip_state = locate_zip(zip_code)[3] if zip_code else None
+        if state and zip_state and zip_state != state:
+            self.add_error(
+                "zip_code",
+                forms.ValidationError(
+                    "ZIP %(zip)s is in %(zip_state)s, not %(state)s. Check the ZIP or the state.",
+                    code="wrong-state",
+                    params={"zip": zip_code, "zip_state": zip_state, "state": state},
+                ),
+            )
+        if not (name and city and state):
+            return cleaned
+        listed = (
+            Clinic.objects.exclude(status=Clinic.Status.HIDDEN)
+            .filter(name__iexact=name.strip(), city_slug=slugify(city), state=state)
+            .first()
+        )
+        if listed and listed.status == Clinic.Status.PUBLISHED:
+            raise forms.ValidationError(
+                format_html(
+                    "{} in {} is in the directory already. If you work there, "
+                    '<a href="{}">claim its listing</a> instead.',
+                    listed.name,
+                    listed.city,
+                    reverse("listings:claim", args=[listed.slug]),
+                ),
+                code="already-listed",
+            )
+        if listed:
+            raise forms.ValidationError(
+                "%(name)s in %(city)s was added by someone already and is waiting for an editor.",
+                code="already-proposed",
+                params={"name": listed.name, "city": listed.city},
+            )
+        return cleaned
+
+
+class NewClinicClaimForm(ClaimForm):
+    """Who is adding the clinic: an editor checks every new listing by hand."""
+
+    class Meta(ClaimForm.Meta):
+        help_texts = {
+            "work_email": "An address at the clinic helps the editors check you work there.",
+        }

@@ -6,6 +6,7 @@ app_name = "listings"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("add-clinic/", views.add_clinic, name="add_clinic"),
     path("claim/<slug:slug>/", views.claim, name="claim"),
     path("claim/confirm/<str:token>/", views.claim_confirm, name="claim_confirm"),
     path("clinics/<slug:slug>/", views.edit, name="edit"),

@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinics.models import Clinic
-from listings import claims, snapshots
+from listings import claims, new_clinics, snapshots
 from listings.domains import email_matches_website, website_domain
 from listings.editing import EditConflict, changes_since, save_listing
-from listings.forms import ClaimForm, ListingEditForms
+from listings.forms import ClaimForm, ListingEditForms, NewClinicClaimForm, NewClinicForm
 from listings.models import Claim, Membership
 
 HISTORY_PER_PAGE = 50
@@ -72,6 +72,30 @@ def claim(request, slug):
         request,
         "listings/claim.html",
         {"clinic": clinic, "form": form, "website_domain": website_domain(clinic.website)},
+    )
+
+
+@login_required
+def add_clinic(request):
+    if new_clinics.waiting_count(request.user) >= new_clinics.MAX_WAITING:
+        return render(request, "listings/add_clinic.html", {"too_many": new_clinics.MAX_WAITING})
+    clinic_form = NewClinicForm(request.POST or None, prefix="clinic")
+    claim_form = NewClinicClaimForm(
+        request.POST or None, prefix="claim", initial={"work_email": request.user.email}
+    )
+    if request.method == "POST" and clinic_form.is_valid() and claim_form.is_valid():
+        new_clinics.add_clinic(request, clinic_form, claim_form)
+        messages.success(
+            request,
+            f"Thank you. An editor will check {clinic_form.instance.name}, usually within two "
+            "working days, and email you. Once it is approved, the listing goes live and you "
+            "can add its treatments and prices.",
+        )
+        return redirect("listings:dashboard")
+    return render(
+        request,
+        "listings/add_clinic.html",
+        {"clinic_form": clinic_form, "claim_form": claim_form},
     )
 
 

@@ -57,6 +57,7 @@ def test_staff_pages_have_no_serious_accessibility_violations(new_page, staff_cl
         "/account/",
         f"/account/clinics/{staff_clinic.slug}/",
         f"/account/clinics/{staff_clinic.slug}/history/",
+        "/account/add-clinic/",
     ]:
         assert_no_serious_violations(page, url)
 

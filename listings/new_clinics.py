@@ -1,0 +1,40 @@
+"""Clinics their own staff add: hidden until an editor approves the claim that comes with them."""
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from clinics.models import Clinic
+from listings import claims
+from listings.models import Claim
+
+# A person may have this many new clinics waiting for review at once.
+MAX_WAITING = 3
+
+
+def waiting_count(user):
+    return Claim.objects.filter(
+        user=user, status__in=Claim.OPEN, clinic__status=Clinic.Status.PROPOSED
+    ).count()
+
+
+def unique_slug(name, city):
+    base = slugify(f"{name} {city}")[:200] or "clinic"
+    slug, number = base, 1
+    while Clinic.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def add_clinic(request, clinic_form, claim_form):
+    """Save the proposed clinic and its claim, and ask the editors to review both."""
+    clinic = clinic_form.save(commit=False)
+    clinic.status = Clinic.Status.PROPOSED
+    clinic.slug = unique_slug(clinic.name, clinic.city)
+    clinic.save()
+    claim = claim_form.save(commit=False)
+    claim.clinic, claim.user, claim.status = clinic, request.user, Claim.Status.IN_REVIEW
+    claim.save()
+    transaction.on_commit(lambda: claims.ask_editors(request, claim))
+    return claim

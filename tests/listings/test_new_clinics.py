@@ -1,0 +1,148 @@
+"""Clinic staff add a clinic the directory doesn't list; editors approve it."""
+
+import pytest
+from django.core import mail
+
+from clinics.models import Clinic
+from listings.models import Claim, Membership
+from tests.builders import make_clinic, make_editor, make_user
+
+pytestmark = pytest.mark.django_db
+
+URL = "/account/add-clinic/"
+
+
+@pytest.fixture
+def person(client, settings):
+    settings.MANAGERS = ["editors@site.example"]
+    user = make_user("jo@gmail.example")
+    client.force_login(user)
+    return user
+
+
+def add(client, **fields):
+    data = {
+        "clinic-name": "Willow Creek Ketamine",
+        "clinic-street_address": "12 Main St",
+        "clinic-city": "Boise",
+        "clinic-state": "id",
+        "clinic-zip_code": "83702",
+        "clinic-phone": "(208) 555-0100",
+        "clinic-website": "https://willow-creek.example",
+        "clinic-email": "",
+        "clinic-description": "A small clinic.",
+        "claim-work_email": "jo@willow-creek.example",
+        "claim-job_title": "Owner",
+        "claim-message": "",
+    }
+    return client.post(URL, data | fields)
+
+
+def test_adding_needs_an_account_and_the_dashboard_points_to_it(client):
+    assert client.get(URL)["Location"] == f"/account/login/?next={URL}"
+    client.force_login(make_user())
+    assert f'href="{URL}"' in client.get("/account/").text
+
+
+def test_a_new_clinic_waits_hidden_for_an_editor(
+    client, person, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = add(client)
+    assert response["Location"] == "/account/"
+    clinic = Clinic.objects.get()
+    assert clinic.status == Clinic.Status.PROPOSED
+    assert (clinic.slug, clinic.state, clinic.is_verified) == (
+        "willow-creek-ketamine-boise",
+        "ID",
+        False,
+    )
+    claim = Claim.objects.get()
+    assert (claim.user, claim.clinic, claim.status) == (person, clinic, Claim.Status.IN_REVIEW)
+    # Editors check every new clinic, whatever the email: anyone can type a website.
+    assert [message.to for message in mail.outbox] == [["editors@site.example"]]
+    assert (
+        mail.outbox[0].subject
+        == "[Ketamine Clinic Guide] New clinic to review: Willow Creek Ketamine"
+    )
+    assert f"/admin/listings/claim/{claim.pk}/change/" in mail.outbox[0].body
+
+    assert client.get("/clinics/willow-creek-ketamine-boise/").status_code == 404
+    assert "Willow Creek" not in client.get("/clinics/?state=id").text
+    assert client.get("/account/claim/willow-creek-ketamine-boise/").status_code == 404
+    dashboard = client.get("/account/").text
+    assert "Willow Creek Ketamine (a new listing)" in dashboard
+    assert "Waiting for an editor" in dashboard
+    assert client.get("/account/clinics/willow-creek-ketamine-boise/").status_code == 404
+
+
+def test_approving_the_claim_publishes_the_clinic_for_its_staff_to_fill_in(client, person):
+    add(client)
+    client.force_login(make_editor())
+    client.post(
+        "/admin/listings/claim/",
+        {"action": "approve", "_selected_action": [Claim.objects.get().pk]},
+    )
+    clinic = Clinic.objects.get()
+    assert (clinic.status, clinic.is_verified) == (Clinic.Status.PUBLISHED, True)
+    assert Membership.objects.filter(user=person, clinic=clinic).exists()
+    assert client.get(clinic.get_absolute_url()).status_code == 200
+    client.force_login(person)
+    assert client.get("/account/clinics/willow-creek-ketamine-boise/").status_code == 200
+
+
+def test_rejecting_the_claim_keeps_the_clinic_hidden(client, person):
+    add(client)
+    client.force_login(make_editor())
+    claim = Claim.objects.get()
+    client.post(
+        f"/admin/listings/claim/{claim.pk}/change/",
+        {"status": "rejected", "decision_note": "We could not reach the clinic."},
+    )
+    assert Clinic.objects.get().status == Clinic.Status.HIDDEN
+    assert not Membership.objects.exists()
+    # The person may try again, with better evidence.
+    client.force_login(person)
+    assert add(client)["Location"] == "/account/"
+
+
+def test_mistakes_are_explained_and_nothing_typed_is_lost(client, person):
+    response = add(
+        client, **{"clinic-zip_code": "00000", "clinic-city": "", "claim-message": "Ask Dr Lee"}
+    )
+    assert response.status_code == 200
+    page = response.text
+    assert "We don&#x27;t know ZIP 00000" in page
+    assert "This field is required." in page
+    assert 'value="Willow Creek Ketamine"' in page and "Ask Dr Lee" in page
+    assert not Clinic.objects.exists() and not mail.outbox
+
+
+def test_a_zip_code_in_another_state_is_caught(client, person):
+    page = add(client, **{"clinic-state": "WA"}).text
+    assert "ZIP 83702 is in ID, not WA." in page
+    assert not Clinic.objects.exists()
+
+
+def test_a_clinic_already_listed_is_claimed_instead(client, person):
+    make_clinic("Willow Creek Ketamine", slug="willow", city="Boise", state="ID", zip_code="83702")
+    response = add(client, **{"clinic-name": "willow creek ketamine"})
+    page = response.text
+    assert "is in the directory already" in page
+    assert 'href="/account/claim/willow/"' in page
+    assert Clinic.objects.count() == 1
+    # Someone else's new clinic, still waiting, is not added twice either.
+    add(client, **{"clinic-name": "Birch Ketamine"})
+    client.force_login(make_user())
+    assert "waiting for an editor" in add(client, **{"clinic-name": "Birch Ketamine"}).text
+    assert Clinic.objects.count() == 2
+
+
+def test_a_few_new_clinics_may_wait_at_once(client, person):
+    for n in range(3):
+        add(client, **{"clinic-name": f"Clinic {n}"})
+    assert Clinic.objects.count() == 3
+    page = client.get(URL).text
+    assert "3 clinics waiting for an editor already" in page
+    add(client, **{"clinic-name": "One too many"})
+    assert Clinic.objects.count() == 3
