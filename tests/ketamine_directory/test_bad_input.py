@@ -1,0 +1,67 @@
+"""
+No 5xx for anything a browser (or a bot) can post: every form answers junk with
+a page that explains, never a server error. PostgreSQL refuses NUL characters
+in text, so the suite is worth running on both databases.
+"""
+
+import pytest
+
+from tests.builders import make_clinic, make_inquiry, make_member, make_user
+
+pytestmark = pytest.mark.django_db
+
+JUNK = ["\x00", "a" * 100_000, "<script>alert(1)</script>", "-1", "1e309", "NaN", "%00", "😀", ""]
+
+
+@pytest.fixture
+def staff(client):
+    clinic = make_clinic("Calm Harbor Ketamine", slug="calm-harbor", offerings={"iv": (400, 450)})
+    user = make_member(clinic, make_user("jo@calm-harbor.example"))
+    make_clinic("Quiet Pines", slug="quiet-pines")
+    inquiry = make_inquiry(clinic)
+    return user, inquiry
+
+
+def form_posts(inquiry):
+    """(signed in?, path, field names) for every form on the site."""
+    account = "/account/clinics/calm-harbor/"
+    return [
+        (False, "/account/signup/", "email password1 password2"),
+        (False, "/account/login/", "username password"),
+        (False, "/account/password-reset/", "email"),
+        (False, "/clinics/calm-harbor/contact/", "name email phone routes message consent website"),
+        (True, "/account/claim/quiet-pines/", "work_email job_title message action"),
+        (
+            True,
+            "/account/add-clinic/",
+            "clinic-name clinic-city clinic-state clinic-zip_code clinic-website claim-work_email",
+        ),
+        (
+            True,
+            account,
+            "version description phone website conditions insurance "
+            "iv-price_min iv-price_max iv-series_sessions",
+        ),
+        (True, f"{account}inquiries/{inquiry.pk}/delete/", "x"),
+        (True, f"{account}leave/", "x"),  # last: it ends the membership
+    ]
+
+
+@pytest.mark.parametrize(
+    "junk",
+    JUNK,
+    ids=["nul", "huge", "html", "negative", "overflow", "nan", "escaped-nul", "emoji", "empty"],
+)
+def test_every_form_answers_junk_without_a_server_error(client, staff, junk):
+    user, inquiry = staff
+    for signed_in, path, names in form_posts(inquiry):
+        fields = names.split()
+        if signed_in:
+            client.force_login(user)
+        else:
+            client.logout()
+        response = client.post(path, dict.fromkeys(fields, junk))
+        assert response.status_code < 500, (path, response.status_code)
+        # The same field twice, as a tampered form might send it.
+        response = client.post(path, {name: [junk, junk] for name in fields})
+        assert response.status_code < 500, (path, response.status_code)
