@@ -84,14 +84,18 @@ def add_clinic(request):
         request.POST or None, prefix="claim", initial={"work_email": request.user.email}
     )
     if request.method == "POST" and clinic_form.is_valid() and claim_form.is_valid():
-        new_clinics.add_clinic(request, clinic_form, claim_form)
-        messages.success(
-            request,
-            f"Thank you. An editor will check {clinic_form.instance.name}, usually within two "
-            "working days, and email you. Once it is approved, the listing goes live and you "
-            "can add its treatments and prices.",
-        )
-        return redirect("listings:dashboard")
+        try:
+            new_clinics.add_clinic(request, clinic_form, claim_form)
+        except IntegrityError:  # another clinic took the same address a moment before
+            clinic_form.add_error(None, "That didn't go through. Please send it again.")
+        else:
+            messages.success(
+                request,
+                f"Thank you. An editor will check {clinic_form.instance.name}, usually within "
+                "two working days, and email you. Once it is approved, the listing goes live "
+                "and you can add its treatments and prices.",
+            )
+            return redirect("listings:dashboard")
     return render(
         request,
         "listings/add_clinic.html",

@@ -146,3 +146,13 @@ def test_a_few_new_clinics_may_wait_at_once(client, person):
     assert "3 clinics waiting for an editor already" in page
     add(client, **{"clinic-name": "One too many"})
     assert Clinic.objects.count() == 3
+
+
+def test_two_clinics_given_the_same_address_at_once_is_explained(client, person, monkeypatch):
+    make_clinic(slug="taken")
+    monkeypatch.setattr("listings.new_clinics.unique_slug", lambda name, city: "taken")
+    response = add(client)
+    assert response.status_code == 200
+    assert "Please send it again." in response.text
+    assert 'value="Willow Creek Ketamine"' in response.text
+    assert Clinic.objects.count() == 1 and not Claim.objects.exists()
