@@ -91,13 +91,14 @@ def approve(claim, decided_by=None):
         clinic=claim.clinic, user=claim.user, defaults={"claim": claim}
     )
     clinic = claim.clinic
-    if not clinic.is_verified or clinic.status == Clinic.Status.PROPOSED:
+    new_listing = clinic.status == Clinic.Status.PROPOSED
+    if new_listing or not clinic.is_verified:
         clinic.is_verified = True
-        if clinic.status == Clinic.Status.PROPOSED:
+        if new_listing:
             clinic.status = Clinic.Status.PUBLISHED  # a clinic its staff added goes live
         clinic.save(update_fields=["is_verified", "status", "updated_at"])
     if decided_by is not None:
-        _tell_claimant(claim)
+        _tell_claimant(claim, new_listing)
 
 
 @transaction.atomic
@@ -107,17 +108,25 @@ def reject(claim, decided_by, note=""):
     claim.decided_by = decided_by
     claim.decision_note = note or claim.decision_note
     claim.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
-    if claim.clinic.status == Clinic.Status.PROPOSED:
+    new_listing = claim.clinic.status == Clinic.Status.PROPOSED
+    if new_listing:
         # Hidden rather than deleted: the editors may want to see what was sent.
         claim.clinic.status = Clinic.Status.HIDDEN
         claim.clinic.save(update_fields=["status", "updated_at"])
-    _tell_claimant(claim)
+    _tell_claimant(claim, new_listing)
 
 
-def _tell_claimant(claim):
+def _tell_claimant(claim, new_listing):
+    name = claim.clinic.name
+    if new_listing:
+        subject = f"{name} is listed now" if claim.is_approved else f"We could not list {name}"
+    else:
+        subject = f"Your claim of {name}: {claim.get_status_display().lower()}"
     send_mail(
-        f"Your claim of {claim.clinic.name}: {claim.get_status_display().lower()}",
-        render_to_string("listings/email/claim_decided.txt", {"claim": claim}),
+        subject,
+        render_to_string(
+            "listings/email/claim_decided.txt", {"claim": claim, "new_listing": new_listing}
+        ),
         None,
         [claim.user.email],
     )

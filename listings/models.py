@@ -67,6 +67,10 @@ class Claim(models.Model):
     def is_open(self):
         return self.status in self.OPEN
 
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
 
 class Membership(models.Model):
     """A person allowed to edit a clinic's listing and read its inquiries."""

@@ -87,6 +87,8 @@ def test_approving_the_claim_publishes_the_clinic_for_its_staff_to_fill_in(clien
     assert (clinic.status, clinic.is_verified) == (Clinic.Status.PUBLISHED, True)
     assert Membership.objects.filter(user=person, clinic=clinic).exists()
     assert client.get(clinic.get_absolute_url()).status_code == 200
+    assert mail.outbox[-1].subject == "Willow Creek Ketamine is listed now"
+    assert "add its treatments, prices and insurance" in mail.outbox[-1].body
     client.force_login(person)
     assert client.get("/account/clinics/willow-creek-ketamine-boise/").status_code == 200
 
@@ -100,6 +102,8 @@ def test_rejecting_the_claim_keeps_the_clinic_hidden(client, person):
         {"status": "rejected", "decision_note": "We could not reach the clinic."},
     )
     assert Clinic.objects.get().status == Clinic.Status.HIDDEN
+    assert mail.outbox[-1].subject == "We could not list Willow Creek Ketamine"
+    assert "We could not reach the clinic." in mail.outbox[-1].body
     assert not Membership.objects.exists()
     # The person may try again, with better evidence.
     client.force_login(person)
