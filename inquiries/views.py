@@ -7,11 +7,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinics.models import Clinic
-from inquiries import notify, throttle
+from inquiries import notify
 from inquiries.forms import InquiryForm
 from inquiries.models import Inquiry, retention_days
+from ketamine_directory.throttle import AddressThrottle
 
 INQUIRIES_PER_PAGE = 25
+# Messages sent (or caught by the honeypot) from one network address.
+SENT = AddressThrottle("inquiries:sent", limit=5, window=60 * 60)
 
 
 def _listed_clinic(slug):
@@ -40,22 +43,22 @@ def contact(request, slug):
     form = InquiryForm(clinic, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if throttle.exceeded(request):
+        if SENT.exceeded(request):
             response = render(
                 request,
                 "inquiries/contact.html",
                 {"clinic": clinic, "form": form, "throttled": True, **_form_context()},
                 status=429,
             )
-            response["Retry-After"] = str(throttle.WINDOW)
+            response["Retry-After"] = str(SENT.window)
             return response
         if form.is_from_a_bot:
             # Looks like any other success to the bot; nothing is kept or sent.
-            throttle.record(request)
+            SENT.record(request)
             return redirect("inquiries:sent", slug=clinic.slug)
         if form.is_valid():
             inquiry = form.save()
-            throttle.record(request)
+            SENT.record(request)
             notify.tell_staff(request, inquiry)
             return redirect("inquiries:sent", slug=clinic.slug)
         status = 400

@@ -143,3 +143,20 @@ def test_many_wrong_passwords_pause_signing_in_to_that_email(client):
         "/account/login/", {"username": "other@clinic.example", "password": PASSWORD}
     )
     assert response.status_code == 302
+
+
+def test_many_new_accounts_from_one_address_wait_an_hour(client):
+    for n in range(10):
+        client.logout()
+        data = {"email": f"person{n}@example.org", "password1": PASSWORD, "password2": PASSWORD}
+        assert client.post("/account/signup/", data).status_code == 302
+    client.logout()
+    data = {"email": "one-more@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    response = client.post("/account/signup/", data)
+    assert response.status_code == 429
+    assert "Many accounts were made from your network" in response.text
+    assert 'value="one-more@example.org"' in response.text
+    assert get_user_model().objects.count() == 10
+    # Another address is not held up.
+    other = client.post("/account/signup/", data, REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 302

@@ -1,0 +1,45 @@
+"""
+At most so many actions an hour from one network address, counted in the cache.
+
+The cache holds only a keyed hash of the address (the database never sees it):
+an unkeyed hash of an IPv4 address can be reversed by trying them all.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_address(request):
+    # Behind a proxy every request comes from the proxy's address. Only when the
+    # proxy is trusted to add the client's address (the last one it appends) is
+    # that used; otherwise the header could be anything a client made up.
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class AddressThrottle:
+    def __init__(self, name, *, limit, window):
+        self.name, self.limit, self.window = name, limit, window
+
+    def _key(self, request):
+        address = client_address(request).encode()
+        digest = hmac.new(settings.SECRET_KEY.encode(), address, hashlib.sha256).hexdigest()
+        return f"{self.name}:{digest[:32]}"
+
+    def exceeded(self, request):
+        return cache.get(self._key(request), 0) >= self.limit
+
+    def record(self, request):
+        key = self._key(request)
+        try:
+            if not cache.add(key, 1, self.window):
+                cache.incr(key)
+        except Exception:  # the count expired meanwhile, or the cache is down
+            # What was asked for is done already; a lost count must not turn it into an error.
+            pass
