@@ -198,6 +198,8 @@ class Clinic(models.Model):
         default=False, help_text="Fictional sample listing; the site says so while any exist."
     )
     prices_updated_at = models.DateTimeField(null=True, blank=True)
+    # When the staff were last asked to check old prices (listings.reminders).
+    prices_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Bumped by every edit of the listing (staff form or admin), so an edit made
     # from an older version is caught instead of silently overwriting a newer one.
     edit_version = models.PositiveIntegerField(default=0, editable=False)

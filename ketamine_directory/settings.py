@@ -278,6 +278,13 @@ INQUIRY_RETENTION_DAYS = int(os.environ.get("INQUIRY_RETENTION_DAYS", "180"))
 # which the proxy must set (and must not pass through from the client alone).
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 SITE_NAME = "Ketamine Clinic Guide"
+# Where the site is, for links in emails sent outside a request (reminders).
+SITE_URL = os.environ.get(
+    "SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}"
+).rstrip("/")
+# Staff are reminded to check prices confirmed longer ago than this
+# (`manage.py remind_stale_prices`, run weekly), at most once a month.
+STALE_PRICE_DAYS = int(os.environ.get("STALE_PRICE_DAYS", "90"))
 CLINICS_PER_PAGE = 20
 # A search counts its matches up to this many, and its pages reach no further
 # ("more than 1,000 clinics"): an exact count of a broad search at 100,000
