@@ -261,6 +261,11 @@ class Clinic(models.Model):
         return tuple(self.__dict__.get(name) for name in ("zip_code", "latitude", "longitude"))
 
     @property
+    def is_proposed(self):
+        """Added by someone who says they work there, and not yet approved by an editor."""
+        return self.status == self.Status.PROPOSED
+
+    @property
     def state_name(self):
         return US_STATES.get(self.state, self.state)
 

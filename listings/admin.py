@@ -41,7 +41,7 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="new listing")
     def new_listing(self, claim):
         """Whether the claimant added the clinic; approving the claim publishes it."""
-        return claim.clinic.status == Clinic.Status.PROPOSED
+        return claim.clinic.is_proposed
 
     def save_model(self, request, obj, form, change):
         # Deciding through the status field does what the actions do: membership, emails.

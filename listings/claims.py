@@ -67,7 +67,7 @@ def can_resend(claim):
 def ask_editors(request, claim):
     admin_url = request.build_absolute_uri(reverse("admin:listings_claim_change", args=[claim.pk]))
     clinic = claim.clinic
-    if clinic.status == Clinic.Status.PROPOSED:
+    if clinic.is_proposed:
         mail_managers(
             f"New clinic to review: {clinic.name}",
             f"{claim.user.email} added {clinic.name} ({clinic.city}, {clinic.state}) and asked "
@@ -91,7 +91,7 @@ def approve(claim, decided_by=None):
         clinic=claim.clinic, user=claim.user, defaults={"claim": claim}
     )
     clinic = claim.clinic
-    new_listing = clinic.status == Clinic.Status.PROPOSED
+    new_listing = clinic.is_proposed
     if new_listing or not clinic.is_verified:
         clinic.is_verified = True
         if new_listing:
@@ -108,7 +108,7 @@ def reject(claim, decided_by, note=""):
     claim.decided_by = decided_by
     claim.decision_note = note or claim.decision_note
     claim.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
-    new_listing = claim.clinic.status == Clinic.Status.PROPOSED
+    new_listing = claim.clinic.is_proposed
     if new_listing:
         # Hidden rather than deleted: the editors may want to see what was sent.
         claim.clinic.status = Clinic.Status.HIDDEN
