@@ -9,6 +9,7 @@ from ketamine_directory.sitemaps import SITEMAPS
 urlpatterns = [
     path("", clinic_views.home, name="home"),
     path("", include("inquiries.urls")),
+    path("", include("listings.report_urls")),
     path("clinics/", include("clinics.urls")),
     path("guides/", include("articles.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from clinics import admin as clinics_admin
 from clinics.models import Clinic
 from listings import claims, snapshots
 from listings.editing import changes_since, record_change, revert
-from listings.models import Claim, ListingChange, Membership
+from listings.models import Claim, ListingChange, ListingReport, Membership
 
 
 @admin.register(Claim)
@@ -195,3 +196,37 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
         before = getattr(request, "_listing_before", None)
         if before is not None:
             record_change(form.instance, request.user, before)
+
+
+class ResolvedFilter(admin.SimpleListFilter):
+    title = "dealt with"
+    parameter_name = "resolved"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not yet"), ("yes", "Yes")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(resolved_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(ListingReport)
+class ListingReportAdmin(admin.ModelAdmin):
+    """Visitors' reports: read, check with the clinic, correct the listing, mark dealt with."""
+
+    list_display = ["clinic", "problem", "created_at", "resolved_at"]
+    list_filter = [ResolvedFilter, "problem"]
+    list_select_related = ["clinic"]
+    search_fields = ["clinic__name"]
+    readonly_fields = ["clinic", "problem", "details", "created_at"]
+    fields = [*readonly_fields, "resolved_at"]
+    actions = ["mark_resolved"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Mark the selected reports as dealt with", permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        done = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        self.message_user(request, f"Marked {done} report(s) as dealt with.", messages.SUCCESS)

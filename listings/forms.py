@@ -8,7 +8,7 @@ from clinics.geo import locate_zip
 from clinics.models import MAX_SESSION_PRICE, Clinic, Condition, Payer, Route
 from clinics.states import STATE_CHOICES
 from ketamine_directory.forms import PlainLabelsMixin
-from listings.models import Claim
+from listings.models import Claim, ListingReport
 
 PRICE_ERRORS = {
     "min_value": "Enter a price of $0 or more.",
@@ -316,3 +316,25 @@ class NewClinicClaimForm(ClaimForm):
         help_texts = {
             "work_email": "An address at the clinic helps the editors check you work there.",
         }
+
+
+class ReportForm(PlainLabelsMixin, forms.ModelForm):
+    """A visitor telling the editors that a listing looks wrong."""
+
+    class Meta:
+        model = ListingReport
+        fields = ["problem", "details"]
+        widgets = {"problem": forms.RadioSelect, "details": forms.Textarea(attrs={"rows": 5})}
+        error_messages = {
+            "problem": {"required": "Please choose what is wrong."},
+            "details": {
+                "max_length": (
+                    "Please keep it to %(limit_value)d characters (it has %(show_value)d)."
+                )
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A radio list with no blank "---------" choice.
+        self.fields["problem"].choices = ListingReport.Problem.choices

@@ -131,3 +131,40 @@ class ListingChange(models.Model):
 
     def get_absolute_url(self):
         return self.clinic.get_absolute_url()
+
+
+class ListingReport(models.Model):
+    """A visitor's note that something on a listing looks wrong, for the editors to check."""
+
+    class Problem(models.TextChoices):
+        PRICE = "price", "A price is wrong"
+        INSURANCE = "insurance", "Insurance or payment options are wrong"
+        CONTACT = "contact", "The phone, website, address or hours are wrong"
+        CLOSED = "closed", "The clinic has closed or moved"
+        OTHER = "other", "Something else"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="reports")
+    problem = models.CharField("what is wrong", max_length=12, choices=Problem)
+    details = models.TextField(
+        max_length=1000,
+        blank=True,
+        help_text=(
+            "What you found, for example the price the clinic quoted you and when. "
+            "Please leave out your name and any health details."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The editors' queue: reports not yet dealt with, newest first.
+            models.Index(fields=["resolved_at", "created_at"], name="report_queue_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_problem_display()}: {self.clinic}"
+
+    def get_absolute_url(self):
+        return self.clinic.get_absolute_url()

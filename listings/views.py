@@ -7,10 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinics.models import Clinic
-from listings import claims, new_clinics, snapshots
+from listings import claims, new_clinics, reports, snapshots
 from listings.domains import email_matches_website, website_domain
 from listings.editing import EditConflict, changes_since, save_listing
-from listings.forms import ClaimForm, ListingEditForms, NewClinicClaimForm, NewClinicForm
+from listings.forms import (
+    ClaimForm,
+    ListingEditForms,
+    NewClinicClaimForm,
+    NewClinicForm,
+    ReportForm,
+)
 from listings.models import Claim, Membership
 
 HISTORY_PER_PAGE = 50
@@ -192,3 +198,28 @@ def leave(request, slug):
     Membership.objects.filter(clinic=clinic, user=request.user).delete()
     messages.success(request, f"You no longer manage {clinic.name}.")
     return redirect("listings:dashboard")
+
+
+# Public pages of a clinic, not account pages: like the message form, the report
+# form lives on a page of its own so the clinic page stays cacheable.
+def report_problem(request, slug):
+    clinic = get_object_or_404(Clinic.objects.published(), slug=slug)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and reports.SENT.exceeded(request):
+        context = {"clinic": clinic, "form": form, "throttled": True}
+        response = render(request, "listings/report.html", context, status=429)
+        response["Retry-After"] = str(reports.SENT.window)
+        return response
+    if request.method == "POST" and form.is_valid():
+        report = form.save(commit=False)
+        report.clinic = clinic
+        report.save()
+        reports.SENT.record(request)
+        reports.tell_editors(request, report)
+        return redirect("reports:sent", slug=clinic.slug)
+    return render(request, "listings/report.html", {"clinic": clinic, "form": form})
+
+
+def report_problem_sent(request, slug):
+    clinic = get_object_or_404(Clinic.objects.published(), slug=slug)
+    return render(request, "listings/report_sent.html", {"clinic": clinic})

@@ -18,6 +18,10 @@ def _first_clinic(page):
     return page.locator("#results [data-clinic] h3 a").first.get_attribute("href")
 
 
+def _report(page):
+    return _first_clinic(page) + "report/"
+
+
 def _compare(page):
     page.goto("/clinics/")
     first, second = page.locator("#results [data-clinic]").evaluate_all(
@@ -35,6 +39,7 @@ PAGES = [
     pytest.param(_compare, id="compare"),
     pytest.param("/guides/", id="guide-index"),
     pytest.param("/guides/how-effective-is-ketamine/", id="guide"),
+    pytest.param(_report, id="report-a-problem"),
 ]
 
 

@@ -30,6 +30,7 @@ def form_posts(inquiry):
         (False, "/account/login/", "username password"),
         (False, "/account/password-reset/", "email"),
         (False, "/clinics/calm-harbor/contact/", "name email phone routes message consent website"),
+        (False, "/clinics/calm-harbor/report/", "problem details"),
         (True, "/account/claim/quiet-pines/", "work_email job_title message action"),
         (
             True,
