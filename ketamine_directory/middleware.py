@@ -13,8 +13,12 @@ class RequestLogMiddleware:
     One line per request: method, path, status, milliseconds, bytes.
 
     Never the query string or the body: searches can hold a ZIP code and
-    inquiries are health data, so neither belongs in logs.
+    inquiries are health data, so neither belongs in logs. Nor the secret parts
+    of a path (a password reset's token), which would let anyone who reads the
+    logs use the link.
     """
+
+    SECRET_PARTS = ("uidb64", "token")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -25,9 +29,22 @@ class RequestLogMiddleware:
         elapsed = (time.perf_counter() - started) * 1000
         size = len(response.content) if not response.streaming else "-"
         request_log.info(
-            "%s %s %s %.1fms %s", request.method, request.path, response.status_code, elapsed, size
+            "%s %s %s %.1fms %s",
+            request.method,
+            self.loggable_path(request),
+            response.status_code,
+            elapsed,
+            size,
         )
         return response
+
+    def loggable_path(self, request):
+        path = request.path
+        match = request.resolver_match
+        for name in self.SECRET_PARTS if match else ():
+            if match.kwargs.get(name):
+                path = path.replace(f"/{match.kwargs[name]}/", "/…/")
+        return path
 
 
 class DatabaseUnavailableMiddleware:

@@ -1,11 +1,13 @@
 import json
 import logging
+import re
 
 import pytest
+from django.core import mail
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from tests.builders import make_clinic
+from tests.builders import make_clinic, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +63,18 @@ def test_one_log_line_per_request_without_query_or_personal_data(client, caplog)
     assert len(lines) == 1
     assert lines[0].startswith("GET /clinics/ 200 ")
     assert "78701" not in lines[0]
+
+
+def test_the_log_keeps_no_password_reset_token(client, caplog):
+    make_user("jo@example.org")
+    client.post("/account/password-reset/", {"email": "jo@example.org"})
+    link = re.search(r"http://testserver(/account/password-reset/\S+/)", mail.outbox[0].body)[1]
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    with caplog.at_level(logging.INFO, logger="ketamine_directory.requests"):
+        # A real link: it hands over to the set-password form.
+        assert client.get(link).status_code == 302
+    lines = [r.getMessage() for r in caplog.records if r.name == "ketamine_directory.requests"]
+    assert lines and all(token not in line for line in lines), lines
 
 
 def test_conditional_get_answers_304_for_unchanged_sitemap(client):
