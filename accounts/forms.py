@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.cache import cache
 
+from accounts import confirmation
 from ketamine_directory.forms import PlainLabelsMixin
 
 
@@ -102,6 +103,10 @@ class ResetForm(PlainLabelsMixin, PasswordResetForm):
 
 class NewPasswordForm(PlainLabelsMixin, SetPasswordForm):
     def save(self, commit=True):
-        # A new password ends a pause caused by someone else's guesses.
+        # A new password ends a pause caused by someone else's guesses, and the
+        # reset link that led here proves the address.
         cache.delete(failures_key(self.user.username))
-        return super().save(commit)
+        user = super().save(commit)
+        if commit:
+            confirmation.mark_confirmed(user)
+        return user

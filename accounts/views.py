@@ -1,8 +1,11 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
+from accounts import confirmation
 from accounts.forms import SignUpForm
 from ketamine_directory.throttle import AddressThrottle
 
@@ -12,11 +15,7 @@ NEW_ACCOUNTS = AddressThrottle("accounts:created", limit=10, window=60 * 60)
 
 
 def signup(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
         return redirect(next_url or "listings:dashboard")
     form = SignUpForm(request.POST or None)
@@ -31,6 +30,45 @@ def signup(request):
         user = form.save()
         NEW_ACCOUNTS.record(request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Your account is ready. Next, find your clinic and claim it.")
+        confirmation.send_link(request, user)
+        messages.success(
+            request,
+            f"Your account is ready. We emailed a link to {user.email}: open it to confirm "
+            "the address, then find your clinic and claim it.",
+        )
         return redirect(next_url or "listings:dashboard")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+def confirm_email(request, token):
+    # Opening the link proves the mailbox; it needs no signing in (it may be
+    # opened on another device), and confirming twice does no harm.
+    try:
+        user = confirmation.user_from_token(token, get_user_model().objects.filter(is_active=True))
+    except confirmation.BadLink as problem:
+        return render(request, "accounts/confirm_email.html", {"problem": str(problem)}, status=400)
+    confirmation.mark_confirmed(user)
+    messages.success(request, f"Thank you: {user.email} is confirmed.")
+    return redirect("listings:dashboard" if request.user == user else "accounts:login")
+
+
+@require_POST
+@login_required
+def resend_confirmation(request):
+    if confirmation.is_confirmed(request.user):
+        messages.info(request, "Your email address is confirmed already.")
+    elif confirmation.send_link(request, request.user):
+        messages.success(request, f"We sent a new link to {request.user.email}.")
+    else:
+        messages.info(
+            request, "A link was sent less than a minute ago. Check your inbox and spam folder."
+        )
+    return redirect(_safe_next(request, request.POST.get("next")) or "listings:dashboard")
+
+
+def _safe_next(request, url):
+    """`url` if it is a page of this site to go back to, else ''."""
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and allowed else ""

@@ -6,6 +6,8 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.confirmation import is_confirmed
+from accounts.decorators import confirmed_email_required
 from clinics.models import Clinic
 from listings import claims, new_clinics, reports, snapshots
 from listings.domains import email_matches_website, website_domain
@@ -33,6 +35,7 @@ def dashboard(request):
                     "clinic__inquiries", filter=Q(clinic__inquiries__read_at__isnull=True)
                 )
             ),
+            "email_confirmed": is_confirmed(request.user),
             "claims": request.user.clinic_claims.exclude(
                 status=Claim.Status.APPROVED
             ).select_related("clinic")[:20],
@@ -40,7 +43,7 @@ def dashboard(request):
     )
 
 
-@login_required
+@confirmed_email_required
 def claim(request, slug):
     clinic = get_object_or_404(Clinic.objects.published(), slug=slug)
     if Membership.objects.filter(clinic=clinic, user=request.user).exists():
@@ -81,7 +84,7 @@ def claim(request, slug):
     )
 
 
-@login_required
+@confirmed_email_required
 def add_clinic(request):
     if new_clinics.waiting_count(request.user) >= new_clinics.MAX_WAITING:
         return render(request, "listings/add_clinic.html", {"too_many": new_clinics.MAX_WAITING})

@@ -39,13 +39,19 @@ def make_clinic(
     return clinic
 
 
-def make_user(email=None, password="a long test password", **fields):
+def make_user(email=None, password="a long test password", confirmed=True, **fields):
+    """An account; its email address confirmed (as if the emailed link was opened) unless told."""
     from django.contrib.auth import get_user_model
 
+    from accounts.confirmation import mark_confirmed
+
     email = email or f"person{next(_numbers)}@example.org"
-    return get_user_model().objects.create_user(
+    user = get_user_model().objects.create_user(
         username=email, email=email, password=password, **fields
     )
+    if confirmed:
+        mark_confirmed(user)
+    return user
 
 
 def make_editor(email="editor@site.example"):

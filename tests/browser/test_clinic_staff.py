@@ -18,9 +18,9 @@ def staff_clinic(directory_data):
     return clinic
 
 
-def sign_in(page):
+def sign_in(page, email="staff@clinic.example"):
     page.goto("/account/login/")
-    page.get_by_label("Email").fill("staff@clinic.example")
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/account/")
@@ -68,6 +68,17 @@ def test_sign_up_and_claim_pages_are_accessible(page, staff_clinic):
     other = Clinic.objects.exclude(pk=staff_clinic.pk).first()
     sign_in(page)
     assert_no_serious_violations(page, f"/account/claim/{other.slug}/")
+
+
+def test_an_account_waiting_to_confirm_its_email_is_told_accessibly(page, staff_clinic):
+    make_user("new@clinic.example", password=PASSWORD, confirmed=False)
+    sign_in(page, "new@clinic.example")
+    assert page.get_by_text("Please confirm your email address.").is_visible()
+    assert_no_serious_violations(page, "/account/")
+    page.goto(f"/account/claim/{staff_clinic.slug}/")
+    page.get_by_role("button", name="Send a new link").click()
+    page.wait_for_url(f"**/account/claim/{staff_clinic.slug}/")
+    assert page.get_by_text("We sent a new link to new@clinic.example.").is_visible()
 
 
 def test_a_patient_writes_to_a_clinic_and_its_staff_read_it(new_page, staff_clinic):

@@ -1,0 +1,106 @@
+"""Sign-up proves the email address before the account may ask the editors for anything."""
+
+import re
+
+import pytest
+from django.core import mail, signing
+
+from accounts.confirmation import is_confirmed
+from tests.builders import make_clinic, make_user
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"
+
+
+def sign_up(client, email="jo@calm-harbor.example"):
+    client.post("/account/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD})
+
+
+def emailed_link():
+    body = mail.outbox[-1].body
+    return re.search(r"http://testserver(/account/confirm-email/\S+/)", body).group(1)
+
+
+def test_sign_up_emails_a_link_that_confirms_the_address(client):
+    sign_up(client)
+    assert mail.outbox[-1].to == ["jo@calm-harbor.example"]
+    link = emailed_link()
+    assert "calm-harbor" not in link, "request paths are logged: no address in the link"
+    dashboard = client.get("/account/").text
+    assert "Please confirm your email address." in dashboard
+
+    response = client.get(link)
+    assert response["Location"] == "/account/"
+    page = client.get("/account/").text
+    assert "jo@calm-harbor.example is confirmed" in page
+    assert "Please confirm your email address." not in page
+
+
+def test_claiming_or_adding_a_clinic_waits_for_a_confirmed_address(client):
+    make_clinic("Calm Harbor Ketamine", slug="calm-harbor")
+    client.force_login(make_user("jo@gmail.example", confirmed=False))
+    for url in ("/account/claim/calm-harbor/", "/account/add-clinic/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "Confirm your email first" in response.text
+        assert 'action="/account/confirm-email/"' in response.text
+    response = client.post("/account/claim/calm-harbor/", {"work_email": "jo@gmail.example"})
+    assert response.status_code == 403 and not mail.outbox
+
+
+def test_a_new_link_at_most_once_a_minute(client):
+    client.force_login(make_user("jo@gmail.example", confirmed=False))
+    back = client.post("/account/confirm-email/", {"next": "/account/claim/calm-harbor/"})
+    assert back["Location"] == "/account/claim/calm-harbor/"
+    client.post("/account/confirm-email/", {"next": "https://evil.example/"})
+    assert len(mail.outbox) == 1
+    assert "less than a minute ago" in client.get("/account/").text
+
+
+def test_a_bad_or_stale_link_is_explained(client):
+    user = make_user("jo@gmail.example", confirmed=False)
+    client.force_login(user)
+    client.post("/account/confirm-email/")
+    link = emailed_link()
+    response = client.get(link[:-4] + "xyz/")
+    assert response.status_code == 400 and "not valid" in response.text
+
+    user.email = user.username = "jo@calm-harbor.example"
+    user.save()
+    response = client.get(link)
+    assert response.status_code == 400
+    assert "an address the account no longer uses" in response.text
+    assert not is_confirmed(user)
+
+
+def test_the_link_works_signed_out_too(client):
+    user = make_user("jo@gmail.example", confirmed=False)
+    client.force_login(user)
+    client.post("/account/confirm-email/")
+    client.logout()
+    response = client.get(emailed_link())
+    assert response["Location"] == "/account/login/"
+    assert is_confirmed(user)
+
+
+def test_an_expired_link_is_explained(client, monkeypatch):
+    user = make_user("jo@gmail.example", confirmed=False)
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: "1")
+    client.force_login(user)
+    client.post("/account/confirm-email/")
+    monkeypatch.undo()
+    response = client.get(emailed_link())
+    assert response.status_code == 400 and "expired" in response.text
+
+
+def test_a_password_reset_also_proves_the_address(client):
+    user = make_user("jo@gmail.example", confirmed=False)
+    client.post("/account/password-reset/", {"email": "jo@gmail.example"})
+    link = re.search(r"http://testserver(/account/password-reset/\S+/)", mail.outbox[-1].body)[1]
+    form = client.get(link, follow=True)
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "another long password 42", "new_password2": "another long password 42"},
+    )
+    assert is_confirmed(user)
