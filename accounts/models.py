@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 
 class ConfirmedEmail(models.Model):
@@ -19,4 +20,4 @@ class ConfirmedEmail(models.Model):
         return self.email
 
     def get_absolute_url(self):
-        return "/account/"
+        return reverse("listings:dashboard")
