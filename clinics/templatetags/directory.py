@@ -35,6 +35,23 @@ def price_range(low, high, breakable=False):
     return f"{dollars(low)}–{dollars(high)}"
 
 
+@register.simple_tag
+def series_cost(offering, breakable=False):
+    """
+    '6-session series ≈ $2,400–$2,700' worked out from the per-session price, or
+    '6-session package: $2,400' when the clinic sells the series at a set price.
+    """
+    if offering.series_price:
+        return format_html(
+            "{}-session package: {}", offering.sessions, dollars(offering.series_price)
+        )
+    return format_html(
+        "{}-session series ≈ {}",
+        offering.sessions,
+        price_range(offering.series_min, offering.series_max, breakable=breakable),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def json_ld(context, data):
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)

@@ -40,3 +40,14 @@ def test_a_slug_no_clinic_could_have_is_dropped_with_a_note(client, pair):
     assert response.status_code == 200
     assert 'data-clinic="alpha"' in response.text and 'data-clinic="beta"' in response.text
     assert "not listed any more" in response.text
+
+
+def test_series_cost_says_whether_it_is_an_estimate_or_a_package(client):
+    make_clinic(slug="estimate", offerings={"iv": (400, 450)})
+    make_clinic(
+        slug="package",
+        offerings={"iv": {"price_min": 450, "price_max": 450, "series_price": 2400}},
+    )
+    text = client.get("/clinics/compare/?clinic=estimate&clinic=package").text
+    assert "6-session series ≈ $2,400–<wbr>$2,700" in text
+    assert "6-session package: $2,400" in text

@@ -103,6 +103,13 @@ def test_series_estimate_is_shown(client, clinics):
     assert "6-session series ≈ $2,400–$2,700" in client.get("/clinics/?route=iv").text
 
 
+def test_a_package_price_is_not_called_an_estimate(client):
+    make_clinic(offerings={"iv": {"price_min": 450, "price_max": 450, "series_price": 2400}})
+    text = client.get("/clinics/").text
+    assert "6-session package: $2,400" in text
+    assert "≈ $2,400" not in text
+
+
 def test_sort_by_price_uses_the_chosen_routes(client, clinics):
     assert slugs(client.get("/clinics/?sort=price").text) == [
         "austin-cheap",
