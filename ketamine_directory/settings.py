@@ -273,6 +273,9 @@ LOGGING = {
 # Patients' inquiries are deleted this many days after they arrive
 # (`manage.py purge_inquiries`, run daily).
 INQUIRY_RETENTION_DAYS = int(os.environ.get("INQUIRY_RETENTION_DAYS", "180"))
+# Reports of wrong listings are deleted this many days after an editor marks
+# them dealt with (`manage.py purge_reports`, run daily).
+REPORT_RETENTION_DAYS = int(os.environ.get("REPORT_RETENTION_DAYS", "90"))
 # Behind the TLS proxy every request comes from the proxy's address. With this
 # on, the inquiry rate limit uses the last X-Forwarded-For address instead,
 # which the proxy must set (and must not pass through from the client alone).

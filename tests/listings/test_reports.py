@@ -1,7 +1,11 @@
 """Visitors tell the editors that a listing looks wrong."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
 
 from clinics.models import Clinic
 from listings.models import ListingReport
@@ -77,3 +81,20 @@ def test_editors_read_reports_and_mark_them_dealt_with(client, clinic):
     report.refresh_from_db()
     assert report.resolved_at is not None
     assert "Calm Harbor" not in client.get("/admin/listings/listingreport/?resolved=no").text
+
+
+def test_reports_dealt_with_long_ago_are_deleted_and_waiting_ones_kept(clinic, settings, capsys):
+    settings.REPORT_RETENTION_DAYS = 30
+    now = timezone.now()
+
+    def report(resolved_days_ago=None):
+        resolved = now - timedelta(days=resolved_days_ago) if resolved_days_ago else None
+        return ListingReport.objects.create(clinic=clinic, problem="price", resolved_at=resolved)
+
+    report(31)
+    recent = report(29)
+    waiting = report()
+    ListingReport.objects.filter(pk=waiting.pk).update(created_at=now - timedelta(days=400))
+    call_command("purge_reports")
+    assert set(ListingReport.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+    assert "Deleted 1 listing reports dealt with more than 30 days ago." in capsys.readouterr().out
