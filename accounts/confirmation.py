@@ -32,11 +32,17 @@ def _fingerprint(email):
     return hashlib.sha256(email.lower().encode()).hexdigest()[:16]
 
 
-def send_link(request, user):
-    """Email the account a link; False if one went out less than a minute ago."""
+def send_link(request, user, next_url=""):
+    """
+    Email the account a link that leads on to `next_url` (a path on this site)
+    once opened; False if one went out less than a minute ago.
+    """
     if not cache.add(f"accounts:confirm-sent:{user.pk}", 1, RESEND_AFTER):
         return False
-    token = signing.dumps({"u": user.pk, "e": _fingerprint(user.email)}, salt=SALT)
+    data = {"u": user.pk, "e": _fingerprint(user.email)}
+    if next_url:
+        data["n"] = next_url
+    token = signing.dumps(data, salt=SALT)
     url = request.build_absolute_uri(reverse("accounts:confirm_email", args=[token]))
     send_mail(
         "Confirm your email address",
@@ -47,8 +53,11 @@ def send_link(request, user):
     return True
 
 
-def user_from_token(token, users):
-    """The account a link proves, or BadLink with a reason a person can act on."""
+def read_link(token, users):
+    """
+    The account a link proves and the page to go on to ("" if none), or
+    BadLink with a reason a person can act on.
+    """
     try:
         data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
     except signing.SignatureExpired:
@@ -58,4 +67,4 @@ def user_from_token(token, users):
     user = users.filter(pk=data.get("u")).first()
     if user is None or _fingerprint(user.email) != data.get("e"):
         raise BadLink("This link is for an address the account no longer uses.")
-    return user
+    return user, data.get("n", "")

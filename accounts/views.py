@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -30,7 +31,7 @@ def signup(request):
         user = form.save()
         NEW_ACCOUNTS.record(request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        confirmation.send_link(request, user)
+        confirmation.send_link(request, user, next_url)
         messages.success(
             request,
             f"Your account is ready. We emailed a link to {user.email}: open it to confirm "
@@ -44,26 +45,35 @@ def confirm_email(request, token):
     # Opening the link proves the mailbox; it needs no signing in (it may be
     # opened on another device), and confirming twice does no harm.
     try:
-        user = confirmation.user_from_token(token, get_user_model().objects.filter(is_active=True))
+        user, next_url = confirmation.read_link(
+            token, get_user_model().objects.filter(is_active=True)
+        )
     except confirmation.BadLink as problem:
         return render(request, "accounts/confirm_email.html", {"problem": str(problem)}, status=400)
     confirmation.mark_confirmed(user)
     messages.success(request, f"Thank you: {user.email} is confirmed.")
-    return redirect("listings:dashboard" if request.user == user else "accounts:login")
+    # Back to the claim (or other page) that asked for the confirmation.
+    next_url = _safe_next(request, next_url)
+    if request.user == user:
+        return redirect(next_url or "listings:dashboard")
+    if next_url:
+        return redirect_to_login(next_url)
+    return redirect("accounts:login")
 
 
 @require_POST
 @login_required
 def resend_confirmation(request):
+    next_url = _safe_next(request, request.POST.get("next"))
     if confirmation.is_confirmed(request.user):
         messages.info(request, "Your email address is confirmed already.")
-    elif confirmation.send_link(request, request.user):
+    elif confirmation.send_link(request, request.user, next_url):
         messages.success(request, f"We sent a new link to {request.user.email}.")
     else:
         messages.info(
             request, "A link was sent less than a minute ago. Check your inbox and spam folder."
         )
-    return redirect(_safe_next(request, request.POST.get("next")) or "listings:dashboard")
+    return redirect(next_url or "listings:dashboard")
 
 
 def _safe_next(request, url):

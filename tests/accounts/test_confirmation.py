@@ -37,6 +37,31 @@ def test_sign_up_emails_a_link_that_confirms_the_address(client):
     assert "Please confirm your email address." not in page
 
 
+def test_the_link_leads_back_to_the_page_that_asked_for_it(client):
+    make_clinic("Calm Harbor Ketamine", slug="calm-harbor")
+    claim = "/account/claim/calm-harbor/"
+    client.post(
+        "/account/signup/",
+        {"email": "jo@gmail.example", "password1": PASSWORD, "password2": PASSWORD, "next": claim},
+    )
+    assert client.get(claim).status_code == 403
+    assert client.get(emailed_link())["Location"] == claim
+    assert client.get(claim).status_code == 200
+
+
+def test_signed_out_the_link_signs_in_on_the_way_back(client):
+    client.force_login(make_user("jo@gmail.example", confirmed=False))
+    client.post("/account/confirm-email/", {"next": "/account/add-clinic/"})
+    client.logout()
+    assert client.get(emailed_link())["Location"] == "/account/login/?next=/account/add-clinic/"
+
+
+def test_the_link_never_leads_off_the_site(client):
+    client.force_login(make_user("jo@gmail.example", confirmed=False))
+    client.post("/account/confirm-email/", {"next": "https://evil.example/"})
+    assert client.get(emailed_link())["Location"] == "/account/"
+
+
 def test_claiming_or_adding_a_clinic_waits_for_a_confirmed_address(client):
     make_clinic("Calm Harbor Ketamine", slug="calm-harbor")
     client.force_login(make_user("jo@gmail.example", confirmed=False))
@@ -104,3 +129,9 @@ def test_a_password_reset_also_proves_the_address(client):
         {"new_password1": "another long password 42", "new_password2": "another long password 42"},
     )
     assert is_confirmed(user)
+
+
+def test_no_new_link_for_an_address_already_confirmed(client):
+    client.force_login(make_user("jo@gmail.example"))
+    response = client.post("/account/confirm-email/", follow=True)
+    assert "confirmed already" in response.text and not mail.outbox
