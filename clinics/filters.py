@@ -3,7 +3,14 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.text import slugify
 
-from clinics.forms import DEFAULT_RADIUS, ClinicFilterForm, RadiusField, StateField, ZipCodeField
+from clinics.forms import (
+    DEFAULT_RADIUS,
+    CityField,
+    ClinicFilterForm,
+    RadiusField,
+    StateField,
+    ZipCodeField,
+)
 from clinics.geo import bounding_box, distance_miles_expression, locate_zip
 from clinics.lookups import AnyOf
 from clinics.models import MAX_SESSION_PRICE, Offering, Route
@@ -28,6 +35,10 @@ def condition_choices():
 
 class StateFilter(django_filters.Filter):
     field_class = StateField
+
+
+class CityFilter(django_filters.CharFilter):
+    field_class = CityField
 
 
 class ZipCodeFilter(django_filters.Filter):
@@ -58,21 +69,41 @@ class ClinicFilter(django_filters.FilterSet):
         label="Max price per session ($)",
         min_value=0,
         max_value=MAX_SESSION_PRICE,
+        error_messages={
+            "invalid": "Enter a whole number of dollars, like 400.",
+            "min_value": "Enter a price of $0 or more.",
+            "max_value": f"Enter a price of at most ${MAX_SESSION_PRICE:,} per session.",
+        },
     )
     insurance = django_filters.ChoiceFilter(
-        choices=insurance_choices, label="Insurance or payment", empty_label="Any"
+        choices=insurance_choices,
+        label="Insurance or payment",
+        empty_label="Any",
+        error_messages={
+            "invalid_choice": "We don't know the insurer or payment option “%(value)s”."
+        },
     )
     state = StateFilter(label="State")
-    city = django_filters.CharFilter(label="City", max_length=100)
+    city = CityFilter(label="City", max_length=100)
     near = ZipCodeFilter(label="Near ZIP code")
     radius = RadiusFilter(label="Within")
     telehealth = django_filters.BooleanFilter(
         label="Telehealth or at-home care", widget=forms.CheckboxInput
     )
     condition = django_filters.ChoiceFilter(
-        choices=condition_choices, label="Condition treated", empty_label="Any"
+        choices=condition_choices,
+        label="Condition treated",
+        empty_label="Any",
+        error_messages={"invalid_choice": "We don't know the condition “%(value)s”."},
     )
-    sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, label="Sort by", empty_label=None)
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES,
+        label="Sort by",
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "We can't sort by “%(value)s”, so results are sorted by name."
+        },
+    )
 
     class Meta:
         form = ClinicFilterForm

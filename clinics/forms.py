@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 
 from clinics.geo import locate_zip
 from clinics.states import STATE_CHOICES, US_STATES
@@ -29,8 +30,29 @@ class StateField(forms.ChoiceField):
             )
 
 
-class ZipCodeField(forms.CharField):
+class TypedTextField(forms.CharField):
+    """A text box whose NUL-character error speaks plainly (pasted junk, not a real typo)."""
+
+    null_message = "Remove the unusual characters from the text."
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            ProhibitNullCharactersValidator(message=self.null_message)
+            if isinstance(validator, ProhibitNullCharactersValidator)
+            else validator
+            for validator in self.validators
+        ]
+
+
+class CityField(TypedTextField):
+    null_message = "Remove the unusual characters from the city name."
+
+
+class ZipCodeField(TypedTextField):
     """A 5-digit US ZIP code that we can place on the map; cleans to the ZIP itself."""
+
+    null_message = "Enter a 5-digit ZIP code, like 78701."
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 10)
@@ -63,6 +85,14 @@ class RadiusField(forms.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 500)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": "Choose a distance in miles, like 25.",
+                "min_value": "Choose a distance of 1 to 500 miles.",
+                "max_value": "Choose a distance of 1 to 500 miles.",
+            },
+        )
         super().__init__(**kwargs)
         self.widget.choices = RADIUS_CHOICES
 
@@ -71,10 +101,25 @@ class RadiusField(forms.IntegerField):
 
 
 class ClinicFilterForm(forms.Form):
-    """The directory's filter form; django-filter adds the fields."""
+    """
+    The directory's filter form; django-filter adds the fields. `notes` lists
+    what was left out of the search without being an error of a field.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.notes = []
+        route = self.fields.get("route")
+        if route and self.is_bound and hasattr(self.data, "getlist"):
+            # A route nobody can tick (a mistyped shared link) should not throw
+            # away the routes that are real.
+            known = dict(route.choices)
+            asked = self.data.getlist("route")
+            unknown = [value for value in asked if value not in known]
+            if unknown:
+                self.data = self.data.copy()
+                self.data.setlist("route", [value for value in asked if value in known])
+                self.notes += [f"“{value}” is not a treatment we list." for value in unknown]
         radius = self.fields.get("radius")
         value = self.data.get("radius", "") if self.is_bound else ""
         if radius and value.isdigit() and int(value) not in dict(RADIUS_CHOICES):

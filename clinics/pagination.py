@@ -42,6 +42,16 @@ class CappedCountPaginator(Paginator):
         """Whether more clinics match than the pages reach."""
         return len(self.ids) > self.cap
 
+    def get_page(self, number):
+        # Django shows the last page for any number out of range; a page
+        # below 1 is nearer the start.
+        try:
+            if int(number) < 1:
+                number = 1
+        except (TypeError, ValueError):
+            pass
+        return super().get_page(number)
+
     def page(self, number):
         if self.has_more:
             # Many matches: walking in page order finds a page's worth quickly.

@@ -272,6 +272,41 @@ def test_bad_price_is_explained_and_other_filters_still_apply(client, clinics):
     assert slugs(response.text) == ["denver"]
 
 
+def test_one_unknown_treatment_leaves_the_others_chosen(client, clinics):
+    response = client.get("/clinics/?route=bogus&route=iv")
+    assert sorted(slugs(response.text)) == ["austin-iv", "houston"]
+    assert "“bogus” is not a treatment we list" in response.text
+    assert 'value="iv" id="id_route_0" checked' in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("max_price=-5", "Enter a price of $0 or more."),
+        ("max_price=999999", "Enter a price of at most $"),
+        ("radius=1000", "Choose a distance of 1 to 500 miles."),
+        (
+            "insurance=acme-health",
+            "We don&#x27;t know the insurer or payment option “acme-health”.",
+        ),
+        ("condition=flu", "We don&#x27;t know the condition “flu”."),
+        ("sort=random", "We can&#x27;t sort by “random”, so results are sorted by name."),
+        ("city=%00", "Remove the unusual characters from the city name."),
+    ],
+)
+def test_bad_values_are_explained_in_plain_words(client, clinics, query, message):
+    text = client.get(f"/clinics/?{query}").text
+    assert message in text
+    assert "Some of your choices were left out" in text
+    assert "Ensure this value" not in text and "Select a valid choice" not in text
+
+
+def test_page_numbers_below_one_show_the_first_page(client, clinics):
+    with override_settings(CLINICS_PER_PAGE=2):
+        for page in ("0", "-3"):
+            assert slugs(client.get(f"/clinics/?page={page}").text) == ["austin-iv", "austin-cheap"]
+
+
 def test_empty_result_explains_what_to_try(client, clinics):
     response = client.get("/clinics/?max_price=10")
     assert "No listed clinic matches" in response.text
