@@ -17,46 +17,77 @@ from clinics.pagination import CappedCountPaginator
 from clinics.states import US_STATES
 from clinics.stats import route_stats, search_key, states_with_clinics
 from clinics.structured_data import clinic_json_ld
+from clinics.where import read_where
 from ketamine_directory.page_cache import cache_public_page
 
 MAX_COMPARE = 4
 
 
+def _home_context(**extra):
+    return {
+        "routes": Route,
+        "route_stats": route_stats(),
+        "states": states_with_clinics(),
+        **extra,
+    }
+
+
 @cache_public_page
 def home(request):
-    return render(
-        request,
-        "clinics/home.html",
-        {
-            "routes": Route,
-            "route_stats": route_stats(),
-            "states": states_with_clinics(),
-            "find_form": FindForm(),
-        },
-    )
+    return render(request, "clinics/home.html", _home_context())
 
 
 def find(request):
-    """The home page's 'ZIP code or city' box: send the visitor to the right listing."""
+    """
+    The home page's 'ZIP code or city' box: send the visitor to the right
+    listing, or say on the home page why there is none, keeping their words.
+    """
     form = FindForm(request.GET)
-    where = form.cleaned_data["where"].strip() if form.is_valid() else ""
-    if ZIP_PATTERN.match(where):
-        return redirect(f"{reverse('clinics:list')}?{urlencode({'near': where})}")
-    if "," in where:
-        city, _, state = where.rpartition(",")
-        state = state.strip().lower()
-        if state.upper() in US_STATES and slugify(city):
-            return redirect("clinics:city", state=state, city_slug=slugify(city))
-        where = city.strip()
-    if where:
-        return redirect(f"{reverse('clinics:list')}?{urlencode({'city': where})}")
-    return redirect("clinics:list")
+    typed = form.cleaned_data["where"].strip() if form.is_valid() else ""
+    if not typed:
+        return redirect("clinics:list")
+    where = read_where(typed)
+    if where.zip_code:
+        return redirect(f"{reverse('clinics:list')}?{urlencode({'near': where.zip_code})}")
+    if where.bad_zip:
+        return _cannot_find(
+            request, typed, f"“{typed}” is not a ZIP code. Enter 5 digits, like 78701."
+        )
+    if where.state and not where.city:
+        return redirect("clinics:state", state=where.state.lower())
+    cities = Clinic.objects.published().filter(city_slug=slugify(where.city))
+    if where.state:
+        cities = cities.filter(state=where.state)
+    states = sorted(set(cities.values_list("state", flat=True)[:100]))
+    if len(states) == 1:
+        return redirect("clinics:city", state=states[0].lower(), city_slug=slugify(where.city))
+    if states:
+        return redirect(f"{reverse('clinics:list')}?{urlencode({'city': where.city})}")
+    if where.state:
+        problem = f"No clinics are listed in {where.city}, {US_STATES[where.state]} yet."
+    else:
+        problem = f"No clinics are listed in a place called “{typed}”."
+    return _cannot_find(request, typed, problem, state=where.state)
+
+
+def _cannot_find(request, typed, problem, state=""):
+    in_state = next((row for row in states_with_clinics() if row[0] == state), None)
+    return render(
+        request,
+        "clinics/home.html",
+        _home_context(where=typed, find_problem=problem, state_with_clinics=in_state),
+    )
 
 
 @cache_public_page
 @vary_on_headers("HX-Request")
 def clinic_list(request, state=None, city_slug=None):
     """The directory, and the state and city pages (the same search, with a place fixed)."""
+    if state and state != state.lower() and state.upper() in US_STATES:
+        # /clinics/in/TX/ is a typed or shared link to /clinics/in/tx/.
+        path = request.path.replace(f"/in/{state}/", f"/in/{state.lower()}/", 1)
+        query = request.META.get("QUERY_STRING")
+        return redirect(f"{path}?{query}" if query else path, permanent=True)
     place = _place(state, city_slug)
     data = request.GET.copy()
     data.setdefault("radius", str(DEFAULT_RADIUS))

@@ -22,12 +22,61 @@ def test_home_shows_live_route_figures_and_states(client):
 
 
 def test_find_box_sends_people_to_the_right_listing(client):
-    assert client.get("/clinics/find/?where=78701")["Location"] == "/clinics/?near=78701"
-    assert client.get("/clinics/find/?where=Austin, TX")["Location"] == "/clinics/in/tx/austin/"
-    assert client.get("/clinics/find/?where=Austin")["Location"] == "/clinics/?city=Austin"
-    assert client.get("/clinics/find/?where=")["Location"] == "/clinics/"
-    # Not a state: search the city by name instead of a 404.
-    assert client.get("/clinics/find/?where=Austin, XX")["Location"] == "/clinics/?city=Austin"
+    make_clinic(city="Austin", state="TX", zip_code="78701")
+    make_clinic(city="Portland", state="OR", zip_code="97201")
+    make_clinic(city="Portland", state="ME", zip_code="04101")
+
+    def goes(where):
+        response = client.get("/clinics/find/", {"where": where})
+        assert response.status_code == 302, response.text
+        return response["Location"]
+
+    assert goes("78701") == goes(" 78701-1234 ") == "/clinics/?near=78701"
+    for where in ("Austin, TX", "austin tx", "Austin, Texas", "AUSTIN  TEXAS", "Austin"):
+        assert goes(where) == "/clinics/in/tx/austin/", where
+    assert goes("Portland") == "/clinics/?city=Portland"  # in two states
+    assert goes("Portland, OR") == "/clinics/in/or/portland/"
+    for where in ("TX", "texas", "Texas "):
+        assert goes(where) == "/clinics/in/tx/"
+    assert goes("") == "/clinics/"
+    # Not a state: search the city by name.
+    assert goes("Austin, XX") == "/clinics/in/tx/austin/"
+
+
+@pytest.mark.parametrize(
+    ("where", "problem"),
+    [
+        ("1234", "“1234” is not a ZIP code. Enter 5 digits, like 78701."),
+        ("787011", "“787011” is not a ZIP code. Enter 5 digits, like 78701."),
+        ("Boise, ID", "No clinics are listed in Boise, Idaho yet."),
+        ("abcde", "No clinics are listed in a place called “abcde”."),
+    ],
+)
+def test_find_box_explains_what_it_cannot_find_and_keeps_the_words(client, where, problem):
+    make_clinic(city="Austin", state="TX", zip_code="78701")
+    response = client.get("/clinics/find/", {"where": where})
+    assert response.status_code == 200
+    assert problem in response.text
+    assert f'value="{where}"' in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert "Try your ZIP code" in response.text
+
+
+def test_a_city_without_clinics_points_to_its_state_when_it_has_some(client):
+    make_clinic(city="Austin", state="TX", zip_code="78701")
+    text = client.get("/clinics/find/", {"where": "Dallas, TX"}).text
+    assert "No clinics are listed in Dallas, Texas yet." in text
+    assert 'href="/clinics/in/tx/">see the 1 clinic listed in Texas</a>' in text
+    text = client.get("/clinics/find/", {"where": "Helena MT"}).text
+    assert "No clinics are listed in Helena, Montana yet." in text
+    assert "/clinics/in/mt/" not in text
+
+
+def test_state_page_urls_are_lower_case(client):
+    make_clinic(city="Austin", state="TX", zip_code="78701")
+    assert client.get("/clinics/in/TX/").headers["Location"] == "/clinics/in/tx/"
+    assert client.get("/clinics/in/Tx/austin/").headers["Location"] == "/clinics/in/tx/austin/"
+    assert client.get("/clinics/in/TX/?route=iv").headers["Location"] == "/clinics/in/tx/?route=iv"
 
 
 def test_a_change_another_worker_made_shows_within_five_minutes(client, monkeypatch):
