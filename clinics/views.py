@@ -80,7 +80,7 @@ def _cannot_find(request, typed, problem, state=""):
 
 
 @cache_public_page
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "X-Place-Page")
 def clinic_list(request, state=None, city_slug=None):
     """The directory, and the state and city pages (the same search, with a place fixed)."""
     if state and state != state.lower() and state.upper() in US_STATES:
@@ -119,6 +119,8 @@ def clinic_list(request, state=None, city_slug=None):
         "near": cleaned.get("near"),
         "cities": Clinic.objects.cities_in(place["state"]) if place else None,
         "results_key": results_key,
+        # The filter form of a state or city page searches the whole directory.
+        "left_place_page": bool(request.htmx and request.headers.get("X-Place-Page") and not place),
     }
     # A history-restore request wants the whole page back, not the fragment.
     if request.htmx and not request.htmx.history_restore_request:

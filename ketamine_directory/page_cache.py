@@ -82,6 +82,9 @@ def _key(request):
     variant = "page"
     if request.htmx and not request.htmx.history_restore_request:
         variant = "htmx"
+        if request.headers.get("X-Place-Page"):
+            # Asked from a state or city page, whose heading changes too.
+            variant = "htmx-place"
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()[:40]
     # "page:gz" for the stored shape (with deflate blocks); a deploy that changes

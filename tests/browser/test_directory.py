@@ -322,3 +322,44 @@ def test_phone_shows_every_price_column_without_scrolling_sideways(new_page):
     # Each price still reads with its column's name.
     first = rows.first.inner_text()
     assert "Per session" in first and "series" in first
+
+
+def test_the_address_bar_keeps_only_the_filters_that_are_on(page):
+    page.goto("/clinics/")
+    page.get_by_label(IV_LABEL, exact=True).check()
+    wait_for_htmx(page, route="iv")
+    assert urlsplit(page.url).query == "route=iv"
+
+
+def test_choosing_another_state_on_a_state_page_changes_its_heading(page):
+    page.goto("/clinics/in/tx/")
+    assert page.locator("h1").inner_text() == "Ketamine clinics in Texas"
+    page.get_by_label("State", exact=True).select_option(label="California")
+    wait_for_htmx(page, state="CA")
+    assert page.locator("h1").inner_text() == "Find a ketamine clinic"
+    assert page.title().startswith("Find a ketamine clinic")
+    assert "Texas" not in page.locator(".breadcrumbs").inner_text()
+    assert page.locator(".place-links").count() == 0
+    page.reload()
+    assert page.locator("h1").inner_text() == "Find a ketamine clinic"
+
+
+def test_arrowing_through_a_menu_makes_one_search_not_one_per_step(page):
+    page.goto("/clinics/")
+    searches = []
+    page.on("request", lambda request: "/clinics/?" in request.url and searches.append(request))
+    page.get_by_label("State", exact=True).focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(1000)
+    assert len(searches) == 1, [request.url for request in searches]
+
+
+def test_next_page_moves_focus_to_the_top_of_the_new_results(page):
+    page.goto("/clinics/")
+    page.get_by_role("link", name="Next →").click()
+    page.wait_for_url("**page=2")
+    page.wait_for_function("() => document.activeElement.id === 'results-heading'")
+    assert page.locator("#results-heading").evaluate(
+        "el => el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().top < innerHeight"
+    )

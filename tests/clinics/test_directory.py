@@ -209,6 +209,28 @@ def test_htmx_request_gets_only_the_results_fragment(client, clinics):
     assert "HX-Request" in fragment["Vary"] and "HX-Request" in full["Vary"]
 
 
+def test_leaving_a_place_page_with_htmx_replaces_its_heading_too(client, clinics):
+    htmx = {"HX-Request": "true", "X-Place-Page": "1"}
+    fragment = client.get("/clinics/?state=co", headers=htmx).text
+    assert slugs(fragment) == ["denver"]
+    assert '<div id="page-head" hx-swap-oob="true">' in fragment
+    assert "<h1>Find a ketamine clinic</h1>" in fragment and "Texas" not in fragment
+    assert "<title>Find a ketamine clinic · Ketamine Clinic Guide</title>" in fragment
+    assert '<div id="place-links" hx-swap-oob="true"></div>' in fragment
+    # From the directory itself the heading stays as it is.
+    same = {"HX-Request": "true"}
+    assert "page-head" not in client.get("/clinics/?state=co", headers=same).text
+    place_form = client.get("/clinics/in/tx/").text
+    assert """hx-headers='{"X-Place-Page": "1"}'""" in place_form
+
+
+def test_the_filters_summary_counts_what_is_on_after_an_htmx_update(client, clinics):
+    fragment = client.get("/clinics/?route=iv&state=tx", headers={"HX-Request": "true"}).text
+    assert '<span id="filters-on" hx-swap-oob="true"> (2 on)</span>' in fragment
+    full = client.get("/clinics/?route=iv&state=tx").text
+    assert '<summary>Filters<span id="filters-on"> (2 on)</span></summary>' in full
+
+
 def test_history_restore_gets_the_whole_page(client, clinics):
     response = client.get(
         "/clinics/?route=iv",

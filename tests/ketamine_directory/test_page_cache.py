@@ -69,7 +69,11 @@ def test_the_fragment_and_the_whole_page_are_cached_apart(client):
     )
     assert "<html" not in fragment.text
     assert "<html" in page.text and "<html" in restore.text
-    assert page.headers["Vary"] == fragment.headers["Vary"] == "HX-Request, Accept-Encoding"
+    assert (
+        page.headers["Vary"]
+        == fragment.headers["Vary"]
+        == "HX-Request, X-Place-Page, Accept-Encoding"
+    )
 
 
 def test_a_staff_preview_is_never_served_to_visitors(client, admin_client):
