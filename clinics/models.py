@@ -234,6 +234,12 @@ class Clinic(models.Model):
     def save(self, *args, **kwargs):
         self.city_slug = slugify(self.city)
         self.state = self.state.upper()
+        for name in ("description", "hours", "providers"):
+            # Browsers send \r\n from a textarea (the admin's too); keep one kind
+            # of line break, so comparing an edit with what is stored is fair.
+            value = self.__dict__.get(name)
+            if isinstance(value, str) and "\r" in value:
+                setattr(self, name, value.replace("\r\n", "\n"))
         stored_zip, *stored_coordinates = getattr(self, "_stored_place", (None, None, None))
         moved = stored_zip and self.zip_code != stored_zip
         if moved and [self.latitude, self.longitude] == stored_coordinates:

@@ -13,23 +13,26 @@ class EditConflict(Exception):
 
 
 @transaction.atomic
-def save_listing(clinic, user, values, version=None, reverts=None):
+def save_listing(clinic, user, values, version=None, started=None, reverts=None):
     """
     Write `values` (a partial snapshot) to the clinic and record the change.
 
-    With `version`, the edit must start from the clinic's current edit_version
-    or EditConflict is raised and nothing is written. Returns the ListingChange,
+    For an edit made in a form: `started` is the edit_version the form was
+    loaded at, `version` the latest one whose changes its user has been shown
+    (the same, unless a conflict was shown). Only the parts the user changed
+    since `started` are written, so other people's changes to the rest are
+    kept. If someone else changed one of those same parts after `version`,
+    EditConflict is raised and nothing is written. Returns the ListingChange,
     or None when nothing changed.
     """
-    bumped = Clinic.objects.filter(pk=clinic.pk)
-    if version is not None:
-        bumped = bumped.filter(edit_version=version)
     # The UPDATE also locks the row until the transaction ends, so two saves
     # of the same listing queue up instead of interleaving.
-    if not bumped.update(edit_version=F("edit_version") + 1):
-        raise EditConflict
+    Clinic.objects.filter(pk=clinic.pk).update(edit_version=F("edit_version") + 1)
     before = snapshots.take(clinic)
-    changes = snapshots.diff(before, {key: values[key] for key in values if key in before})
+    values = {key: values[key] for key in values if key in before}
+    if version is not None:
+        values = _own_changes(clinic, before, values, version, started)
+    changes = snapshots.diff(before, values)
     if not changes:
         # Nothing to record: give the version back so open forms stay valid.
         Clinic.objects.filter(pk=clinic.pk).update(edit_version=F("edit_version") - 1)
@@ -39,6 +42,24 @@ def save_listing(clinic, user, values, version=None, reverts=None):
     return ListingChange.objects.create(
         clinic=clinic, user=user, version=clinic.edit_version, changes=changes, reverts=reverts
     )
+
+
+def _own_changes(clinic, current, values, version, started):
+    """
+    The parts of `values` that differ from the listing as it was at `started`,
+    or EditConflict if someone changed one of them after `version` too.
+    """
+    started = version if started is None else min(started, version)
+    since = list(changes_since(clinic, started).order_by("-version"))
+    loaded = dict(current)
+    for change in since:  # newest first, so the oldest "before" wins
+        for part, (old, _new) in change.changes.items():
+            loaded[part] = old
+    own = {part: value for part, value in values.items() if value != loaded.get(part)}
+    unseen = {part for change in since if change.version > version for part in change.changes}
+    if any(own[part] != current[part] for part in own.keys() & unseen):
+        raise EditConflict
+    return own
 
 
 @transaction.atomic

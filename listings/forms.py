@@ -55,6 +55,9 @@ def price_field(label, **kwargs):
 class ListingForm(PlainLabelsMixin, forms.ModelForm):
     """The clinic's own details; prices and insurance have forms of their own."""
 
+    # The listing's edit_version when the form was loaded, and the latest one
+    # whose changes were shown (they differ after a conflict was shown).
+    started = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     conditions = forms.ModelMultipleChoiceField(
         queryset=Condition.objects.all(),
@@ -82,6 +85,7 @@ class ListingForm(PlainLabelsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.edit_version
+        self.fields["started"].initial = self.instance.edit_version
         self.fields["conditions"].initial = [c.slug for c in self.instance.conditions.all()]
 
     def clean_website(self):
@@ -92,6 +96,11 @@ class ListingForm(PlainLabelsMixin, forms.ModelForm):
 
     def values(self):
         values = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        for name, value in values.items():
+            if isinstance(value, str):
+                # Browsers send line breaks as \r\n; stored text has \n. Without
+                # this, saving an untouched form recorded changes nobody made.
+                values[name] = value.replace("\r\n", "\n")
         values["conditions"] = sorted(c.slug for c in self.cleaned_data["conditions"])
         return values
 
@@ -227,6 +236,10 @@ class ListingEditForms:
     @property
     def version(self):
         return self.details.cleaned_data["version"]
+
+    @property
+    def started(self):
+        return self.details.cleaned_data["started"]
 
     def values(self):
         values = self.details.values()

@@ -154,7 +154,13 @@ def edit(request, slug):
         forms = ListingEditForms(clinic, request.POST)
         if forms.is_valid():
             try:
-                change = save_listing(clinic, request.user, forms.values(), version=forms.version)
+                change = save_listing(
+                    clinic,
+                    request.user,
+                    forms.values(),
+                    version=forms.version,
+                    started=forms.started,
+                )
             except EditConflict:
                 clinic.refresh_from_db(fields=["edit_version"])
                 conflict = list(changes_since(clinic, forms.version))

@@ -117,3 +117,9 @@ def test_lowest_price_follows_the_offerings():
 
 def test_sample_clinics_have_their_lowest_price(sample_data):
     assert not Clinic.objects.filter(lowest_price__isnull=True).exists()
+
+
+def test_line_breaks_are_stored_one_way():
+    clinic = make_clinic(hours="Mon 9-5\r\nTue 9-5", description="One.\r\n\r\nTwo.")
+    clinic.refresh_from_db()
+    assert (clinic.hours, clinic.description) == ("Mon 9-5\nTue 9-5", "One.\n\nTwo.")

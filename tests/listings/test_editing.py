@@ -181,8 +181,11 @@ def test_two_people_editing_at_once_cannot_overwrite_each_other(client, clinic, 
 
     # Saving again, having seen their change, is deliberate and goes through.
     rebased = response.context["forms"].details["version"].value()
+    assert response.context["forms"].details["started"].value() == str(mine["started"])
     assert client.post(URL, mine | {"version": rebased}).status_code == 302
     assert Offering.objects.get(clinic=clinic, route="iv").price_max == 480
+    # Their phone number, which my form still held the old value of, stays.
+    assert Clinic.objects.get(pk=clinic.pk).phone == "(512) 555-0111"
     assert ListingChange.objects.count() == 2
 
 
@@ -190,8 +193,20 @@ def test_an_admin_edit_also_counts_as_a_newer_version(client, clinic, staff):
     mine = form_data(client) | {"iv-price_max": "480"}
     from listings.editing import save_listing
 
-    save_listing(clinic, make_user(is_staff=True), {"phone": "(512) 555-0123"})
+    save_listing(clinic, make_user(is_staff=True), {"iv": None, "offering:iv": None})
     assert client.post(URL, mine).status_code == 409
+
+
+def test_edits_to_different_parts_at_once_are_both_kept(client, clinic, staff):
+    mine = form_data(client) | {"iv-price_max": "480"}
+    from listings.editing import save_listing
+
+    save_listing(clinic, make_user(is_staff=True), {"phone": "(512) 555-0123"})
+    assert client.post(URL, mine).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.phone == "(512) 555-0123"
+    assert Offering.objects.get(clinic=clinic, route="iv").price_max == 480
+    assert ListingChange.objects.count() == 2
 
 
 def test_leaving_a_clinic_ends_access(client, clinic, staff):
@@ -239,3 +254,12 @@ def test_history_pages_through_many_changes(client, clinic, staff):
     second = client.get(URL + "history/?page=2").content.decode()
     assert "(512) 555-0003" in second
     assert client.get(URL + "history/?page=zzz").status_code == 200
+
+
+def test_line_breaks_as_browsers_send_them_are_not_a_change(client, clinic, staff):
+    Clinic.objects.filter(pk=clinic.pk).update(hours="Mon-Fri 9-5\nSat 10-2")
+    data = form_data(client)
+    data["hours"] = "Mon-Fri 9-5\r\nSat 10-2"
+    response = client.post(URL, data, follow=True)
+    assert "Nothing had changed, so nothing was saved." in response.text
+    assert not ListingChange.objects.exists()
