@@ -1,11 +1,21 @@
+import re
+
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
 from clinics.forms import StateField, ZipCodeField
 from clinics.geo import locate_zip
-from clinics.models import MAX_SESSION_PRICE, Clinic, Condition, Payer, Route
+from clinics.models import (
+    DEFAULT_SERIES_SESSIONS,
+    MAX_SESSION_PRICE,
+    Clinic,
+    Condition,
+    Payer,
+    Route,
+)
 from clinics.states import STATE_CHOICES
 from ketamine_directory.forms import PlainLabelsMixin
 from listings.models import Claim, ListingReport
@@ -38,6 +48,12 @@ class ClaimForm(PlainLabelsMixin, forms.ModelForm):
 
     def clean_work_email(self):
         return self.cleaned_data["work_email"].strip().lower()
+
+
+# Generous for a directory listing, and a bound on what one save can store.
+TEXT_LIMITS = {"description": 5000, "hours": 500, "providers": 2000}
+# Digits with the usual separators, and an extension: "(512) 555-0100 ext. 12".
+PHONE = re.compile(r"\+?[\d\s().-]+((ext\.?|x)\s*\d+)?", re.IGNORECASE)
 
 
 def price_field(label, **kwargs):
@@ -87,6 +103,20 @@ class ListingForm(PlainLabelsMixin, forms.ModelForm):
         self.fields["version"].initial = self.instance.edit_version
         self.fields["started"].initial = self.instance.edit_version
         self.fields["conditions"].initial = [c.slug for c in self.instance.conditions.all()]
+        for name, limit in TEXT_LIMITS.items():
+            field = self.fields[name]
+            field.max_length = limit
+            field.validators.append(
+                MaxLengthValidator(limit, message=f"Keep this under {limit:,} characters.")
+            )
+            field.widget.attrs["maxlength"] = limit
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        digits = sum(character.isdigit() for character in phone)
+        if phone and (not PHONE.fullmatch(phone) or not 7 <= digits <= 15):
+            raise forms.ValidationError("Enter a phone number, like (512) 555-0100.")
+        return phone
 
     def clean_website(self):
         website = self.cleaned_data["website"]
@@ -150,6 +180,20 @@ class OfferingForm(PlainLabelsMixin, forms.Form):
             )
         elif low > high:
             self.add_error("price_max", "The highest price can't be below the lowest.")
+        elif high == 0:
+            self.add_error(
+                "price_max",
+                "A price of $0 would read as free treatment. Enter what a patient pays "
+                "per session.",
+            )
+        elif cleaned.get("series_price") is not None:
+            sessions = cleaned.get("series_sessions") or DEFAULT_SERIES_SESSIONS[self.route]
+            if cleaned["series_price"] * 2 < low * sessions:
+                self.add_error(
+                    "series_price",
+                    f"That is less than half the price of {sessions} sessions at your lowest "
+                    "price. Enter the price of the whole series.",
+                )
         return cleaned
 
     def value(self):
@@ -227,7 +271,22 @@ class ListingEditForms:
     def is_valid(self):
         # Every form, not up to the first invalid one: all errors show at once.
         results = [form.is_valid() for form in self.all]
-        return all(results)
+        if all(results):
+            self._check_insurance_routes()
+        return all(results) and not self.insurance.errors
+
+    def _check_insurance_routes(self):
+        """Insurance for one treatment only makes sense if the clinic lists that treatment."""
+        offered = {form.route.value for form in self.offerings if form.value()}
+        names = {payer.slug: payer.name for payer in self.insurance.payers}
+        for item in self.insurance.cleaned_data["accepted"]:
+            slug, route = item.split(":", 1)
+            if route and route not in offered:
+                self.insurance.add_error(
+                    "accepted",
+                    f"You ticked {names[slug]} for {Route(route).short_label}, which you don't "
+                    "list. Untick it, or add that treatment's prices above.",
+                )
 
     @property
     def has_errors(self):

@@ -141,6 +141,12 @@ def test_confirming_prices_refreshes_their_date_without_a_change(client, clinic,
         ({"im-notes": "Call us"}, "Add the price per session"),
         ({"website": "javascript:alert(1)"}, "Enter a valid URL"),
         ({"accepted": ["nobody:"]}, "Select a valid choice"),
+        ({"iv-price_min": "0", "iv-price_max": "0"}, "$0 would read as free treatment"),
+        ({"iv-series_price": "1"}, "less than half the price of 6 sessions"),
+        ({"phone": "<script>alert(1)</script>"}, "Enter a phone number"),
+        ({"phone": "12"}, "Enter a phone number"),
+        ({"providers": "x" * 2001}, "Keep this under 2,000 characters"),
+        ({"accepted": ["aetna:at-home"]}, "Aetna for At-home, which you don&#x27;t list"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message_and_kept(
