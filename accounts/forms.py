@@ -64,6 +64,14 @@ class SignUpForm(PlainLabelsMixin, forms.Form):
 class SignInForm(PlainLabelsMixin, AuthenticationForm):
     """Django's sign-in form, with the email address as the user name in any case."""
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That email address and password don't match an account. The password "
+            "is case-sensitive."
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email"

@@ -23,26 +23,32 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(
             form_class=ResetForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
-            email_template_name="registration/password_reset_email.txt",
+            # Not registration/...: the admin's templates of those names come first.
+            template_name="accounts/password_reset/form.html",
+            email_template_name="accounts/password_reset/email.txt",
+            subject_template_name="accounts/password_reset/subject.txt",
         ),
         name="password_reset",
     ),
     path(
         "password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset/done.html"),
         name="password_reset_done",
     ),
     path(
         "password-reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             form_class=NewPasswordForm,
+            template_name="accounts/password_reset/confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",
     ),
     path(
         "password-reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset/complete.html"
+        ),
         name="password_reset_complete",
     ),
 ]

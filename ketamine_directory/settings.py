@@ -182,7 +182,11 @@ EMAIL_SUBJECT_PREFIX = "[Ketamine Clinic Guide] "
 MANAGERS = env_list("MANAGERS", [])
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        # The user name is the email address, and people only ever see the latter.
+        "OPTIONS": {"user_attributes": ("email", "first_name", "last_name")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
