@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -64,16 +65,26 @@ class GuideAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish the selected guides now")
     def publish_now(self, request, queryset):
+        now = timezone.now()
         for guide in queryset:
             guide.status = Guide.Status.PUBLISHED
-            guide.published_at = guide.published_at or timezone.now()
+            if guide.published_at is None or guide.published_at > now:
+                guide.published_at = now  # "now" includes guides scheduled for later
             guide.save()
+        count = len(queryset)
+        self.message_user(request, f"Published {count} guide{pluralize(count)}.")
 
     @admin.action(description="Send the selected guides to medical review")
     def send_to_review(self, request, queryset):
         for guide in queryset:
             guide.status = Guide.Status.IN_REVIEW
             guide.save()
+        count = len(queryset)
+        self.message_user(
+            request,
+            f"Sent {count} guide{pluralize(count)} to medical review; "
+            f"{'it is' if count == 1 else 'they are'} hidden from visitors until published.",
+        )
 
 
 @admin.register(Person)

@@ -124,6 +124,12 @@ class Guide(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
 
+    def clean(self):
+        # "Empty means now on publish", before the constraint that a published
+        # guide has a date is checked.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
     @property
     def is_visible(self):
         return (

@@ -19,28 +19,9 @@ def inline_management(prefix, total=0):
     }
 
 
-@pytest.fixture
-def editor_client(client):
-    editor = User.objects.create_user("editor", password="a-long-editor-password", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    assert not editor.is_superuser
-    client.force_login(editor)
-    return client
-
-
-def test_editors_group_is_created_by_migration():
-    group = Group.objects.get(name="Editors")
-    codenames = set(group.permissions.values_list("codename", flat=True))
-    assert {"add_guide", "change_guide", "add_faq", "add_reference", "change_clinic"} <= codenames
-    assert "delete_user" not in codenames
-
-
-def test_editor_can_create_and_publish_a_guide_through_the_admin(editor_client):
-    visitor = Client()
-    author = make_person("Writer Person", credentials="Writer")
-    reviewer = make_person("Doctor Person", credentials="MD")
-    assert editor_client.get("/admin/articles/guide/add/").status_code == 200
-    data = {
+def new_guide_data(author, reviewer, **changes):
+    """What the admin's "add guide" form sends, with one FAQ, route and reference."""
+    return {
         "title": "Editor's guide",
         "slug": "editors-guide",
         "dek": "Written by an editor.",
@@ -68,7 +49,32 @@ def test_editor_can_create_and_publish_a_guide_through_the_admin(editor_client):
         "references-0-year": "2020",
         "references-0-url": "https://example.org/a",
         "references-0-doi": "",
+        **changes,
     }
+
+
+@pytest.fixture
+def editor_client(client):
+    editor = User.objects.create_user("editor", password="a-long-editor-password", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    assert not editor.is_superuser
+    client.force_login(editor)
+    return client
+
+
+def test_editors_group_is_created_by_migration():
+    group = Group.objects.get(name="Editors")
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"add_guide", "change_guide", "add_faq", "add_reference", "change_clinic"} <= codenames
+    assert "delete_user" not in codenames
+
+
+def test_editor_can_create_and_publish_a_guide_through_the_admin(editor_client):
+    visitor = Client()
+    author = make_person("Writer Person", credentials="Writer")
+    reviewer = make_person("Doctor Person", credentials="MD")
+    assert editor_client.get("/admin/articles/guide/add/").status_code == 200
+    data = new_guide_data(author, reviewer)
     response = editor_client.post("/admin/articles/guide/add/", data)
     assert response.status_code == 302, response.text[:3000]
     guide = Guide.objects.get(slug="editors-guide")
@@ -88,3 +94,36 @@ def test_editor_can_edit_clinics_but_not_users(editor_client):
     assert editor_client.get(f"/admin/clinics/clinic/{clinic.pk}/change/").status_code == 200
     assert editor_client.get("/admin/auth/user/").status_code == 403
     assert Clinic.objects.count() == 1
+
+
+def test_publishing_without_a_date_publishes_now(editor_client):
+    data = new_guide_data(make_person("W"), make_person("D"), status="published")
+    response = editor_client.post("/admin/articles/guide/add/", data)
+    assert response.status_code == 302, response.text[:3000]
+    assert Client().get("/guides/editors-guide/").status_code == 200
+
+
+def test_publish_now_publishes_a_scheduled_guide_now_and_says_so(editor_client):
+    data = new_guide_data(
+        make_person("W"),
+        make_person("D"),
+        status="published",
+        published_at_0="2099-01-01",
+        published_at_1="09:00",
+    )
+    assert editor_client.post("/admin/articles/guide/add/", data).status_code == 302
+    guide = Guide.objects.get(slug="editors-guide")
+    assert Client().get("/guides/editors-guide/").status_code == 404  # scheduled
+    response = editor_client.post(
+        "/admin/articles/guide/",
+        {"action": "publish_now", "_selected_action": [guide.pk]},
+        follow=True,
+    )
+    assert "Published 1 guide." in response.text
+    assert Client().get("/guides/editors-guide/").status_code == 200
+    response = editor_client.post(
+        "/admin/articles/guide/",
+        {"action": "send_to_review", "_selected_action": [guide.pk]},
+        follow=True,
+    )
+    assert "Sent 1 guide to medical review" in response.text
