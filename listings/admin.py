@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from clinics import admin as clinics_admin
@@ -39,6 +40,13 @@ class ClaimAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # A decided claim stays decided: reopening one left its membership in
+        # place under a "waiting" status. Editors remove staff under Memberships.
+        if obj and obj.status not in Claim.OPEN:
+            return [*self.readonly_fields, "status", "decision_note"]
+        return self.readonly_fields
+
     @admin.display(boolean=True, description="new listing")
     def new_listing(self, claim):
         """Whether the claimant added the clinic; approving the claim publishes it."""
@@ -69,19 +77,53 @@ class ClaimAdmin(admin.ModelAdmin):
         self.message_user(request, f"{done} {len(open_claims)} claim(s).", messages.SUCCESS)
 
 
+class MembershipForm(forms.ModelForm):
+    """
+    Staff are named by the email address they signed up with. Picking them from
+    a list of accounts would need permission to read every account, which the
+    Editors group does not have.
+    """
+
+    account = forms.EmailField(
+        label="Account email", help_text="The address the person signed up with."
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["clinic"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.user_id:
+            self.fields["account"].initial = self.instance.user.email
+
+    def clean_account(self):
+        email = self.cleaned_data["account"].strip()
+        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                "No account uses this address. Ask the person to sign up first."
+            )
+        self.instance.user = user
+        return email
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
+    fields = ["account", "clinic", "claim"]
     list_display = ["user", "clinic", "created_at"]
     list_select_related = ["clinic", "user"]
     search_fields = ["clinic__name", "user__email"]
-    autocomplete_fields = ["clinic", "user"]
+    autocomplete_fields = ["clinic"]
     readonly_fields = ["claim"]
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipForm
+    fields = ["account", "claim", "created_at"]
     extra = 0
-    autocomplete_fields = ["user"]
     readonly_fields = ["claim", "created_at"]
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from clinics.models import Offering
-from listings.models import ListingChange
+from listings.models import Claim, ListingChange, Membership
 from tests.builders import make_clinic, make_editor, make_member, make_user
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +118,34 @@ def test_an_admin_save_from_a_stale_page_is_refused_then_deliberate(client, edit
     assert client.post(url, again).status_code == 302
     clinic.refresh_from_db()
     assert clinic.phone == "(512) 555-0001"
+
+
+def test_editors_add_staff_by_their_account_email(client, editor, clinic):
+    person = make_user("jo@calm-harbor.example")
+    page = client.get("/admin/listings/membership/add/")
+    assert page.status_code == 200 and "Account email" in page.text
+    response = client.post(
+        "/admin/listings/membership/add/",
+        {"account": "JO@calm-harbor.example", "clinic": clinic.pk},
+    )
+    assert response.status_code == 302, response.text[:2000]
+    assert Membership.objects.filter(user=person, clinic=clinic).exists()
+    unknown = client.post(
+        "/admin/listings/membership/add/", {"account": "nobody@example.org", "clinic": clinic.pk}
+    )
+    assert "No account uses this address" in unknown.text
+
+
+def test_a_decided_claim_cannot_be_reopened(client, editor, clinic):
+    claim = Claim.objects.create(
+        clinic=clinic,
+        user=make_user(),
+        work_email="x@calm-harbor.example",
+        job_title="Nurse",
+        status=Claim.Status.APPROVED,
+    )
+    page = client.get(f"/admin/listings/claim/{claim.pk}/change/").text
+    assert 'name="status"' not in page
+    client.post(f"/admin/listings/claim/{claim.pk}/change/", {"status": "in-review"})
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.APPROVED
