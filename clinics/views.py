@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Guide
+from clinics.empty_results import suggestions
 from clinics.filters import DEFAULT_RADIUS, ClinicFilter
 from clinics.forms import ZIP_PATTERN, FindForm
 from clinics.geo import distance_miles_expression, locate_zip
@@ -109,6 +110,12 @@ def clinic_list(request, state=None, city_slug=None):
     # The rendered result list is the same for everyone making this search.
     results_key = search_key({**cleaned, "page": page.number})
     context = {
+        "advice": [] if page.paginator.count else suggestions(request, cleaned, place),
+        "active_filters_beyond_place": any(
+            value
+            for name, value in cleaned.items()
+            if name not in ("sort", "radius", "state", "city") and value
+        ),
         "filter": clinic_filter,
         "active_filters": sum(
             1 for name, value in cleaned.items() if name not in ("sort", "radius") and value

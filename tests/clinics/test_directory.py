@@ -332,7 +332,43 @@ def test_page_numbers_below_one_show_the_first_page(client, clinics):
 def test_empty_result_explains_what_to_try(client, clinics):
     response = client.get("/clinics/?max_price=10")
     assert "No listed clinic matches" in response.text
-    assert "Raise the maximum price" in response.text
+    assert "The lowest price listed for At-home sublingual/oral ketamine is $150" in response.text
+    assert 'href="/clinics/?max_price=150">Show clinics up to $150</a>' in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "advice"),
+    [
+        (
+            "route=spravato&max_price=400",
+            "Spravato (esketamine) nasal spray is $650 per session. "
+            '<a href="/clinics/?route=spravato&amp;max_price=650">',
+        ),
+        (
+            "near=78701&radius=10&route=kap",
+            'href="/clinics/?near=78701&amp;route=kap&amp;radius=100"',
+        ),
+        ("near=59001&radius=100", '<a href="/clinics/?state=mt">See every clinic in Montana</a>'),
+        ("near=78701&state=co", "ZIP 78701 is in Texas, but the state chosen is Colorado."),
+        (
+            "insurance=cigna&route=spravato",
+            'href="/clinics/?route=spravato&amp;insurance=self-pay"',
+        ),
+        (
+            "telehealth=1&state=co",
+            '<a href="/clinics/?state=co">Include clinics without telehealth',
+        ),
+    ],
+)
+def test_empty_results_suggest_a_search_that_widens_the_one_made(client, clinics, query, advice):
+    assert advice in client.get(f"/clinics/?{query}").text
+
+
+def test_a_state_without_clinics_says_so(client, clinics):
+    text = client.get("/clinics/in/mt/").text
+    assert "No clinics in Montana are listed yet." in text
+    city = client.get("/clinics/in/tx/houston/?route=im").text
+    assert '<a href="/clinics/?route=im&amp;state=tx">See every clinic in Texas</a>' in city
 
 
 def test_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
@@ -385,3 +421,10 @@ def test_repeated_search_is_served_from_cache_but_shows_changes(
     offering.price_min = 380
     offering.save()
     assert results(client.get("/clinics/?route=iv").text)[0]["prices"] == {"iv": (380, 450)}
+
+
+def test_searching_for_suicidal_thoughts_shows_where_to_get_help_now(client, clinics):
+    text = client.get("/clinics/?condition=depression-with-suicidal-ideation").text
+    assert "you do not have to wait for a clinic" in text
+    assert 'Call or text <a href="tel:988">988</a> now' in text
+    assert "you do not have to wait" not in client.get("/clinics/?condition=ptsd").text
