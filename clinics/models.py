@@ -32,6 +32,13 @@ class Route(models.TextChoices):
     def default_series_sessions(self):
         return DEFAULT_SERIES_SESSIONS[self.value]
 
+    @property
+    def label_in_sentence(self):
+        """The label mid-sentence: 'clinics offering IV ketamine infusion' ('|lower' gave 'iv')."""
+        if self in (Route.AT_HOME, Route.KAP):
+            return self.label[0].lower() + self.label[1:]
+        return self.label  # initials and a brand name keep their capitals
+
 
 ROUTE_SHORT_LABELS = {
     "iv": "IV infusion",

@@ -147,6 +147,7 @@ def test_live_blocks_render_current_directory_figures(client):
     assert "2 clinics listed" in text
     assert 'class="live-clinics"' in text and "Live Clinic" in text
     assert "/clinics/?route=iv&amp;state=tx" in text
+    assert "See and compare all clinics offering IV ketamine infusion in Texas" in text
     assert "[[price laser]]" in text  # unknown routes are shown as written, not dropped
 
     offering = Offering.objects.get(clinic=clinic)
