@@ -17,7 +17,7 @@ from clinics.models import MAX_SESSION_PRICE, Offering, Route
 from clinics.stats import payer_ids, vocabulary
 
 SORT_CHOICES = [
-    ("", "Nearest first, or by name"),
+    ("", "Nearest, or A–Z"),
     ("price", "Lowest price"),
     ("distance", "Distance"),
     ("name", "Name"),

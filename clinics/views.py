@@ -123,6 +123,8 @@ def clinic_list(request, state=None, city_slug=None):
         "page": page,
         "place": place,
         "selected_routes": cleaned.get("route") or [],
+        # Cards show the prices that matched: the chosen routes, within the ceiling.
+        "max_price": cleaned.get("max_price"),
         "near": cleaned.get("near"),
         "cities": Clinic.objects.cities_in(place["state"]) if place else None,
         "results_key": results_key,

@@ -94,6 +94,12 @@ def test_route_filter_shows_prices_of_the_chosen_routes(client, clinics):
     assert found == [{"slug": "austin-iv", "distance": None, "prices": {"iv": (400, 450)}}]
 
 
+def test_a_price_ceiling_alone_shows_the_prices_within_it(client, clinics):
+    found = {c["slug"]: c["prices"] for c in results(client.get("/clinics/?max_price=420").text)}
+    assert found["austin-iv"] == {"iv": (400, 450)}  # not Spravato at $700
+    assert found["denver"] == {"im": (300, 400)}
+
+
 def test_every_route_price_is_shown_without_a_route_filter(client, clinics):
     found = {c["slug"]: c["prices"] for c in results(client.get("/clinics/").text)}
     assert found["denver"] == {"spravato": (650, 850), "im": (300, 400)}
