@@ -4,7 +4,6 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts.confirmation import is_confirmed
 from accounts.decorators import confirmed_email_required
@@ -199,11 +198,14 @@ def history(request, slug):
     )
 
 
-@require_POST
 @login_required
 def leave(request, slug):
     """Stop managing a clinic (the last to leave takes the verified badge with them)."""
     clinic = _member_clinic(request, slug)
+    if request.method != "POST":
+        # One click should not end access for good: ask first, saying what it means.
+        last = not Membership.objects.filter(clinic=clinic).exclude(user=request.user).exists()
+        return render(request, "listings/leave.html", {"clinic": clinic, "last": last})
     Membership.objects.filter(clinic=clinic, user=request.user).delete()
     messages.success(request, f"You no longer manage {clinic.name}.")
     return redirect("listings:dashboard")

@@ -215,6 +215,15 @@ def test_edits_to_different_parts_at_once_are_both_kept(client, clinic, staff):
     assert ListingChange.objects.count() == 2
 
 
+def test_leaving_a_clinic_asks_first(client, clinic, staff):
+    assert 'href="/account/clinics/calm-harbor/leave/"' in client.get(URL).text
+    page = client.get(URL + "leave/")
+    assert page.status_code == 200
+    assert "Stop managing Calm Harbor Ketamine?" in page.text
+    assert "no longer show as verified" in page.text
+    assert clinic.memberships.filter(user=staff).exists()
+
+
 def test_leaving_a_clinic_ends_access(client, clinic, staff):
     response = client.post(URL + "leave/")
     assert response["Location"] == "/account/"
