@@ -159,6 +159,8 @@ def test_bad_input_is_refused_with_a_clear_message_and_kept(
     assert message in page
     assert "My new description, not lost" in page
     assert "Nothing was saved" in page
+    summary = page.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert message in summary and '<a href="#' in summary, "each error is listed, linked"
     assert list(clinic.offerings.values_list("price_min", "price_max").order_by("route")) == [
         (400, 450),
         (600, 900),
