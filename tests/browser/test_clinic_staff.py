@@ -35,8 +35,14 @@ def test_staff_sign_in_and_change_a_price_on_a_phone(new_page, staff_clinic):
     iv.get_by_label("Lowest price per session ($)").fill("1200")
     page.get_by_role("button", name="Save the listing").click()
 
-    # Refused, explained next to the field, and nothing typed is lost.
-    assert page.get_by_text("The highest price can't be below the lowest.").is_visible()
+    # Refused, explained next to the field and in the summary, which has the
+    # focus and links to the field; nothing typed is lost.
+    message = "The highest price can't be below the lowest."
+    assert iv.get_by_text(message).is_visible()
+    summary = page.locator("#form-errors")
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    summary.get_by_role("link", name=message).click()
+    assert page.evaluate("location.hash") == "#id_iv-price_max"
     assert iv.get_by_label("Lowest price per session ($)").input_value() == "1200"
     assert not ListingChange.objects.exists()
 
