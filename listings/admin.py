@@ -171,12 +171,20 @@ class ListingChangeAdmin(ChangeDescriptions, admin.ModelAdmin):
         description="Undo the selected changes (put the old values back)", permissions=["undo"]
     )
     def undo(self, request, queryset):
-        undone = 0
+        undone, left = 0, []
         # Newest first, so undoing several changes to one listing walks back in time.
         for change in queryset.select_related("clinic").order_by("-version"):
-            if revert(change, request.user):
-                undone += 1
+            undo, changed_since = revert(change, request.user)
+            undone += bool(undo)
+            left += [f"{snapshots.label(part)} of {change.clinic}" for part in changed_since]
         self.message_user(request, f"Undid {undone} change(s); each undo is itself in the history.")
+        if left:
+            self.message_user(
+                request,
+                "Left as they are, because they were changed again since: "
+                f"{'; '.join(left)}. Edit the listing to change them.",
+                messages.WARNING,
+            )
 
 
 class ClinicAdminForm(forms.ModelForm):

@@ -75,10 +75,23 @@ def record_change(clinic, user, before):
     )
 
 
+@transaction.atomic
 def revert(change, user):
-    """Put back the old values of a change, as a new change that says so."""
-    old_values = {key: old for key, (old, new) in change.changes.items()}
-    return save_listing(change.clinic, user, old_values, reverts=change)
+    """
+    Put back the old values of a change, as a new change that says so.
+    Returns (the new change or None, the parts left alone because someone
+    changed them again since: undoing those would silently throw that away).
+    """
+    Clinic.objects.select_for_update().filter(pk=change.clinic_id).exists()
+    current = snapshots.take(change.clinic)
+    old_values, changed_since = {}, []
+    for key, (old, new) in change.changes.items():
+        if current.get(key) == new:
+            old_values[key] = old
+        elif current.get(key) != old:
+            changed_since.append(key)
+    undo = save_listing(change.clinic, user, old_values, reverts=change) if old_values else None
+    return undo, changed_since
 
 
 def changes_since(clinic, version):

@@ -149,3 +149,20 @@ def test_a_decided_claim_cannot_be_reopened(client, editor, clinic):
     client.post(f"/admin/listings/claim/{claim.pk}/change/", {"status": "in-review"})
     claim.refresh_from_db()
     assert claim.status == Claim.Status.APPROVED
+
+
+def test_undo_leaves_alone_what_was_changed_again_since(client, editor, clinic):
+    from listings.editing import save_listing
+
+    staff = make_member(clinic)
+    first = save_listing(clinic, staff, {"description": "One", "phone": "(512) 555-0101"})
+    save_listing(clinic, staff, {"description": "Two"})
+    response = client.post(
+        "/admin/listings/listingchange/",
+        {"action": "undo", "_selected_action": [first.pk]},
+        follow=True,
+    )
+    clinic.refresh_from_db()
+    assert clinic.description == "Two"  # the later edit is kept
+    assert clinic.phone == ""  # the rest of the change is undone
+    assert "Left as they are, because they were changed again since: Description" in response.text
