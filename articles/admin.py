@@ -26,7 +26,7 @@ class ReferenceInline(admin.StackedInline):
 
 @admin.register(Guide)
 class GuideAdmin(admin.ModelAdmin):
-    list_display = ["title", "category", "status", "published_at", "last_reviewed", "preview"]
+    list_display = ["title", "category", "state", "published_at", "last_reviewed", "preview"]
     list_filter = ["status", "category", "medical_reviewer"]
     list_select_related = ["medical_reviewer"]
     search_fields = ["title", "dek", "body"]
@@ -57,6 +57,13 @@ class GuideAdmin(admin.ModelAdmin):
     ]
 
     @admin.display(description="Preview")
+    @admin.display(description="status", ordering="status")
+    def state(self, guide):
+        """The status, with a published guide whose date is still to come called scheduled."""
+        if guide.status == Guide.Status.PUBLISHED and guide.published_at > timezone.now():
+            return "Scheduled"
+        return guide.get_status_display()
+
     def preview(self, guide):
         if not guide.pk:
             return "Save the guide to preview it."

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -129,6 +130,10 @@ class Guide(models.Model):
         # guide has a date is checked.
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.author_id and self.author_id == self.medical_reviewer_id:
+            raise ValidationError(
+                {"medical_reviewer": "The medical reviewer must be someone other than the author."}
+            )
 
     @property
     def is_visible(self):

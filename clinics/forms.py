@@ -53,6 +53,9 @@ class ZipCodeField(TypedTextField):
     """A 5-digit US ZIP code that we can place on the map; cleans to the ZIP itself."""
 
     null_message = "Enter a 5-digit ZIP code, like 78701."
+    default_error_messages = {
+        "unknown": "We don't know ZIP %(zip)s. Check the number, or search by city or state.",
+    }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 10)
@@ -66,9 +69,7 @@ class ZipCodeField(TypedTextField):
             raise ValidationError("Enter a 5-digit ZIP code, like 78701.", code="invalid")
         if locate_zip(value) is None:
             raise ValidationError(
-                "We don't know ZIP %(zip)s. Check the number, or search by city or state.",
-                code="unknown",
-                params={"zip": value},
+                self.error_messages["unknown"], code="unknown", params={"zip": value}
             )
         return value
 

@@ -191,7 +191,9 @@ class Clinic(models.Model):
     email = models.EmailField(blank=True)
     hours = models.TextField(blank=True, help_text="One line per day or range of days.")
     telehealth = models.BooleanField(
-        "telehealth or at-home care", default=False, help_text="Offers visits by video."
+        "telehealth or at-home care",
+        default=False,
+        help_text="Offers video visits, or at-home treatment with telehealth follow-up.",
     )
     conditions = models.ManyToManyField(Condition, blank=True, related_name="clinics")
     providers = models.TextField(

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
 from django.utils import timezone
 
 from clinics import admin as clinics_admin
@@ -255,6 +256,14 @@ class ResolvedFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [("no", "Not yet"), ("yes", "Yes")]
 
+    def choices(self, changelist):
+        # The list opens on "Not yet" (see ListingReportAdmin), so "All" needs
+        # a value of its own rather than no parameter.
+        choices = list(super().choices(changelist))
+        choices[0]["query_string"] = changelist.get_query_string({self.parameter_name: "all"})
+        choices[0]["selected"] = self.value() == "all"
+        return choices
+
     def queryset(self, request, queryset):
         if self.value() in ("no", "yes"):
             return queryset.filter(resolved_at__isnull=self.value() == "no")
@@ -263,6 +272,12 @@ class ResolvedFilter(admin.SimpleListFilter):
 
 @admin.register(ListingReport)
 class ListingReportAdmin(admin.ModelAdmin):
+    def changelist_view(self, request, extra_context=None):
+        # The queue opens on what is still waiting; "All" is one click away.
+        if not request.GET and request.method == "GET":
+            return redirect(f"{request.path}?{ResolvedFilter.parameter_name}=no")
+        return super().changelist_view(request, extra_context)
+
     """Visitors' reports: read, check with the clinic, correct the listing, mark dealt with."""
 
     list_display = ["clinic", "problem", "created_at", "resolved_at"]

@@ -318,7 +318,9 @@ class NewClinicForm(PlainLabelsMixin, forms.ModelForm):
     """A clinic that is not in the directory yet, as its staff describe it."""
 
     state = StateField(label="State")
-    zip_code = ZipCodeField(label="ZIP code")
+    zip_code = ZipCodeField(
+        label="ZIP code", error_messages={"unknown": "We don't know ZIP %(zip)s. Check the number."}
+    )
 
     class Meta:
         model = Clinic
@@ -374,7 +376,8 @@ class NewClinicForm(PlainLabelsMixin, forms.ModelForm):
             )
         if listed:
             raise forms.ValidationError(
-                "%(name)s in %(city)s was added by someone already and is waiting for an editor.",
+                "%(name)s in %(city)s has been added already and is waiting for an editor. "
+                "If you added it, you'll find it under Your clinics.",
                 code="already-proposed",
                 params={"name": listed.name, "city": listed.city},
             )

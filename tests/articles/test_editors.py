@@ -127,3 +127,22 @@ def test_publish_now_publishes_a_scheduled_guide_now_and_says_so(editor_client):
         follow=True,
     )
     assert "Sent 1 guide to medical review" in response.text
+
+
+def test_the_author_cannot_be_the_medical_reviewer(editor_client):
+    writer = make_person("W")
+    response = editor_client.post("/admin/articles/guide/add/", new_guide_data(writer, writer))
+    assert response.status_code == 200
+    assert "The medical reviewer must be someone other than the author." in response.text
+
+
+def test_the_guide_list_tells_scheduled_from_published(editor_client):
+    data = new_guide_data(
+        make_person("W"),
+        make_person("D"),
+        status="published",
+        published_at_0="2099-01-01",
+        published_at_1="09:00",
+    )
+    editor_client.post("/admin/articles/guide/add/", data)
+    assert "Scheduled" in editor_client.get("/admin/articles/guide/").text

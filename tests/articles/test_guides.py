@@ -37,11 +37,15 @@ def test_drafts_in_review_and_future_guides_are_hidden_from_visitors(client, adm
     draft = make_guide("Draft", status=Guide.Status.DRAFT, published_at=None)
     review = make_guide("Review", status=Guide.Status.IN_REVIEW)
     future = make_guide("Future", published_at=timezone.now() + timedelta(days=3))
-    for guide in (draft, review, future):
+    for guide, says in [
+        (draft, "this guide is a draft."),
+        (review, "this guide is in medical review."),
+        (future, "this guide is scheduled to publish on "),
+    ]:
         assert client.get(guide.get_absolute_url()).status_code == 404
         preview = admin_client.get(guide.get_absolute_url())
         assert preview.status_code == 200
-        assert "Only staff can see it" in preview.text
+        assert "Only staff can see it" in preview.text and says in preview.text
     listing = client.get("/guides/").text
     assert "Draft" not in listing and "Future" not in listing
     assert "Future" not in client.get("/guides/feed/").text

@@ -116,7 +116,8 @@ def test_mistakes_are_explained_and_nothing_typed_is_lost(client, person):
     )
     assert response.status_code == 200
     page = response.text
-    assert "We don&#x27;t know ZIP 00000" in page
+    assert "We don&#x27;t know ZIP 00000. Check the number." in page
+    assert "search by city" not in page
     assert "This field is required." in page
     assert 'value="Willow Creek Ketamine"' in page and "Ask Dr Lee" in page
     assert not Clinic.objects.exists() and not mail.outbox

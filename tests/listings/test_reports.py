@@ -71,6 +71,8 @@ def test_editors_read_reports_and_mark_them_dealt_with(client, clinic):
     client.post(URL, {"problem": "contact", "details": "The phone number is disconnected."})
     report = ListingReport.objects.get()
     client.force_login(make_editor())
+    # The queue opens on the reports still waiting.
+    assert client.get("/admin/listings/listingreport/")["Location"].endswith("?resolved=no")
     listing = client.get("/admin/listings/listingreport/?resolved=no")
     assert "Calm Harbor Ketamine" in listing.text
     assert "disconnected" in client.get(f"/admin/listings/listingreport/{report.pk}/change/").text
@@ -81,6 +83,8 @@ def test_editors_read_reports_and_mark_them_dealt_with(client, clinic):
     report.refresh_from_db()
     assert report.resolved_at is not None
     assert "Calm Harbor" not in client.get("/admin/listings/listingreport/?resolved=no").text
+    everything = client.get("/admin/listings/listingreport/?resolved=all").text
+    assert "Calm Harbor" in everything and 'href="?resolved=all"' in everything
 
 
 def test_reports_dealt_with_long_ago_are_deleted_and_waiting_ones_kept(clinic, settings, capsys):
