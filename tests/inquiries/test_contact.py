@@ -117,6 +117,8 @@ def test_mistakes_are_explained_and_everything_typed_is_kept(client, staff, chan
     page = response.content.decode()
     assert message in page
     assert "Your message has not been sent yet" in page
+    summary = page.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert message in summary and '<a href="#id_' in summary, "each error is listed, linked"
     assert 'value="Alex"' in page
     for key in ("email", "phone"):
         if key not in changes:
