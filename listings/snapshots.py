@@ -10,7 +10,15 @@ the editable text fields and telehealth, "conditions" (sorted slugs),
 from django.db import transaction
 
 from clinics import stats
-from clinics.models import AcceptedPayer, Clinic, Condition, Offering, Payer, Route
+from clinics.models import (
+    DEFAULT_SERIES_SESSIONS,
+    AcceptedPayer,
+    Clinic,
+    Condition,
+    Offering,
+    Payer,
+    Route,
+)
 
 TEXT_FIELDS = ["description", "phone", "website", "email", "hours", "providers"]
 FIELDS = [*TEXT_FIELDS, "telehealth"]
@@ -84,11 +92,14 @@ def describe(key, value, names):
     if key.startswith("offering:"):
         if value is None:
             return "not offered"
-        text = f"${value['price_min']:,}–${value['price_max']:,} per session"
-        if value.get("series_sessions"):
-            text += f", series of {value['series_sessions']}"
+        low, high = value["price_min"], value["price_max"]
+        text = f"${low:,} per session" if low == high else f"${low:,}–${high:,} per session"
+        sessions = value.get("series_sessions")
         if value.get("series_price"):
-            text += f" for ${value['series_price']:,}"
+            count = sessions or DEFAULT_SERIES_SESSIONS[key.split(":", 1)[1]]
+            text += f"; {count}-session package ${value['series_price']:,}"
+        elif sessions:
+            text += f"; series of {sessions}"
         if value.get("notes"):
             text += f" ({value['notes']})"
         return text
@@ -97,7 +108,7 @@ def describe(key, value, names):
     if key == "conditions":
         return ", ".join(names["conditions"].get(slug, slug) for slug in value) or "none"
     if key == "insurance":
-        routes = dict(Route.choices)
+        routes = {route.value: route.short_label for route in Route}
         parts = []
         for item in value:
             slug, route = item.split(":", 1)
@@ -113,12 +124,23 @@ def described(change):
     words = stats.vocabulary()
     names = {"conditions": dict(words["conditions"]), "payers": dict(words["payers"])}
     order = {key: position for position, key in enumerate(PART_ORDER)}
-    return [
-        (label(key), describe(key, old, names), describe(key, new, names))
-        for key, (old, new) in sorted(
-            change.changes.items(), key=lambda item: order.get(item[0], len(order))
-        )
-    ]
+    rows = []
+    for key, (old, new) in sorted(
+        change.changes.items(), key=lambda item: order.get(item[0], len(order))
+    ):
+        if key == "insurance":
+            # Long lists: what went and what came is what a reader wants.
+            removed, added = sorted(set(old) - set(new)), sorted(set(new) - set(old))
+            rows.append(
+                (
+                    "Insurance",
+                    f"removed: {describe(key, removed, names)}" if removed else "",
+                    f"added: {describe(key, added, names)}" if added else "",
+                )
+            )
+        else:
+            rows.append((label(key), describe(key, old, names), describe(key, new, names)))
+    return rows
 
 
 def label(key):

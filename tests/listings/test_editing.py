@@ -117,6 +117,19 @@ def test_each_save_is_recorded_with_who_and_what(client, clinic, staff):
     assert "$400–$450 per session" in page and "$400–$475 per session" in page
 
 
+def test_history_reads_plainly(client, clinic, staff):
+    data = form_data(client) | {
+        "iv-price_min": "450",
+        "iv-price_max": "450",
+        "iv-series_price": "2400",
+        "accepted": ["aetna:", "payment-plans:", "cigna:spravato"],
+    }
+    assert client.post(URL, data).status_code == 302
+    page = client.get(URL + "history/").text
+    assert "$450 per session; 6-session package $2,400" in page
+    assert "<td>removed: Medicare (for Spravato)</td><td>added: Cigna (for Spravato)</td>" in page
+
+
 def test_saving_without_changes_records_nothing(client, staff):
     client.post(URL, form_data(client))
     assert not ListingChange.objects.exists()
