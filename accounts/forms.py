@@ -2,7 +2,12 @@ import hashlib
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.core.cache import cache
 
 from accounts import confirmation
@@ -107,6 +112,10 @@ def failures_key(username):
 
 class ResetForm(PlainLabelsMixin, PasswordResetForm):
     pass
+
+
+class ChangePasswordForm(PlainLabelsMixin, PasswordChangeForm):
+    """Django's form for a signed-in person to change their password."""
 
 
 class NewPasswordForm(PlainLabelsMixin, SetPasswordForm):

@@ -18,6 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.change_password, name="password_change"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

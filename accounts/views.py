@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import confirmation
-from accounts.forms import SignUpForm
+from accounts.forms import ChangePasswordForm, SignUpForm
 from ketamine_directory.throttle import AddressThrottle
 
 # Accounts made from one network address: enough for a clinic's staff sharing
@@ -74,6 +74,17 @@ def resend_confirmation(request):
             request, "A link was sent less than a minute ago. Check your inbox and spam folder."
         )
     return redirect(next_url or "listings:dashboard")
+
+
+@login_required
+def change_password(request):
+    form = ChangePasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)  # stay signed in here
+        messages.success(request, "Your password is changed. Other devices are signed out.")
+        return redirect("listings:dashboard")
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 def _safe_next(request, url):

@@ -179,3 +179,22 @@ def test_sign_in_and_sign_up_errors_speak_of_email_addresses(client):
         {"email": "staff2@clinic.example", "password1": weak, "password2": weak},
     )
     assert "too similar to the email address" in signup.text
+
+
+def test_a_signed_in_person_changes_their_password(client):
+    user = make_user("staff@clinic.example", password=PASSWORD)
+    client.force_login(user)
+    assert 'href="/account/password/"' in client.get("/account/").text
+    wrong = client.post(
+        "/account/password/",
+        {"old_password": "nope", "new_password1": "x", "new_password2": "x"},
+    )
+    assert wrong.status_code == 200 and "Django administration" not in wrong.text
+    new = "another long password 42"
+    response = client.post(
+        "/account/password/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response["Location"] == "/account/"
+    assert client.get("/account/").status_code == 200  # still signed in here
+    assert client.login(username="staff@clinic.example", password=new)
