@@ -350,12 +350,18 @@ class Offering(models.Model):
         ordering = ["clinic", "route"]
         constraints = [
             models.UniqueConstraint(fields=["clinic", "route"], name="one_offering_per_route"),
+            # The messages are what the admin shows when a constraint is not met.
             models.CheckConstraint(
-                condition=Q(price_min__lte=models.F("price_max")), name="price_min_lte_max"
+                condition=Q(price_min__lte=models.F("price_max")),
+                name="price_min_lte_max",
+                violation_error_message="The highest price can't be below the lowest.",
             ),
             models.CheckConstraint(
                 condition=Q(price_min__gte=0) & Q(price_max__lte=MAX_SESSION_PRICE),
                 name="price_in_range",
+                violation_error_message=(
+                    f"Prices are per session, from $0 to ${MAX_SESSION_PRICE:,}."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(series_sessions__isnull=True) | Q(series_sessions__range=(1, 60)),

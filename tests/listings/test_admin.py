@@ -166,3 +166,12 @@ def test_undo_leaves_alone_what_was_changed_again_since(client, editor, clinic):
     assert clinic.description == "Two"  # the later edit is kept
     assert clinic.phone == ""  # the rest of the change is undone
     assert "Left as they are, because they were changed again since: Description" in response.text
+
+
+def test_an_impossible_price_in_the_admin_is_explained_in_words(client, editor, clinic):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"offerings-0-price_min": "500"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "The highest price can&#x27;t be below the lowest." in response.text
+    assert "is violated" not in response.text
