@@ -96,8 +96,11 @@ def test_a_patient_writes_to_a_clinic_and_its_staff_read_it(new_page, staff_clin
     patient.get_by_label("Your email").fill("alex@example.org")
     patient.get_by_label("Your message").fill("Do you offer payment plans for IV?")
     patient.get_by_role("button", name="Send the message").click()
-    # Consent is required: refused, explained, and the message kept.
-    assert patient.get_by_text("Please tick this box to send your message.").is_visible()
+    # Consent is required: refused, explained at the top and at the box, and
+    # the message kept.
+    message = "Please tick this box to send your message."
+    assert patient.locator("#form-errors").get_by_role("link", name=message).is_visible()
+    assert patient.locator(".check-field").get_by_text(message).is_visible()
     assert (
         patient.get_by_label("Your message").input_value() == "Do you offer payment plans for IV?"
     )
