@@ -1,5 +1,7 @@
 """What to suggest when a directory search finds no clinic."""
 
+from django.urls import reverse
+
 from clinics.forms import DEFAULT_RADIUS, RADIUS_CHOICES
 from clinics.geo import locate_zip
 from clinics.models import Route
@@ -27,7 +29,8 @@ def suggestions(request, cleaned, place):
             query.pop(name, None)
         for name, value in changes.items():
             query[name] = value
-        return f"/clinics/?{query.urlencode()}" if query else "/clinics/"
+        directory = reverse("clinics:list")
+        return f"{directory}?{query.urlencode()}" if query else directory
 
     tips = []
     near, state = cleaned.get("near"), cleaned.get("state")
@@ -78,7 +81,7 @@ def suggestions(request, cleaned, place):
                 search(drop=["condition"]),
             )
         )
-    return [tip for tip in tips if tip]
+    return tips
 
 
 def _price_tip(routes, max_price, search):
