@@ -112,6 +112,16 @@ def add_clinic(request):
 
 
 def _open_claim(request, open_claim):
+    clinic = open_claim.clinic
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
+        # A mistyped work email would otherwise leave the person waiting for a
+        # link that never comes. A new clinic's claim is its listing: not here.
+        if not clinic.is_proposed:
+            open_claim.delete()
+            messages.success(
+                request, f"Your claim of {clinic.name} is withdrawn. You can claim it again."
+            )
+        return redirect("listings:claim", slug=clinic.slug)
     if request.method == "POST" and request.POST.get("action") == "resend":
         if open_claim.status == Claim.Status.EMAIL_SENT and claims.can_resend(open_claim):
             claims.send_link(request, open_claim)

@@ -200,3 +200,14 @@ def test_the_link_carries_no_email_address(client, clinic, person, caplog):
         client.post(link)
     assert "/account/claim/confirm/" in caplog.text
     assert "calm-harbor.example" not in caplog.text
+
+
+def test_a_claim_with_a_mistyped_email_can_be_withdrawn_and_made_again(client, clinic, person):
+    claim(client, "jo@calm-harbr.example")  # a typo: goes to an editor
+    page = client.get("/account/claim/calm-harbor/").text
+    assert "Withdraw this claim" in page
+    response = client.post("/account/claim/calm-harbor/", {"action": "withdraw"}, follow=True)
+    assert "Your claim of Calm Harbor Ketamine is withdrawn" in response.text
+    assert not Claim.objects.exists()
+    claim(client, "jo@calm-harbor.example")
+    assert Claim.objects.get().status == Claim.Status.EMAIL_SENT
