@@ -56,7 +56,6 @@ class GuideAdmin(admin.ModelAdmin):
         ("Generated", {"fields": ["reading_minutes", "created_at", "modified_at"]}),
     ]
 
-    @admin.display(description="Preview")
     @admin.display(description="status", ordering="status")
     def state(self, guide):
         """The status, with a published guide whose date is still to come called scheduled."""
@@ -64,6 +63,7 @@ class GuideAdmin(admin.ModelAdmin):
             return "Scheduled"
         return guide.get_status_display()
 
+    @admin.display(description="Preview")
     def preview(self, guide):
         if not guide.pk:
             return "Save the guide to preview it."

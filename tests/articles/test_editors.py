@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
@@ -135,3 +137,11 @@ def test_the_author_cannot_be_the_medical_reviewer(editor_client):
     response = editor_client.post("/admin/articles/guide/add/", new_guide_data(writer, writer))
     assert response.status_code == 200
     assert "The medical reviewer must be someone other than the author." in response.text
+
+
+def test_the_guide_list_heads_its_status_column_status(editor_client):
+    editor_client.post(
+        "/admin/articles/guide/add/", new_guide_data(make_person("W"), make_person("D"))
+    )
+    page = editor_client.get("/admin/articles/guide/").text
+    assert re.search(r'<th scope="col" class="sortable column-state">.*?>Status</a>', page, re.S)
