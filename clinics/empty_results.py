@@ -7,6 +7,7 @@ from clinics.geo import locate_zip
 from clinics.models import Route
 from clinics.states import US_STATES
 from clinics.stats import route_stats
+from clinics.templatetags.directory import dollars
 
 WIDEST_RADIUS = max(miles for miles, _ in RADIUS_CHOICES)
 
@@ -92,7 +93,7 @@ def _price_tip(routes, max_price, search):
         return ("Raise the maximum price, or choose another treatment.", "", "")
     route, lowest = min(above.items(), key=lambda item: item[1])
     return (
-        f"The lowest price listed for {Route(route).label} is ${lowest:,} per session.",
-        f"Show clinics up to ${lowest:,}",
+        f"The lowest price listed for {Route(route).label} is {dollars(lowest)} per session.",
+        f"Show clinics up to {dollars(lowest)}",
         search(max_price=lowest),
     )

@@ -15,6 +15,15 @@ from ketamine_directory.saving import with_derived_fields
 MAX_SESSION_PRICE = 10_000
 
 
+def unify_line_breaks(text):
+    """
+    Text with \n line breaks only. Browsers send \r\n from a textarea (the
+    admin's too); one kind of break keeps comparing an edit with what is
+    stored fair.
+    """
+    return text.replace("\r\n", "\n")
+
+
 class Route(models.TextChoices):
     """How ketamine is given. The value is the route's slug in URLs."""
 
@@ -244,11 +253,9 @@ class Clinic(models.Model):
         self.city_slug = slugify(self.city)
         self.state = self.state.upper()
         for name in ("description", "hours", "providers"):
-            # Browsers send \r\n from a textarea (the admin's too); keep one kind
-            # of line break, so comparing an edit with what is stored is fair.
             value = self.__dict__.get(name)
-            if isinstance(value, str) and "\r" in value:
-                setattr(self, name, value.replace("\r\n", "\n"))
+            if isinstance(value, str):
+                setattr(self, name, unify_line_breaks(value))
         stored_zip, *stored_coordinates = getattr(self, "_stored_place", (None, None, None))
         moved = stored_zip and self.zip_code != stored_zip
         if moved and [self.latitude, self.longitude] == stored_coordinates:

@@ -109,17 +109,12 @@ def clinic_list(request, state=None, city_slug=None):
     page = paginator.get_page(request.GET.get("page"))
     # The rendered result list is the same for everyone making this search.
     results_key = search_key({**cleaned, "page": page.number})
+    active = {name for name, value in cleaned.items() if value and name not in ("sort", "radius")}
     context = {
         "advice": [] if page.paginator.count else suggestions(request, cleaned, place),
-        "active_filters_beyond_place": any(
-            value
-            for name, value in cleaned.items()
-            if name not in ("sort", "radius", "state", "city") and value
-        ),
+        "active_filters": len(active),
+        "active_filters_beyond_place": bool(active - {"state", "city"}),
         "filter": clinic_filter,
-        "active_filters": sum(
-            1 for name, value in cleaned.items() if name not in ("sort", "radius") and value
-        ),
         "page": page,
         "place": place,
         "selected_routes": cleaned.get("route") or [],

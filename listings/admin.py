@@ -272,12 +272,6 @@ class ResolvedFilter(admin.SimpleListFilter):
 
 @admin.register(ListingReport)
 class ListingReportAdmin(admin.ModelAdmin):
-    def changelist_view(self, request, extra_context=None):
-        # The queue opens on what is still waiting; "All" is one click away.
-        if not request.GET and request.method == "GET":
-            return redirect(f"{request.path}?{ResolvedFilter.parameter_name}=no")
-        return super().changelist_view(request, extra_context)
-
     """Visitors' reports: read, check with the clinic, correct the listing, mark dealt with."""
 
     list_display = ["clinic", "problem", "created_at", "resolved_at"]
@@ -290,6 +284,12 @@ class ListingReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue opens on what is still waiting; "All" is one click away.
+        if not request.GET and request.method == "GET":
+            return redirect(f"{request.path}?{ResolvedFilter.parameter_name}=no")
+        return super().changelist_view(request, extra_context)
 
     @admin.action(description="Mark the selected reports as dealt with", permissions=["change"])
     def mark_resolved(self, request, queryset):

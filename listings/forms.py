@@ -8,14 +8,7 @@ from django.utils.text import slugify
 
 from clinics.forms import StateField, ZipCodeField
 from clinics.geo import locate_zip
-from clinics.models import (
-    DEFAULT_SERIES_SESSIONS,
-    MAX_SESSION_PRICE,
-    Clinic,
-    Condition,
-    Payer,
-    Route,
-)
+from clinics.models import MAX_SESSION_PRICE, Clinic, Condition, Payer, Route, unify_line_breaks
 from clinics.states import STATE_CHOICES
 from ketamine_directory.forms import PlainLabelsMixin
 from listings.models import Claim, ListingReport
@@ -128,9 +121,9 @@ class ListingForm(PlainLabelsMixin, forms.ModelForm):
         values = {name: self.cleaned_data[name] for name in self.Meta.fields}
         for name, value in values.items():
             if isinstance(value, str):
-                # Browsers send line breaks as \r\n; stored text has \n. Without
-                # this, saving an untouched form recorded changes nobody made.
-                values[name] = value.replace("\r\n", "\n")
+                # Compared with what is stored: without this, saving an untouched
+                # form recorded changes nobody made.
+                values[name] = unify_line_breaks(value)
         values["conditions"] = sorted(c.slug for c in self.cleaned_data["conditions"])
         return values
 
@@ -187,7 +180,7 @@ class OfferingForm(PlainLabelsMixin, forms.Form):
                 "per session.",
             )
         elif cleaned.get("series_price") is not None:
-            sessions = cleaned.get("series_sessions") or DEFAULT_SERIES_SESSIONS[self.route]
+            sessions = cleaned.get("series_sessions") or self.route.default_series_sessions
             if cleaned["series_price"] * 2 < low * sessions:
                 self.add_error(
                     "series_price",

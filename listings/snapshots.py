@@ -10,15 +10,8 @@ the editable text fields and telehealth, "conditions" (sorted slugs),
 from django.db import transaction
 
 from clinics import stats
-from clinics.models import (
-    DEFAULT_SERIES_SESSIONS,
-    AcceptedPayer,
-    Clinic,
-    Condition,
-    Offering,
-    Payer,
-    Route,
-)
+from clinics.models import AcceptedPayer, Clinic, Condition, Offering, Payer, Route
+from clinics.templatetags.directory import dollars, price_range
 
 TEXT_FIELDS = ["description", "phone", "website", "email", "hours", "providers"]
 FIELDS = [*TEXT_FIELDS, "telehealth"]
@@ -92,12 +85,11 @@ def describe(key, value, names):
     if key.startswith("offering:"):
         if value is None:
             return "not offered"
-        low, high = value["price_min"], value["price_max"]
-        text = f"${low:,} per session" if low == high else f"${low:,}–${high:,} per session"
+        text = f"{price_range(value['price_min'], value['price_max'])} per session"
         sessions = value.get("series_sessions")
         if value.get("series_price"):
-            count = sessions or DEFAULT_SERIES_SESSIONS[key.split(":", 1)[1]]
-            text += f"; {count}-session package ${value['series_price']:,}"
+            count = sessions or Route(key.split(":", 1)[1]).default_series_sessions
+            text += f"; {count}-session package {dollars(value['series_price'])}"
         elif sessions:
             text += f"; series of {sessions}"
         if value.get("notes"):
