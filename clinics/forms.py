@@ -140,3 +140,17 @@ class FindForm(forms.Form):
     """The home page's single 'ZIP code or city' box."""
 
     where = forms.CharField(max_length=100, required=False)
+
+
+class CompareFindForm(forms.Form):
+    """The compare page's 'add a clinic' box: part of a clinic's name, or its city."""
+
+    find = forms.CharField(
+        label="Clinic name or city",
+        max_length=100,
+        required=False,
+        error_messages={
+            "max_length": "That is too long for a clinic's name. Type a few words of it.",
+            "null_characters_not_allowed": "Type the clinic's name or city in letters.",
+        },
+    )

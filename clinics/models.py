@@ -145,6 +145,13 @@ class ClinicQuerySet(models.QuerySet):
             .order_by("city_slug")
         )
 
+    def named_or_in(self, text):
+        """Clinics whose name or city contains every word of `text` ("calm austin")."""
+        words = Q()
+        for word in text.split()[:6]:
+            words &= Q(name__icontains=word) | Q(city__icontains=word)
+        return self.filter(words)
+
     def offering_routes(self, routes, max_price=None):
         """Clinics offering any of `routes` (all routes when empty), within `max_price`."""
         offerings = Offering.objects.filter(clinic=OuterRef("pk"))
@@ -300,6 +307,13 @@ class Clinic(models.Model):
     def sorted_offerings(self):
         """Offerings in the canonical route order (uses the prefetch cache)."""
         return sorted(self.offerings.all(), key=lambda offering: ROUTE_ORDER[offering.route])
+
+    def insurers_accepted(self):
+        """Accepted insurers, from the prefetch cache (with_detail_data)."""
+        return [a for a in self.accepted_payers.all() if a.payer.kind == Payer.Kind.INSURER]
+
+    def self_pay_options(self):
+        return [a for a in self.accepted_payers.all() if a.payer.kind == Payer.Kind.SELF_PAY]
 
     def map_url(self):
         address = f"{self.street_address}, {self.city}, {self.state} {self.zip_code}"

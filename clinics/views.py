@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from articles.models import Guide
 from clinics.empty_results import suggestions
 from clinics.filters import DEFAULT_RADIUS, ClinicFilter
-from clinics.forms import ZIP_PATTERN, FindForm
+from clinics.forms import ZIP_PATTERN, CompareFindForm, FindForm
 from clinics.geo import distance_miles_expression, locate_zip
 from clinics.models import Clinic, Route
 from clinics.pagination import CappedCountPaginator
@@ -22,6 +22,8 @@ from clinics.where import read_where
 from ketamine_directory.page_cache import cache_public_page
 
 MAX_COMPARE = 4
+# Clinics offered to add to a comparison at a time.
+COMPARE_CANDIDATES = 8
 
 
 def _home_context(**extra):
@@ -170,7 +172,11 @@ def clinic_detail(request, slug):
 
 @cache_public_page
 def compare(request):
-    """2-4 clinics side by side. Unknown or repeated slugs are dropped with a note."""
+    """
+    2-4 clinics side by side. Unknown or repeated slugs are dropped with a note.
+    Clinics can be removed, and added by name or city, so a comparison can take
+    in clinics from other result pages, other cities or a clinic's own page.
+    """
     slugs = list(dict.fromkeys(s for s in request.GET.getlist("clinic") if s))
     notes = []
     if len(slugs) > MAX_COMPARE:
@@ -187,6 +193,8 @@ def compare(request):
     located = locate_zip(near) if ZIP_PATTERN.match(near) else None
     if located:
         clinics = clinics.annotate(distance=distance_miles_expression(*located[:2]))
+    else:
+        near = ""
     by_slug = {clinic.slug: clinic for clinic in clinics}
     chosen = [by_slug[slug] for slug in slugs if slug in by_slug]
     if len(chosen) < len(slugs):
@@ -195,17 +203,60 @@ def compare(request):
     rows = [
         {"route": route, "cells": [_offers(clinic, route) for clinic in chosen]} for route in routes
     ]
+    chosen_slugs = [clinic.slug for clinic in chosen]
+    find_form = CompareFindForm(request.GET)
     return render(
         request,
         "clinics/compare.html",
         {
             "clinics": chosen,
             "route_rows": rows,
+            "removals": [
+                (clinic, _compare_url([s for s in chosen_slugs if s != clinic.slug], near))
+                for clinic in chosen
+            ],
             "notes": notes,
-            "near": near if located else "",
+            "near": near,
+            "chosen_slugs": chosen_slugs,
+            "can_add": len(chosen) < MAX_COMPARE,
+            "find_form": find_form,
+            "candidates": _compare_candidates(chosen, find_form, near),
             "canonical_path": _compare_canonical_path(chosen),
         },
     )
+
+
+def _compare_url(slugs, near=""):
+    params = [("clinic", slug) for slug in slugs] + ([("near", near)] if near else [])
+    query = f"?{urlencode(params)}" if params else ""
+    return reverse("clinics:compare") + query
+
+
+def _compare_candidates(chosen, find_form, near):
+    """
+    Clinics that could join the comparison, each with the link that adds it:
+    those matching the words typed, or else the others in the first clinic's city.
+    """
+    if len(chosen) >= MAX_COMPARE or not find_form.is_valid():
+        return None
+    typed = find_form.cleaned_data["find"].strip()
+    if typed:
+        candidates = Clinic.objects.published().named_or_in(typed)
+    elif chosen:
+        first = chosen[0]
+        candidates = Clinic.objects.published().filter(state=first.state, city_slug=first.city_slug)
+    else:
+        return None
+    slugs = [clinic.slug for clinic in chosen]
+    found = list(candidates.exclude(slug__in=slugs).with_listing_data()[: COMPARE_CANDIDATES + 1])
+    return {
+        "typed": typed,
+        "more": len(found) > COMPARE_CANDIDATES,
+        "clinics": [
+            (clinic, _compare_url([*slugs, clinic.slug], near))
+            for clinic in found[:COMPARE_CANDIDATES]
+        ],
+    }
 
 
 def _compare_canonical_path(clinics):
@@ -216,8 +267,7 @@ def _compare_canonical_path(clinics):
     """
     if len(clinics) < 2:
         return None
-    slugs = sorted(clinic.slug for clinic in clinics)
-    return f"{reverse('clinics:compare')}?{urlencode([('clinic', slug) for slug in slugs])}"
+    return _compare_url(sorted(clinic.slug for clinic in clinics))
 
 
 def _offers(clinic, route):

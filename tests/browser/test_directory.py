@@ -117,6 +117,32 @@ def test_htmx_results_match_a_cold_load_of_the_same_url(page):
     assert page.get_by_label(MAX_PRICE_LABEL).input_value() == "450"
 
 
+def test_a_comparison_started_on_a_clinic_page_takes_in_a_clinic_from_another_city(new_page):
+    page = new_page(viewport=PHONE)
+    first = Clinic.objects.published().exclude(city="Denver").first()
+    other = Clinic.objects.published().filter(city="Denver").first()
+    page.goto(first.get_absolute_url())
+    page.get_by_role("link", name="Compare these prices with other clinics").click()
+    page.wait_for_url("**/clinics/compare/?clinic=*")
+
+    page.get_by_label("Clinic name or city").fill("denver")
+    page.get_by_label("Clinic name or city").press("Enter")
+    page.wait_for_url("**find=denver**")
+    page.get_by_role("link", name=f"Add {other.name} to the comparison").click()
+
+    page.wait_for_url("**/clinics/compare/?**")
+    assert query(page.url)["clinic"] == [first.slug, other.slug]
+    headers = page.locator("table.compare-table thead th[data-clinic]")
+    assert headers.evaluate_all("ths => ths.map(th => th.dataset.clinic)") == [
+        first.slug,
+        other.slug,
+    ]
+
+    page.get_by_role("link", name=f"Remove {first.name} from the comparison").click()
+    page.wait_for_url(f"**/clinics/compare/?clinic={other.slug}")
+    assert page.get_by_text("Pick at least one more clinic").is_visible()
+
+
 def test_compare_selected_clinics(page):
     page.goto("/clinics/")
     cards = page.locator("#results [data-clinic]")
@@ -138,7 +164,7 @@ def test_compare_selected_clinics(page):
     assert headers.evaluate_all("ths => ths.map(th => th.dataset.clinic)") == slugs
     assert headers.all_inner_texts() == names
     for name in names:
-        assert table.get_by_role("link", name=name).is_visible()
+        assert table.get_by_role("link", name=name, exact=True).is_visible()
 
 
 def settled_slugs(page, expected, timeout=5.0):

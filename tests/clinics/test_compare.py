@@ -51,3 +51,123 @@ def test_series_cost_says_whether_it_is_an_estimate_or_a_package(client):
     text = client.get("/clinics/compare/?clinic=estimate&clinic=package").text
     assert "6-session series ≈ $2,400–<wbr>$2,700" in text
     assert "6-session package: $2,400" in text
+
+
+def hrefs(text, selector):
+    """The addresses of links whose markup follows `selector` (a literal prefix)."""
+    return [
+        href.replace("&amp;", "&")
+        for href in re.findall(re.escape(selector) + r'[^>]*?<a href="([^"]+)"', text, re.S)
+    ]
+
+
+def test_a_clinic_page_starts_a_comparison_with_itself(client, pair):
+    text = client.get("/clinics/alpha/").text
+    assert '<a href="/clinics/compare/?clinic=alpha">Compare these prices' in text
+
+
+def test_each_clinic_can_be_removed_and_the_rest_stay(client, pair):
+    make_clinic("Gamma Clinic", slug="gamma")
+    text = client.get("/clinics/compare/?clinic=beta&clinic=alpha&clinic=gamma&near=78701").text
+    removes = re.findall(r'<a href="([^"]+)">Remove<span class="visually-hidden"> (.+?) from', text)
+    assert [(href.replace("&amp;", "&"), name) for href, name in removes] == [
+        ("/clinics/compare/?clinic=alpha&clinic=gamma&near=78701", "Beta Clinic"),
+        ("/clinics/compare/?clinic=beta&clinic=gamma&near=78701", "Alpha Clinic"),
+        ("/clinics/compare/?clinic=beta&clinic=alpha&near=78701", "Gamma Clinic"),
+    ]
+
+
+def test_a_clinic_from_another_page_or_city_is_found_by_name_or_city_and_added(client, pair):
+    make_clinic("Harbor Light Ketamine", slug="harbor-denver", city="Denver", state="CO")
+    make_clinic("Harbor Ketamine Austin", slug="harbor-austin")
+    make_clinic("Mile High Infusions", slug="mile-high", city="Denver", state="CO")
+
+    text = client.get("/clinics/compare/", {"clinic": ["alpha"], "find": " harbor  denver "}).text
+
+    assert 'value=" harbor  denver "' in text  # kept as typed
+    assert "Clinics matching “harbor  denver”" in text
+    assert re.findall(r'data-candidate="([^"]+)"', text) == ["harbor-denver"]
+    assert hrefs(text, 'data-candidate="harbor-denver">') == [
+        "/clinics/compare/?clinic=alpha&clinic=harbor-denver"
+    ]
+    # The box carries the comparison so far.
+    assert '<input type="hidden" name="clinic" value="alpha">' in text
+
+    by_city = client.get("/clinics/compare/", {"clinic": ["alpha"], "find": "DENVER"}).text
+    assert re.findall(r'data-candidate="([^"]+)"', by_city) == ["harbor-denver", "mile-high"]
+
+
+def test_clinics_already_compared_are_not_offered_again(client, pair):
+    text = client.get("/clinics/compare/", {"clinic": ["alpha"], "find": "clinic"}).text
+    assert re.findall(r'data-candidate="([^"]+)"', text) == ["beta"]
+
+
+def test_without_words_the_other_clinics_in_the_first_clinics_city_are_offered(client, pair):
+    make_clinic("Elsewhere", slug="elsewhere", city="Denver", state="CO")
+    text = client.get("/clinics/compare/?clinic=alpha").text
+    assert "Other clinics in Austin, TX" in text
+    assert re.findall(r'data-candidate="([^"]+)"', text) == ["beta"]
+    assert "Pick at least one more clinic" in text
+
+
+def test_a_search_that_finds_nothing_says_so_and_keeps_the_words(client, pair):
+    text = client.get("/clinics/compare/", {"clinic": ["alpha"], "find": "Zzyzx"}).text
+    assert "No listed clinic has “Zzyzx” in its name or city" in text
+    assert 'value="Zzyzx"' in text
+
+
+def test_a_long_list_of_matches_says_it_is_cut_short(client):
+    for number in range(10):
+        make_clinic(f"Sunrise Ketamine {number}", slug=f"sunrise-{number}")
+    text = client.get("/clinics/compare/", {"find": "sunrise"}).text
+    assert len(re.findall(r"data-candidate=", text)) == 8
+    assert "Only the first 8 are shown" in text
+
+
+def test_four_clinics_are_the_most_so_no_more_are_offered(client, pair):
+    make_clinic(slug="c3")
+    make_clinic(slug="c4")
+    text = client.get("/clinics/compare/?clinic=alpha&clinic=beta&clinic=c3&clinic=c4").text
+    assert 'name="find"' not in text and "data-candidate" not in text
+    assert "Remove one to add another" in text
+
+
+@pytest.mark.parametrize("typed", ["\x00", "a" * 101, "😀", "<b>x</b>", "%"])
+def test_odd_words_in_the_box_are_answered_not_a_server_error(client, pair, typed):
+    response = client.get("/clinics/compare/", {"clinic": ["alpha"], "find": typed})
+    assert response.status_code == 200
+    assert "<b>x</b>" not in response.text
+
+
+def test_too_long_or_nul_words_are_explained(client, pair):
+    long = client.get("/clinics/compare/", {"clinic": ["alpha"], "find": "a" * 101}).text
+    assert "too long for a clinic" in long
+    nul = client.get("/clinics/compare/", {"clinic": ["alpha"], "find": "ab\x00"}).text
+    assert "Type the clinic" in nul
+
+
+def test_a_clinic_with_only_self_pay_says_it_lists_no_insurance(client):
+    make_clinic(slug="plain", payers=["payment-plans"])
+    make_clinic(slug="covered", payers=["aetna"])
+    text = client.get("/clinics/compare/?clinic=plain&clinic=covered").text
+    insurance = re.search(r'<th scope="row">Insurance</th>(.*?)</tr>', text).group(1)
+    assert re.findall(r"<td>(.*?)</td>", insurance) == ["None listed", "Aetna<br>"]
+
+
+def test_query_count_does_not_grow_with_clinics_or_candidates(
+    client, pair, django_assert_max_num_queries
+):
+    for number in range(12):
+        make_clinic(
+            f"Harbor {number}",
+            slug=f"harbor-{number}",
+            offerings={"iv": (400, 450), "kap": (500, 600)},
+            payers=["aetna"],
+        )
+    client.get("/clinics/compare/?clinic=alpha")  # warm the cached vocabulary
+    with django_assert_max_num_queries(7):
+        response = client.get(
+            "/clinics/compare/",
+            {"clinic": ["alpha", "harbor-1", "harbor-2"], "find": "harbor", "near": "78701"},
+        )
+    assert len(re.findall(r"data-candidate=", response.text)) == 8
