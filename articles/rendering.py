@@ -26,8 +26,12 @@ ALLOWED_ATTRIBUTES = {
     "h3": {"id"},
     "h4": {"id"},
     "sup": {"class"},
-    "th": {"scope"},
+    "th": {"scope", "align"},
+    "td": {"align"},
 }
+ALIGNMENTS = {"left", "right", "center"}
+# A column's alignment (`| ---: |`) as a class: the policy allows no style attributes.
+ALIGN = re.compile(r'<(t[hd])([^>]*?) align="(left|right|center)"')
 CITATION = re.compile(r"\[ref:(\d{1,3})\]")
 TABLE = re.compile(r"<table>|</table>")
 HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.DOTALL)
@@ -78,11 +82,17 @@ def _flatten(tokens):
         yield from _flatten(token["children"])
 
 
+def _keep_alignment(tag, attribute, value):
+    if attribute == "align":
+        return value if value in ALIGNMENTS else None
+    return value
+
+
 def render_markdown(text):
     """Markdown to sanitised HTML with anchored headings, plus the table of contents."""
     md = markdown.Markdown(
         extensions=["toc", "tables", "sane_lists"],
-        extension_configs={"toc": {"toc_depth": "2-3"}},
+        extension_configs={"toc": {"toc_depth": "2-3"}, "tables": {"use_align_attribute": True}},
         output_format="html",
     )
     body = md.convert(text or "")
@@ -93,5 +103,7 @@ def render_markdown(text):
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener",
+        attribute_filter=_keep_alignment,
     )
+    clean = ALIGN.sub(r'<\1\2 class="align-\3"', clean)
     return Rendered(html=_scrollable_tables(clean), toc=list(_flatten(md.toc_tokens)))

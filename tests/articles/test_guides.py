@@ -122,6 +122,18 @@ def test_a_table_scrolls_on_its_own_and_a_keyboard_can_reach_it(client):
     assert page.count("</table>\n</div>") == 2
 
 
+def test_a_tables_column_alignment_survives_without_a_style_attribute(client):
+    body = (
+        "| Route | Price | Note |\n| :--- | ---: | :---: |\n| IV | $400 | x |\n\n"
+        '<table><tr><td align="evil">raw</td></tr></table>'
+    )
+    html = make_guide("Aligned", body=body).body_html
+    assert '<th class="align-left">Route</th>' in html
+    assert '<td class="align-right">$400</td>' in html
+    assert '<td class="align-center">x</td>' in html
+    assert "style=" not in html and "evil" not in html
+
+
 def test_saving_only_the_text_renders_it_again(client):
     # update_or_create (as load_sample_data uses) saves just the fields it is given.
     guide = make_guide("Renders", body="Old words.\n\n## Part\n\nText [ref:1].")
