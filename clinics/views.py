@@ -22,6 +22,9 @@ from clinics.where import read_where
 from ketamine_directory.page_cache import cache_public_page
 
 MAX_COMPARE = 4
+# Clinics kept ticked while moving through the results: more than can be
+# compared, so that ticking a fifth is explained on the compare page, not lost.
+MAX_CARRIED = 8
 # Clinics offered to add to a comparison at a time.
 COMPARE_CANDIDATES = 8
 
@@ -109,8 +112,10 @@ def clinic_list(request, state=None, city_slug=None):
         among=clinic_filter.among,
     )
     page = paginator.get_page(request.GET.get("page"))
-    # The rendered result list is the same for everyone making this search.
-    results_key = search_key({**cleaned, "page": page.number})
+    comparing = _compare_slugs(request)[:MAX_CARRIED]
+    # The rendered result list is the same for everyone making this search
+    # with the same clinics ticked to compare.
+    results_key = search_key({**cleaned, "page": page.number, "comparing": comparing})
     active = {name for name, value in cleaned.items() if value and name not in ("sort", "radius")}
     context = {
         "advice": [] if page.paginator.count else suggestions(request, cleaned, place),
@@ -125,6 +130,8 @@ def clinic_list(request, state=None, city_slug=None):
         "near": cleaned.get("near"),
         "cities": Clinic.objects.cities_in(place["state"]) if place else None,
         "results_key": results_key,
+        "comparing": comparing,
+        "compared_elsewhere": _compared_elsewhere(comparing, page),
         # The filter form of a state or city page searches the whole directory.
         "left_place_page": bool(request.htmx and request.headers.get("X-Place-Page") and not place),
     }
@@ -132,6 +139,27 @@ def clinic_list(request, state=None, city_slug=None):
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "clinics/clinic_list.html#results", context)
     return render(request, "clinics/clinic_list.html", context)
+
+
+def _compare_slugs(request):
+    """The clinics ticked to compare, in order, once each; never a string no slug could be."""
+    return list(dict.fromkeys(s for s in request.GET.getlist("clinic") if slug_re.match(s)))
+
+
+def _compared_elsewhere(slugs, page):
+    """
+    The clinics ticked to compare on other pages of results (or before the
+    filters changed), so that a comparison can be built across pages.
+    """
+    if not slugs:
+        return []  # and the page's clinics stay unread when their cards are cached
+    on_page = {clinic.slug for clinic in page.object_list}
+    wanted = [slug for slug in slugs if slug not in on_page]
+    if not wanted:
+        return []
+    found = Clinic.objects.published().filter(slug__in=wanted).only("slug", "name", "city", "state")
+    by_slug = {clinic.slug: clinic for clinic in found}
+    return [by_slug[slug] for slug in wanted if slug in by_slug]
 
 
 def _place(state, city_slug):

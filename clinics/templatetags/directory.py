@@ -75,10 +75,16 @@ def age(value):
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
-    """The current query string with some parameters replaced (for pagination links)."""
+    """
+    The current query string with some parameters replaced (for pagination
+    links); a parameter given as None is left out.
+    """
     query = context["request"].GET.copy()
     for key, value in changes.items():
-        query[key] = value
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
     return query.urlencode()
 
 

@@ -143,6 +143,43 @@ def test_a_comparison_started_on_a_clinic_page_takes_in_a_clinic_from_another_ci
     assert page.get_by_text("Pick at least one more clinic").is_visible()
 
 
+def test_clinics_ticked_on_different_pages_and_searches_are_compared_together(page):
+    page.goto("/clinics/")
+    mark_no_reload(page)
+    first = page.locator("#results [data-clinic]").nth(1)
+    first_slug = first.get_attribute("data-clinic")
+    first.get_by_label("Compare").check()
+
+    page.get_by_role("link", name="Next →").click()
+    page.wait_for_url(f"**/clinics/?page=2&clinic={first_slug}")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    assert (
+        page.get_by_role("group", name="Also ticked to compare")
+        .get_by_role("checkbox")
+        .is_checked()
+    )
+    second = page.locator("#results [data-clinic]").first
+    second_slug = second.get_attribute("data-clinic")
+    second.get_by_label("Compare").check()
+
+    # A new search keeps both, and a clinic found by it joins them.
+    page.get_by_label(IV_LABEL, exact=True).check()
+    wait_for_htmx(page, route="iv", clinic=second_slug)
+    assert query(page.url)["clinic"] == [first_slug, second_slug]
+    third = (
+        page.locator("#results [data-clinic]").filter(has_not=page.locator("input:checked")).first
+    )
+    third_slug = third.get_attribute("data-clinic")
+    third.get_by_label("Compare").check()
+    assert_not_reloaded(page)
+
+    page.get_by_role("button", name="Compare selected").click()
+    page.wait_for_url("**/clinics/compare/?**")
+    assert set(query(page.url)["clinic"]) == {first_slug, second_slug, third_slug}
+    headers = page.locator("table.compare-table thead th[data-clinic]")
+    assert len(headers.all()) == 3
+
+
 def test_compare_selected_clinics(page):
     page.goto("/clinics/")
     cards = page.locator("#results [data-clinic]")
