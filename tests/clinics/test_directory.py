@@ -434,3 +434,22 @@ def test_searching_for_suicidal_thoughts_shows_where_to_get_help_now(client, cli
     assert "you do not have to wait for a clinic" in text
     assert 'Call or text <a href="tel:988">988</a> now' in text
     assert "you do not have to wait" not in client.get("/clinics/?condition=ptsd").text
+
+
+def test_a_clinic_page_says_when_no_insurance_is_listed(client):
+    make_clinic(slug="self-pay-only", payers=["payment-plans"])
+    make_clinic(slug="covered", payers=[("aetna", "spravato"), "fsa-hsa"])
+    make_clinic(slug="silent")
+
+    self_pay = client.get("/clinics/self-pay-only/").text
+    assert "<h3>Insurance accepted</h3>" in self_pay
+    assert "None listed. If you have insurance, ask the clinic" in self_pay
+    assert "<h3>Self-pay options</h3>" in self_pay and "Payment plans" in self_pay
+
+    covered = client.get("/clinics/covered/").text
+    assert "Aetna" in covered and "None listed" not in covered
+    assert "<h3>Self-pay options</h3>" in covered
+
+    silent = client.get("/clinics/silent/").text
+    assert "has not told us which insurance or payment options it accepts" in silent
+    assert "<h3>Insurance accepted</h3>" not in silent
