@@ -1,9 +1,14 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.models import FAQ, Guide, GuideRedirect, GuideRoute, Person, Reference
+from articles.views import render_guide
 
 
 class GuideRouteInline(admin.TabularInline):
@@ -55,6 +60,44 @@ class GuideAdmin(admin.ModelAdmin):
         ("Search and linking", {"fields": ["meta_description", "conditions"]}),
         ("Generated", {"fields": ["reading_minutes", "created_at", "modified_at"]}),
     ]
+
+    # Adds "Preview unsaved changes" under the form.
+    change_form_template = "admin/articles/guide/change_form.html"
+
+    def get_urls(self):
+        preview = path(
+            "preview/",
+            self.admin_site.admin_view(self.preview_unsaved),
+            name="articles_guide_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_unsaved(self, request):
+        """
+        The guide as the change form has it, without saving: an edit to a
+        published guide can be read before visitors see it. The form posts
+        here (in a new tab) instead of to its own page.
+        """
+        if request.method != "POST":
+            return redirect("admin:articles_guide_changelist")
+        guide = None
+        if request.GET.get("guide"):
+            guide = self.get_object(request, request.GET["guide"])
+            if guide is None:
+                raise Http404("That guide has been deleted.")
+        allowed = (
+            self.has_change_permission(request, guide)
+            if guide
+            else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        form = self.get_form(request, guide)(request.POST, instance=guide or Guide())
+        form.is_valid()  # puts what was typed on the instance; errors are for saving, not reading
+        form.instance.render_body()
+        response = render_guide(request, form.instance, preview=True, unsaved=True)
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
     @admin.display(description="status", ordering="status")
     def state(self, guide):

@@ -115,9 +115,7 @@ class Guide(models.Model):
         GuideRedirect.objects.filter(old_slug=self.slug).delete()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        rendered = render_markdown(self.body)
-        self.body_html, self.toc = rendered.html, rendered.toc
-        self.reading_minutes = max(1, round(len(self.body.split()) / WORDS_PER_MINUTE))
+        self.render_body()
         super().save(
             *args, **with_derived_fields(kwargs, {"body": ["body_html", "toc", "reading_minutes"]})
         )
@@ -134,6 +132,12 @@ class Guide(models.Model):
             raise ValidationError(
                 {"medical_reviewer": "The medical reviewer must be someone other than the author."}
             )
+
+    def render_body(self):
+        """Work out the HTML, table of contents and reading time from the Markdown."""
+        rendered = render_markdown(self.body)
+        self.body_html, self.toc = rendered.html, rendered.toc
+        self.reading_minutes = max(1, round(len(self.body.split()) / WORDS_PER_MINUTE))
 
     @property
     def is_visible(self):

@@ -53,8 +53,18 @@ def guide_detail(request, slug):
     preview = not guide.is_visible
     if preview and not request.user.is_staff:
         raise Http404("No such guide")
-    faqs = list(guide.faqs.all())
-    routes = guide.routes
+    return render_guide(request, guide, preview=preview)
+
+
+def render_guide(request, guide, *, preview, unsaved=False):
+    """
+    A guide's page. `unsaved` is an editor's preview of the admin form as it
+    stands: its FAQs, references and treatment links are those last saved,
+    and a guide never saved has none yet.
+    """
+    saved = guide.pk is not None
+    faqs = list(guide.faqs.all()) if saved else []
+    routes = guide.routes if saved else []
     related = (
         Guide.objects.visible()
         .exclude(pk=guide.pk)
@@ -68,11 +78,12 @@ def guide_detail(request, slug):
         {
             "guide": guide,
             "preview": preview,
+            "unsaved": unsaved,
             "body": render_live_blocks(guide.body_html),
             "faqs": faqs,
-            "references": guide.references.all(),
+            "references": guide.references.all() if saved else [],
             "related": related,
             "route_links": [(Route(route), stats.get(route, {})) for route in routes],
-            "json_ld": guide_json_ld(guide, faqs, request),
+            "json_ld": [] if unsaved else guide_json_ld(guide, faqs, request),
         },
     )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("guides/", include("articles.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon),
     path("healthz", views.healthz, name="healthz"),
     path("account/", include("accounts.urls")),
     path("account/", include("listings.urls")),

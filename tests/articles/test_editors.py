@@ -145,3 +145,68 @@ def test_the_guide_list_heads_its_status_column_status(editor_client):
     )
     page = editor_client.get("/admin/articles/guide/").text
     assert re.search(r'<th scope="col" class="sortable column-state">.*?>Status</a>', page, re.S)
+
+
+PREVIEW = "/admin/articles/guide/preview/"
+
+
+def test_an_edit_to_a_published_guide_can_be_read_before_it_is_saved(editor_client):
+    from tests.articles.builders import make_guide
+
+    guide = make_guide("Live guide", faqs=[("Saved question?", "Saved answer.")])
+    form = editor_client.get(f"/admin/articles/guide/{guide.pk}/change/").text
+    assert f'formaction="{PREVIEW}?guide={guide.pk}" formtarget="_blank"' in form
+
+    data = new_guide_data(
+        guide.author,
+        guide.medical_reviewer,
+        title="Live guide, rewritten",
+        slug=guide.slug,
+        status="published",
+        body="New wording.\n\n## A new part\n\n<script>alert(1)</script>Text.",
+    )
+    response = editor_client.post(f"{PREVIEW}?guide={guide.pk}", data)
+
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"] == "noindex"
+    assert "Preview of unsaved changes" in response.text
+    assert "Live guide, rewritten" in response.text and "New wording." in response.text
+    assert 'id="a-new-part"' in response.text
+    assert "<script>alert(1)" not in response.text
+    assert "Saved question?" in response.text  # FAQs as last saved
+    guide.refresh_from_db()
+    assert guide.title == "Live guide" and "New wording" not in guide.body
+    visitor = Client().get(guide.get_absolute_url()).text
+    assert "New wording" not in visitor and "Preview" not in visitor
+
+
+def test_a_guide_not_yet_saved_can_be_previewed_even_half_written(editor_client):
+    assert f'formaction="{PREVIEW}"' in editor_client.get("/admin/articles/guide/add/").text
+    response = editor_client.post(PREVIEW, {"title": "Half a guide", "body": "Only *this* so far."})
+    assert response.status_code == 200
+    assert "Half a guide" in response.text and "Only <em>this</em> so far." in response.text
+    assert not Guide.objects.exists()
+
+
+def test_only_editors_can_preview(client):
+    assert client.post(PREVIEW, {"body": "x"}).status_code == 302  # to the admin's sign-in
+    clerk = User.objects.create_user("clerk", password="a-long-clerk-password", is_staff=True)
+    client.force_login(clerk)
+    assert client.post(PREVIEW, {"body": "x"}).status_code == 403
+
+
+def test_opening_the_preview_address_leads_back_to_the_guides(editor_client):
+    response = editor_client.get(PREVIEW)
+    assert response.status_code == 302 and response["Location"] == "/admin/articles/guide/"
+
+
+def test_a_preview_of_a_guide_deleted_meanwhile_is_not_found(editor_client):
+    for guide in ["999999", "not-a-number"]:
+        response = editor_client.post(f"{PREVIEW}?guide={guide}", {"title": "Lost", "body": "x"})
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("junk", ["\x00", "a" * 100_000, "[ref:999]", "[[price nowhere]]", ""])
+def test_a_preview_of_anything_typed_is_a_page_not_a_server_error(editor_client, junk):
+    data = {"title": junk, "slug": junk, "body": junk, "status": junk, "author": junk}
+    assert editor_client.post(PREVIEW, data).status_code == 200

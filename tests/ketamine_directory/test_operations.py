@@ -83,3 +83,10 @@ def test_conditional_get_answers_304_for_unchanged_sitemap(client):
     etag = first["ETag"]
     again = client.get("/sitemap.xml", headers={"If-None-Match": etag})
     assert again.status_code == 304
+
+
+def test_favicon_ico_leads_to_the_sites_icon(client):
+    # The admin's pages name no icon, so browsers ask for /favicon.ico: a 404 on every page.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg") and "favicon" in response["Location"]
