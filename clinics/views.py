@@ -16,7 +16,7 @@ from clinics.geo import distance_miles_expression, locate_zip
 from clinics.models import Clinic, Route
 from clinics.pagination import CappedCountPaginator
 from clinics.states import US_STATES
-from clinics.stats import route_stats, search_key, states_with_clinics
+from clinics.stats import route_stats, search_key, states_with_clinics, vocabulary
 from clinics.structured_data import clinic_json_ld
 from clinics.where import read_where
 from ketamine_directory.page_cache import cache_public_page
@@ -96,7 +96,13 @@ def clinic_list(request, state=None, city_slug=None):
         data["state"] = place["state"]
         if city_slug:
             data["city"] = place["city"]
-    clinic_filter = ClinicFilter(data, queryset=Clinic.objects.published().with_listing_data())
+    # Insurers mostly pay for Spravato only: under "Aetna", a card's IV price
+    # must not look covered, so each price says whether the insurer is accepted.
+    insurer = _insurer(data.get("insurance"))
+    clinic_filter = ClinicFilter(
+        data,
+        queryset=Clinic.objects.published().with_listing_data(insurer[0] if insurer else None),
+    )
     results = clinic_filter.qs  # validates the form, so cleaned_data exists
     cleaned = clinic_filter.form.cleaned_data
     paginator = CappedCountPaginator(
@@ -121,6 +127,7 @@ def clinic_list(request, state=None, city_slug=None):
         # Cards show the prices that matched: the chosen routes, within the ceiling.
         "max_price": cleaned.get("max_price"),
         "near": cleaned.get("near"),
+        "insurer": insurer[1] if insurer else None,
         "cities": Clinic.objects.cities_in(place["state"]) if place else None,
         "results_key": results_key,
         # The filter form of a state or city page searches the whole directory.
@@ -130,6 +137,15 @@ def clinic_list(request, state=None, city_slug=None):
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "clinics/clinic_list.html#results", context)
     return render(request, "clinics/clinic_list.html", context)
+
+
+def _insurer(slug):
+    """(id, name) of the insurer chosen; None for none, a self-pay option or an unknown one."""
+    words = vocabulary()
+    pk = words["payer_ids"].get(slug)
+    if pk is None or pk in words["self_pay_ids"]:
+        return None
+    return pk, dict(words["payers"])[slug]
 
 
 def _place(state, city_slug):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -103,6 +105,26 @@ def test_a_price_ceiling_alone_shows_the_prices_within_it(client, clinics):
 def test_every_route_price_is_shown_without_a_route_filter(client, clinics):
     found = {c["slug"]: c["prices"] for c in results(client.get("/clinics/").text)}
     assert found["denver"] == {"spravato": (650, 850), "im": (300, 400)}
+
+
+def route_rows(html, slug):
+    """{route: row text} of one clinic's card."""
+    card = re.search(rf'data-clinic="{slug}".*?</ul>', html, re.S).group(0)
+    rows = re.findall(r'data-route="([a-z-]+)"(.*?)</li>', card, re.S)
+    return {route: " ".join(re.sub(r"<[^>]+>", " ", row).split()) for route, row in rows}
+
+
+def test_with_an_insurer_chosen_each_price_says_whether_it_takes_it(client, clinics):
+    # Aetna pays for Austin's Spravato only: its IV price must not look covered.
+    rows = route_rows(client.get("/clinics/?insurance=aetna").text, "austin-iv")
+    assert "Aetna accepted" in rows["spravato"]
+    assert "Aetna not accepted" in rows["iv"]
+    # Accepted for every route.
+    rows = route_rows(client.get("/clinics/?insurance=cigna").text, "houston")
+    assert "Cigna accepted" in rows["iv"] and "Cigna accepted" in rows["kap"]
+    # Self-pay options are not insurance, and no choice says nothing.
+    for query in ("insurance=self-pay", "insurance=payment-plans", ""):
+        assert "accepted" not in client.get(f"/clinics/?{query}").text
 
 
 def test_series_estimate_is_shown(client, clinics):
