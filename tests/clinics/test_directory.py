@@ -376,7 +376,14 @@ def test_empty_result_explains_what_to_try(client, clinics):
             "near=78701&radius=10&route=kap",
             'href="/clinics/?near=78701&amp;route=kap&amp;radius=100"',
         ),
-        ("near=59001&radius=100", '<a href="/clinics/?state=mt">See every clinic in Montana</a>'),
+        ("near=79830&radius=100", '<a href="/clinics/?state=tx">See every clinic in Texas</a>'),
+        # Montana lists no clinic: its page would be one more dead end.
+        (
+            "near=59001&radius=100",
+            "No clinics in Montana are listed yet. "
+            '<a href="/clinics/?near=59001&amp;radius=500&amp;sort=distance">'
+            "See the nearest listed clinics, up to 500 miles away</a>",
+        ),
         ("near=78701&state=co", "ZIP 78701 is in Texas, but the state chosen is Colorado."),
         (
             "insurance=cigna&route=spravato",
