@@ -463,3 +463,18 @@ def test_searching_for_suicidal_thoughts_shows_where_to_get_help_now(client, cli
     assert "you do not have to wait for a clinic" in text
     assert 'Call or text <a href="tel:988">988</a> now' in text
     assert "you do not have to wait" not in client.get("/clinics/?condition=ptsd").text
+
+
+@pytest.mark.parametrize(
+    ("phone", "href"),
+    [
+        ("(512) 555-0100", "tel:5125550100"),
+        ("512.555.0100", "tel:5125550100"),
+        # Staff may give an extension; the dialler needs it apart from the number.
+        ("(512) 555-0100 ext. 12", "tel:5125550100;ext=12"),
+        ("+1 512 555 0100 x3", "tel:+15125550100;ext=3"),
+    ],
+)
+def test_a_clinic_phone_number_links_to_what_a_phone_can_dial(client, phone, href):
+    clinic = make_clinic(phone=phone)
+    assert f'href="{href}"' in client.get(clinic.get_absolute_url()).text
