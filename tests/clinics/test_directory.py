@@ -237,6 +237,16 @@ def test_htmx_request_gets_only_the_results_fragment(client, clinics):
     assert "HX-Request" in fragment["Vary"] and "HX-Request" in full["Vary"]
 
 
+@override_settings(CLINICS_PER_PAGE=2)
+def test_a_page_of_results_fetched_by_htmx_has_the_title_a_cold_load_has(client, clinics):
+    # The title names each entry of the browser's history and the tab.
+    title = "<title>Find a ketamine clinic (page 2) · Ketamine Clinic Guide</title>"
+    assert title in client.get("/clinics/?page=2").text
+    assert title in client.get("/clinics/?page=2", headers={"HX-Request": "true"}).text
+    place = client.get("/clinics/in/tx/?page=2", headers={"HX-Request": "true"}).text
+    assert "<title>Ketamine clinics in Texas (page 2) · Ketamine Clinic Guide</title>" in place
+
+
 def test_leaving_a_place_page_with_htmx_replaces_its_heading_too(client, clinics):
     htmx = {"HX-Request": "true", "X-Place-Page": "1"}
     fragment = client.get("/clinics/?state=co", headers=htmx).text
