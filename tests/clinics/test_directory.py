@@ -448,6 +448,13 @@ def test_telehealth_checkbox_submits_a_value_the_filter_understands(client, clin
     assert slugs(ticked) == ["austin-cheap"]
 
 
+@pytest.mark.parametrize("value", ["0", "no", "off", ""])
+def test_telehealth_other_than_1_in_a_link_is_not_ticked(client, clinics, value):
+    text = client.get(f"/clinics/?telehealth={value}").text
+    assert sorted(slugs(text)) == ["austin-cheap", "austin-iv", "denver", "houston"]
+    assert 'id="id_telehealth" checked' not in text
+
+
 def test_route_checkboxes_keep_their_state(client, clinics):
     text = client.get("/clinics/?route=iv&route=kap").text
     assert 'value="iv" id="id_route_0" checked' in text
