@@ -84,9 +84,14 @@ def _cannot_find(request, typed, problem, state=""):
 @vary_on_headers("HX-Request", "X-Place-Page")
 def clinic_list(request, state=None, city_slug=None):
     """The directory, and the state and city pages (the same search, with a place fixed)."""
-    if state and state != state.lower() and state.upper() in US_STATES:
-        # /clinics/in/TX/ is a typed or shared link to /clinics/in/tx/.
-        path = request.path.replace(f"/in/{state}/", f"/in/{state.lower()}/", 1)
+    state_in_capitals = state and state != state.lower() and state.upper() in US_STATES
+    city_in_capitals = city_slug and city_slug != city_slug.lower()
+    if state_in_capitals or city_in_capitals:
+        # /clinics/in/TX/Austin/ is a typed or shared link to /clinics/in/tx/austin/.
+        if city_slug:
+            path = reverse("clinics:city", args=[state.lower(), city_slug.lower()])
+        else:
+            path = reverse("clinics:state", args=[state.lower()])
         query = request.META.get("QUERY_STRING")
         return redirect(f"{path}?{query}" if query else path, permanent=True)
     place = _place(state, city_slug)
