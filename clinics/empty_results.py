@@ -2,11 +2,11 @@
 
 from django.urls import reverse
 
-from clinics.forms import DEFAULT_RADIUS, RADIUS_CHOICES
+from clinics.forms import DEFAULT_RADIUS, MAX_RADIUS, RADIUS_CHOICES
 from clinics.geo import locate_zip
 from clinics.models import Route
 from clinics.states import US_STATES
-from clinics.stats import route_stats
+from clinics.stats import route_stats, states_with_clinics
 from clinics.templatetags.directory import dollars
 
 WIDEST_RADIUS = max(miles for miles, _ in RADIUS_CHOICES)
@@ -49,12 +49,24 @@ def suggestions(request, cleaned, place):
         tips.append(
             ("", f"Look within {WIDEST_RADIUS} miles of {near}", search(radius=WIDEST_RADIUS))
         )
-    elif near and zip_state in US_STATES:
+    elif near and zip_state in {code for code, _, _ in states_with_clinics()}:
         tips.append(
             (
                 f"No listed clinic is within {cleaned.get('radius')} miles of {near}.",
                 f"See every clinic in {US_STATES[zip_state]}",
                 search(drop=["near", "radius", "sort"], state=zip_state.lower()),
+            )
+        )
+    elif near and (cleaned.get("radius") or DEFAULT_RADIUS) < MAX_RADIUS:
+        # The state's own page would be empty too: the nearest clinics may be
+        # across a state line, a long way off, and that is still worth knowing.
+        tips.append(
+            (
+                f"No clinics in {US_STATES[zip_state]} are listed yet."
+                if zip_state in US_STATES
+                else "",
+                f"See the nearest listed clinics, up to {MAX_RADIUS} miles away",
+                search(radius=MAX_RADIUS, sort="distance"),
             )
         )
     if cleaned.get("city") and state:

@@ -53,6 +53,17 @@ class RadiusFilter(django_filters.Filter):
     field_class = RadiusField
 
 
+class TickBox(forms.CheckboxInput):
+    """
+    A tick box read from a URL: ticked is what the form sends ("1"). Django's
+    CheckboxInput reads anything but "false" as ticked, so a shared link with
+    telehealth=0 showed only the clinics with telehealth.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, "").strip().lower() in ("1", "true", "on")
+
+
 class ClinicFilter(django_filters.FilterSet):
     """
     The directory search. Each declared filter builds and validates one form
@@ -87,9 +98,7 @@ class ClinicFilter(django_filters.FilterSet):
     city = CityFilter(label="City", max_length=100)
     near = ZipCodeFilter(label="Near ZIP code")
     radius = RadiusFilter(label="Within")
-    telehealth = django_filters.BooleanFilter(
-        label="Telehealth or at-home care", widget=forms.CheckboxInput
-    )
+    telehealth = django_filters.BooleanFilter(label="Telehealth or at-home care", widget=TickBox)
     condition = django_filters.ChoiceFilter(
         choices=condition_choices,
         label="Condition treated",

@@ -75,6 +75,7 @@ class ZipCodeField(TypedTextField):
 
 
 DEFAULT_RADIUS = 25
+MAX_RADIUS = 500
 RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
 
 
@@ -85,7 +86,7 @@ class RadiusField(forms.IntegerField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 500)
+        kwargs.setdefault("max_value", MAX_RADIUS)
         kwargs.setdefault(
             "error_messages",
             {

@@ -115,9 +115,19 @@ class ClinicQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Clinic.Status.PUBLISHED)
 
-    def with_listing_data(self):
-        """Everything a result card shows, in a constant number of queries."""
-        return self.prefetch_related("offerings")
+    def with_listing_data(self, insurer=None):
+        """
+        Everything a result card shows, in a constant number of queries. With
+        `insurer` (a payer id), each offering knows whether that payer is
+        accepted for it (`insurer_accepted`).
+        """
+        if insurer is None:
+            return self.prefetch_related("offerings")
+        accepted = AcceptedPayer.objects.filter(clinic=OuterRef("clinic"), payer=insurer).filter(
+            Q(route="") | Q(route=OuterRef("route"))
+        )
+        offerings = Offering.objects.annotate(insurer_accepted=Exists(accepted))
+        return self.prefetch_related(Prefetch("offerings", queryset=offerings))
 
     def with_detail_data(self):
         return self.with_listing_data().prefetch_related(

@@ -16,7 +16,7 @@ from clinics.geo import distance_miles_expression, locate_zip
 from clinics.models import Clinic, Route
 from clinics.pagination import CappedCountPaginator
 from clinics.states import US_STATES
-from clinics.stats import route_stats, search_key, states_with_clinics
+from clinics.stats import route_stats, search_key, states_with_clinics, vocabulary
 from clinics.structured_data import clinic_json_ld
 from clinics.where import read_where
 from ketamine_directory.page_cache import cache_public_page
@@ -89,9 +89,14 @@ def _cannot_find(request, typed, problem, state=""):
 @vary_on_headers("HX-Request", "X-Place-Page")
 def clinic_list(request, state=None, city_slug=None):
     """The directory, and the state and city pages (the same search, with a place fixed)."""
-    if state and state != state.lower() and state.upper() in US_STATES:
-        # /clinics/in/TX/ is a typed or shared link to /clinics/in/tx/.
-        path = request.path.replace(f"/in/{state}/", f"/in/{state.lower()}/", 1)
+    state_in_capitals = state and state != state.lower() and state.upper() in US_STATES
+    city_in_capitals = city_slug and city_slug != city_slug.lower()
+    if state_in_capitals or city_in_capitals:
+        # /clinics/in/TX/Austin/ is a typed or shared link to /clinics/in/tx/austin/.
+        if city_slug:
+            path = reverse("clinics:city", args=[state.lower(), city_slug.lower()])
+        else:
+            path = reverse("clinics:state", args=[state.lower()])
         query = request.META.get("QUERY_STRING")
         return redirect(f"{path}?{query}" if query else path, permanent=True)
     place = _place(state, city_slug)
@@ -101,7 +106,13 @@ def clinic_list(request, state=None, city_slug=None):
         data["state"] = place["state"]
         if city_slug:
             data["city"] = place["city"]
-    clinic_filter = ClinicFilter(data, queryset=Clinic.objects.published().with_listing_data())
+    # Insurers mostly pay for Spravato only: under "Aetna", a card's IV price
+    # must not look covered, so each price says whether the insurer is accepted.
+    insurer = _insurer(data.get("insurance"))
+    clinic_filter = ClinicFilter(
+        data,
+        queryset=Clinic.objects.published().with_listing_data(insurer[0] if insurer else None),
+    )
     results = clinic_filter.qs  # validates the form, so cleaned_data exists
     cleaned = clinic_filter.form.cleaned_data
     paginator = CappedCountPaginator(
@@ -128,6 +139,7 @@ def clinic_list(request, state=None, city_slug=None):
         # Cards show the prices that matched: the chosen routes, within the ceiling.
         "max_price": cleaned.get("max_price"),
         "near": cleaned.get("near"),
+        "insurer": insurer[1] if insurer else None,
         "cities": Clinic.objects.cities_in(place["state"]) if place else None,
         "results_key": results_key,
         "comparing": comparing,
@@ -160,6 +172,15 @@ def _compared_elsewhere(slugs, page):
     found = Clinic.objects.published().filter(slug__in=wanted).only("slug", "name", "city", "state")
     by_slug = {clinic.slug: clinic for clinic in found}
     return [by_slug[slug] for slug in wanted if slug in by_slug]
+
+
+def _insurer(slug):
+    """(id, name) of the insurer chosen; None for none, a self-pay option or an unknown one."""
+    words = vocabulary()
+    pk = words["payer_ids"].get(slug)
+    if pk is None or pk in words["self_pay_ids"]:
+        return None
+    return pk, dict(words["payers"])[slug]
 
 
 def _place(state, city_slug):

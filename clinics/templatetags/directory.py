@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import template
 from django.utils.html import format_html, format_html_join
@@ -50,6 +51,24 @@ def series_cost(offering, breakable=False):
         offering.sessions,
         price_range(offering.series_min, offering.series_max, breakable=breakable),
     )
+
+
+# "ext. 12", "x3" at the end of a number as staff and patients type it.
+PHONE_EXTENSION = re.compile(r"(?:ext\.?|x)\s*(\d+)\s*$", re.IGNORECASE)
+
+
+@register.filter
+def tel_href(phone):
+    """
+    A tel: address a phone can dial: '(512) 555-0100 ext. 12' ->
+    'tel:5125550100;ext=12'. Left in, the letters and dots of a number as typed
+    make a dialler call the wrong number or none.
+    """
+    number, extension = phone, ""
+    if match := PHONE_EXTENSION.search(phone):
+        number, extension = phone[: match.start()], f";ext={match[1]}"
+    plus = "+" if number.lstrip().startswith("+") else ""
+    return f"tel:{plus}{re.sub(r'[^0-9]', '', number)}{extension}"
 
 
 @register.simple_tag(takes_context=True)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -103,6 +105,26 @@ def test_a_price_ceiling_alone_shows_the_prices_within_it(client, clinics):
 def test_every_route_price_is_shown_without_a_route_filter(client, clinics):
     found = {c["slug"]: c["prices"] for c in results(client.get("/clinics/").text)}
     assert found["denver"] == {"spravato": (650, 850), "im": (300, 400)}
+
+
+def route_rows(html, slug):
+    """{route: row text} of one clinic's card."""
+    card = re.search(rf'data-clinic="{slug}".*?</ul>', html, re.S).group(0)
+    rows = re.findall(r'data-route="([a-z-]+)"(.*?)</li>', card, re.S)
+    return {route: " ".join(re.sub(r"<[^>]+>", " ", row).split()) for route, row in rows}
+
+
+def test_with_an_insurer_chosen_each_price_says_whether_it_takes_it(client, clinics):
+    # Aetna pays for Austin's Spravato only: its IV price must not look covered.
+    rows = route_rows(client.get("/clinics/?insurance=aetna").text, "austin-iv")
+    assert "Aetna accepted" in rows["spravato"]
+    assert "Aetna not accepted" in rows["iv"]
+    # Accepted for every route.
+    rows = route_rows(client.get("/clinics/?insurance=cigna").text, "houston")
+    assert "Cigna accepted" in rows["iv"] and "Cigna accepted" in rows["kap"]
+    # Self-pay options are not insurance, and no choice says nothing.
+    for query in ("insurance=self-pay", "insurance=payment-plans", ""):
+        assert "accepted" not in client.get(f"/clinics/?{query}").text
 
 
 def test_series_estimate_is_shown(client, clinics):
@@ -213,6 +235,16 @@ def test_htmx_request_gets_only_the_results_fragment(client, clinics):
     assert '<form class="filter-form"' not in fragment.text
     assert slugs(fragment.text) == slugs(full.text)
     assert "HX-Request" in fragment["Vary"] and "HX-Request" in full["Vary"]
+
+
+@override_settings(CLINICS_PER_PAGE=2)
+def test_a_page_of_results_fetched_by_htmx_has_the_title_a_cold_load_has(client, clinics):
+    # The title names each entry of the browser's history and the tab.
+    title = "<title>Find a ketamine clinic (page 2) · Ketamine Clinic Guide</title>"
+    assert title in client.get("/clinics/?page=2").text
+    assert title in client.get("/clinics/?page=2", headers={"HX-Request": "true"}).text
+    place = client.get("/clinics/in/tx/?page=2", headers={"HX-Request": "true"}).text
+    assert "<title>Ketamine clinics in Texas (page 2) · Ketamine Clinic Guide</title>" in place
 
 
 def test_leaving_a_place_page_with_htmx_replaces_its_heading_too(client, clinics):
@@ -354,7 +386,14 @@ def test_empty_result_explains_what_to_try(client, clinics):
             "near=78701&radius=10&route=kap",
             'href="/clinics/?near=78701&amp;route=kap&amp;radius=100"',
         ),
-        ("near=59001&radius=100", '<a href="/clinics/?state=mt">See every clinic in Montana</a>'),
+        ("near=79830&radius=100", '<a href="/clinics/?state=tx">See every clinic in Texas</a>'),
+        # Montana lists no clinic: its page would be one more dead end.
+        (
+            "near=59001&radius=100",
+            "No clinics in Montana are listed yet. "
+            '<a href="/clinics/?near=59001&amp;radius=500&amp;sort=distance">'
+            "See the nearest listed clinics, up to 500 miles away</a>",
+        ),
         ("near=78701&state=co", "ZIP 78701 is in Texas, but the state chosen is Colorado."),
         (
             "insurance=cigna&route=spravato",
@@ -409,6 +448,13 @@ def test_telehealth_checkbox_submits_a_value_the_filter_understands(client, clin
     assert slugs(ticked) == ["austin-cheap"]
 
 
+@pytest.mark.parametrize("value", ["0", "no", "off", ""])
+def test_telehealth_other_than_1_in_a_link_is_not_ticked(client, clinics, value):
+    text = client.get(f"/clinics/?telehealth={value}").text
+    assert sorted(slugs(text)) == ["austin-cheap", "austin-iv", "denver", "houston"]
+    assert 'id="id_telehealth" checked' not in text
+
+
 def test_route_checkboxes_keep_their_state(client, clinics):
     text = client.get("/clinics/?route=iv&route=kap").text
     assert 'value="iv" id="id_route_0" checked' in text
@@ -453,3 +499,18 @@ def test_a_clinic_page_says_when_no_insurance_is_listed(client):
     silent = client.get("/clinics/silent/").text
     assert "has not told us which insurance or payment options it accepts" in silent
     assert "<h3>Insurance accepted</h3>" not in silent
+
+
+@pytest.mark.parametrize(
+    ("phone", "href"),
+    [
+        ("(512) 555-0100", "tel:5125550100"),
+        ("512.555.0100", "tel:5125550100"),
+        # Staff may give an extension; the dialler needs it apart from the number.
+        ("(512) 555-0100 ext. 12", "tel:5125550100;ext=12"),
+        ("+1 512 555 0100 x3", "tel:+15125550100;ext=3"),
+    ],
+)
+def test_a_clinic_phone_number_links_to_what_a_phone_can_dial(client, phone, href):
+    clinic = make_clinic(phone=phone)
+    assert f'href="{href}"' in client.get(clinic.get_absolute_url()).text

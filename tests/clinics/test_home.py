@@ -79,6 +79,15 @@ def test_state_page_urls_are_lower_case(client):
     assert client.get("/clinics/in/TX/?route=iv").headers["Location"] == "/clinics/in/tx/?route=iv"
 
 
+def test_city_page_urls_are_lower_case(client):
+    make_clinic(city="Austin", state="TX", zip_code="78701")
+    # Typed from the city's name, as people write it.
+    assert client.get("/clinics/in/tx/Austin/").headers["Location"] == "/clinics/in/tx/austin/"
+    redirect = client.get("/clinics/in/TX/Austin/?route=iv")
+    assert redirect.status_code == 301
+    assert redirect.headers["Location"] == "/clinics/in/tx/austin/?route=iv"
+
+
 def test_a_change_another_worker_made_shows_within_five_minutes(client, monkeypatch):
     """
     Without Redis each gunicorn worker has its own cache, and a save clears
