@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils import timezone
 
@@ -252,6 +253,30 @@ def submitted_listing(form, formsets):
     return values
 
 
+class ListingRowsFormSet(BaseInlineFormSet):
+    """
+    Price and insurance rows. One that someone else deleted after the page was
+    opened is read as what the editor sent, not refused as "not one of the
+    available choices": save_listing compares rows by route and payer, never
+    by id, so it keeps their deletion unless the editor changed that row too.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        vanished = index is not None and index < self.initial_form_count()
+        if vanished and form.is_bound and form.instance._state.adding:
+            pk = self.model._meta.pk.name
+            form.fields[pk] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class OfferingInline(clinics_admin.OfferingInline):
+    formset = ListingRowsFormSet
+
+
+class AcceptedPayerInline(clinics_admin.AcceptedPayerInline):
+    formset = ListingRowsFormSet
+
+
 admin.site.unregister(Clinic)
 
 
@@ -260,7 +285,7 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
     """The directory's clinic admin, with its staff and every change recorded."""
 
     form = ClinicAdminForm
-    inlines = [*clinics_admin.ClinicAdmin.inlines, MembershipInline, ListingChangeInline]
+    inlines = [OfferingInline, AcceptedPayerInline, MembershipInline, ListingChangeInline]
 
     def get_fieldsets(self, request, obj=None):
         first, *rest = super().get_fieldsets(request, obj)

@@ -261,3 +261,41 @@ def test_an_overlapping_admin_save_warns_then_writes_only_the_editors_parts(clie
     assert set(ListingChange.objects.get(user=editor).changes) == {"offering:iv", "description"}
     # The page shown with the warning still says where the editor started from.
     assert response.context["adminform"].form["started"].value() == str(data["started"])
+
+
+def test_a_stale_admin_save_keeps_the_rows_they_deleted(client, editor, clinic):
+    from listings.editing import save_listing
+
+    staff = make_member(clinic)
+    save_listing(clinic, staff, {"insurance": ["aetna:"]})
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"phone": "(512) 555-0001"}
+    # The editor's page still has rows (with their ids) for the IV prices and Aetna.
+    save_listing(clinic, staff, {"offering:iv": None, "insurance": []})
+
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    clinic.refresh_from_db()
+    assert clinic.phone == "(512) 555-0001"
+    assert not clinic.offerings.exists()
+    assert not clinic.accepted_payers.exists()
+    assert ListingChange.objects.get(user=editor).changes == {"phone": ["", "(512) 555-0001"]}
+
+
+def test_editing_a_row_they_deleted_warns_then_puts_it_back(client, editor, clinic):
+    from listings.editing import save_listing
+
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"offerings-0-price_max": "500"}
+    save_listing(clinic, make_member(clinic), {"offering:iv": None})
+
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Someone saved this listing after you opened it" in response.text
+    assert "not offered" in response.text
+    assert not clinic.offerings.exists()
+
+    again = data | {"seen_version": response.context["adminform"].form["seen_version"].value()}
+    assert client.post(url, again).status_code == 302
+    iv = Offering.objects.get(clinic=clinic, route="iv")
+    assert (iv.price_min, iv.price_max) == (400, 500)
