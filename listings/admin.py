@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils import timezone
 
 from clinics import admin as clinics_admin
-from clinics.models import Clinic
+from clinics.models import AcceptedPayer, Clinic, Offering, Route, unify_line_breaks
 from listings import claims, snapshots
-from listings.editing import changes_since, record_change, revert
+from listings.editing import EditConflict, changes_since, revert, save_listing
 from listings.models import Claim, ListingChange, ListingReport, Membership
 
 
@@ -189,36 +190,91 @@ class ListingChangeAdmin(ChangeDescriptions, admin.ModelAdmin):
 
 
 class ClinicAdminForm(forms.ModelForm):
-    """Refuses a save made from a page opened before someone else saved the listing."""
+    """
+    The clinic admin's form, saved the way the staff form is (save_listing):
+    only the parts the editor changed since opening the page are written.
+    """
 
+    # The listing's edit_version when the page was opened, and the latest one
+    # whose changes the editor has been shown (they differ after a warning).
+    started = forms.IntegerField(widget=forms.HiddenInput, required=False)
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by ClinicAdmin when saving hit an EditConflict (see changeform_view).
+    conflict = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["started"].initial = self.instance.edit_version
         self.fields["seen_version"].initial = self.instance.edit_version
 
     def clean(self):
         cleaned = super().clean()
-        seen = cleaned.get("seen_version")
-        if self.instance.pk is None or seen is None:
+        if not self.conflict:
             return cleaned
+        seen = cleaned.get("seen_version")
+        saved = "; ".join(
+            f"{label}: {new} (by {change.user or 'someone'})"
+            for change in changes_since(self.instance, seen)
+            for label, old, new in snapshots.described(change)
+        )
+        # Saving again, having read this, is deliberate: it starts from now.
         current = Clinic.objects.values_list("edit_version", flat=True).get(pk=self.instance.pk)
-        if current != seen:
-            saved = "; ".join(
-                f"{label}: {new} (by {change.user or 'someone'})"
-                for change in changes_since(self.instance, seen)
-                for label, old, new in snapshots.described(change)
-            )
-            # Saving again, having read this, is deliberate: it starts from now.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("seen_version")] = current
-            raise forms.ValidationError(
-                "Someone saved this listing after you opened it: %(saved)s. "
-                "Your edits are below, not saved. Save again to replace theirs.",
-                params={"saved": saved or "no visible change"},
-                code="conflict",
-            )
-        return cleaned
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_version")] = current
+        raise forms.ValidationError(
+            "Someone saved this listing after you opened it, changing some of what you "
+            "changed: %(saved)s. Your edits are below, not saved. Save again to put yours "
+            "in place of theirs; the rest of what they saved stays.",
+            params={"saved": saved or "no visible change"},
+            code="conflict",
+        )
+
+
+def submitted_listing(form, formsets):
+    """The listing's parts as the admin form sent them, in the form of a snapshot."""
+    values = {name: form.cleaned_data[name] for name in snapshots.FIELDS}
+    for name, value in values.items():
+        if isinstance(value, str):
+            # As the staff form does: the admin's textareas send \r\n too.
+            values[name] = unify_line_breaks(value)
+    values["conditions"] = sorted(c.slug for c in form.cleaned_data["conditions"])
+    values |= {f"offering:{route}": None for route in Route.values}
+    values["insurance"] = []
+    for formset in formsets:
+        # Unchanged extra rows have no cleaned_data; deleted rows are gone.
+        rows = [row.cleaned_data for row in formset.forms if row.cleaned_data]
+        rows = [row for row in rows if not row.get("DELETE")]
+        if formset.model is Offering:
+            for row in rows:
+                offering = {name: row[name] for name in snapshots.OFFERING_FIELDS}
+                values[f"offering:{row['route']}"] = offering
+        elif formset.model is AcceptedPayer:
+            values["insurance"] = sorted(f"{row['payer'].slug}:{row['route']}" for row in rows)
+    return values
+
+
+class ListingRowsFormSet(BaseInlineFormSet):
+    """
+    Price and insurance rows. One that someone else deleted after the page was
+    opened is read as what the editor sent, not refused as "not one of the
+    available choices": save_listing compares rows by route and payer, never
+    by id, so it keeps their deletion unless the editor changed that row too.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        vanished = index is not None and index < self.initial_form_count()
+        if vanished and form.is_bound and form.instance._state.adding:
+            pk = self.model._meta.pk.name
+            form.fields[pk] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class OfferingInline(clinics_admin.OfferingInline):
+    formset = ListingRowsFormSet
+
+
+class AcceptedPayerInline(clinics_admin.AcceptedPayerInline):
+    formset = ListingRowsFormSet
 
 
 admin.site.unregister(Clinic)
@@ -229,24 +285,63 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
     """The directory's clinic admin, with its staff and every change recorded."""
 
     form = ClinicAdminForm
-    inlines = [*clinics_admin.ClinicAdmin.inlines, MembershipInline, ListingChangeInline]
+    inlines = [OfferingInline, AcceptedPayerInline, MembershipInline, ListingChangeInline]
 
     def get_fieldsets(self, request, obj=None):
         first, *rest = super().get_fieldsets(request, obj)
         name, options = first
-        return [(name, {**options, "fields": [*options["fields"], "seen_version"]}), *rest]
+        fields = [*options["fields"], "started", "seen_version"]
+        return [(name, {**options, "fields": fields}), *rest]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.conflict = getattr(request, "_listing_conflict", False)
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            # The conflict shows only once the inlines are read, after validation,
+            # and it rolled the whole save back. Show the page again, with the
+            # form refusing the save and saying what the other person saved.
+            request._listing_conflict = True
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            # Read from the database: `obj` already holds the submitted values.
-            request._listing_before = snapshots.take(obj)
-        super().save_model(request, obj, form, change)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only the fields the merge does not cover (name, place, status): the
+        # listing's parts are written by save_related, and saving the whole row
+        # would also put back an edit_version or lowest price read before
+        # someone else's save.
+        fields = [
+            field.name
+            for field in Clinic._meta.concrete_fields
+            if field.name in form.cleaned_data and field.name not in snapshots.FIELDS
+        ]
+        obj.save(update_fields=[*fields, "updated_at"])
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        before = getattr(request, "_listing_before", None)
-        if before is not None:
-            record_change(form.instance, request.user, before)
+        if not change:
+            super().save_related(request, form, formsets, change)
+            return
+        # Conditions (the form's only many-to-many field), prices and insurance
+        # are parts of the listing: save_listing writes the editor's changes to
+        # them and records the change, or raises EditConflict.
+        for formset in formsets:
+            if formset.model in (Offering, AcceptedPayer):
+                formset.save(commit=False)  # writes nothing; lists rows for the admin's log
+            else:
+                self.save_formset(request, form, formset, change=change)
+        save_listing(
+            form.instance,
+            request.user,
+            submitted_listing(form, formsets),
+            version=form.cleaned_data["seen_version"],
+            started=form.cleaned_data["started"],
+        )
 
 
 class ResolvedFilter(admin.SimpleListFilter):

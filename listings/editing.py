@@ -63,19 +63,6 @@ def _own_changes(clinic, current, values, version, started):
 
 
 @transaction.atomic
-def record_change(clinic, user, before):
-    """Record an edit made elsewhere (the admin) given the snapshot from before it."""
-    changes = snapshots.diff(before, snapshots.take(clinic))
-    if not changes:
-        return None
-    Clinic.objects.filter(pk=clinic.pk).update(edit_version=F("edit_version") + 1)
-    clinic.edit_version = Clinic.objects.values_list("edit_version", flat=True).get(pk=clinic.pk)
-    return ListingChange.objects.create(
-        clinic=clinic, user=user, version=clinic.edit_version, changes=changes
-    )
-
-
-@transaction.atomic
 def revert(change, user):
     """
     Put back the old values of a change, as a new change that says so.

@@ -175,3 +175,127 @@ def test_an_impossible_price_in_the_admin_is_explained_in_words(client, editor, 
     assert response.status_code == 200
     assert "The highest price can&#x27;t be below the lowest." in response.text
     assert "is violated" not in response.text
+
+
+def test_a_stale_admin_save_of_other_parts_keeps_their_changes(client, editor, clinic):
+    from listings.editing import save_listing
+
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {
+        "phone": "(512) 555-0001",
+        "street_address": "1 Harbor Way",
+    }
+    iv = {"price_min": 400, "price_max": 475, "series_sessions": None, "series_price": None}
+    save_listing(
+        clinic,
+        make_member(clinic),
+        {
+            "offering:iv": iv | {"notes": ""},
+            "insurance": ["aetna:"],
+            "conditions": ["ptsd"],
+            "description": "Open on Saturdays.",
+        },
+    )
+
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    clinic.refresh_from_db()
+    assert clinic.phone == "(512) 555-0001"
+    assert clinic.street_address == "1 Harbor Way"
+    # What the staff saved meanwhile, which the editor's page still showed the old values of.
+    assert Offering.objects.get(clinic=clinic, route="iv").price_max == 475
+    assert clinic.description == "Open on Saturdays."
+    assert list(clinic.accepted_payers.values_list("payer__slug", flat=True)) == ["aetna"]
+    assert list(clinic.conditions.values_list("slug", flat=True)) == ["ptsd"]
+    assert ListingChange.objects.get(user=editor).changes == {"phone": ["", "(512) 555-0001"]}
+
+
+def test_a_stale_admin_save_of_prices_and_insurance_keeps_their_phone(client, editor, clinic):
+    from clinics.models import Payer
+    from listings.editing import save_listing
+
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {
+        "offerings-0-price_max": "475",
+        "accepted_payers-TOTAL_FORMS": "1",
+        "accepted_payers-0-payer": Payer.objects.get(slug="aetna").pk,
+        "accepted_payers-0-route": "",
+    }
+    save_listing(clinic, make_member(clinic), {"phone": "(512) 555-0999"})
+
+    assert client.post(url, data).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.phone == "(512) 555-0999"
+    assert Offering.objects.get(clinic=clinic, route="iv").price_max == 475
+    assert set(ListingChange.objects.get(user=editor).changes) == {"offering:iv", "insurance"}
+
+
+def test_an_overlapping_admin_save_warns_then_writes_only_the_editors_parts(client, editor, clinic):
+    from listings.editing import save_listing
+
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {
+        "offerings-0-price_max": "500",
+        "description": "Calm rooms.",
+    }
+    iv = {"price_min": 400, "price_max": 475, "series_sessions": None, "series_price": None}
+    save_listing(
+        clinic, make_member(clinic), {"offering:iv": iv | {"notes": ""}, "phone": "(512) 555-0999"}
+    )
+
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Someone saved this listing after you opened it" in response.text
+    assert "$400–$475 per session" in response.text  # what they saved
+    assert 'value="500"' in response.text  # what the editor typed, kept
+    assert Offering.objects.get(clinic=clinic, route="iv").price_max == 475
+    assert ListingChange.objects.count() == 1
+
+    again = data | {"seen_version": response.context["adminform"].form["seen_version"].value()}
+    assert client.post(url, again).status_code == 302
+    clinic.refresh_from_db()
+    assert Offering.objects.get(clinic=clinic, route="iv").price_max == 500
+    assert clinic.description == "Calm rooms."
+    # Their phone number, which the editor's page still held empty, stays.
+    assert clinic.phone == "(512) 555-0999"
+    assert set(ListingChange.objects.get(user=editor).changes) == {"offering:iv", "description"}
+    # The page shown with the warning still says where the editor started from.
+    assert response.context["adminform"].form["started"].value() == str(data["started"])
+
+
+def test_a_stale_admin_save_keeps_the_rows_they_deleted(client, editor, clinic):
+    from listings.editing import save_listing
+
+    staff = make_member(clinic)
+    save_listing(clinic, staff, {"insurance": ["aetna:"]})
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"phone": "(512) 555-0001"}
+    # The editor's page still has rows (with their ids) for the IV prices and Aetna.
+    save_listing(clinic, staff, {"offering:iv": None, "insurance": []})
+
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    clinic.refresh_from_db()
+    assert clinic.phone == "(512) 555-0001"
+    assert not clinic.offerings.exists()
+    assert not clinic.accepted_payers.exists()
+    assert ListingChange.objects.get(user=editor).changes == {"phone": ["", "(512) 555-0001"]}
+
+
+def test_editing_a_row_they_deleted_warns_then_puts_it_back(client, editor, clinic):
+    from listings.editing import save_listing
+
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"offerings-0-price_max": "500"}
+    save_listing(clinic, make_member(clinic), {"offering:iv": None})
+
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Someone saved this listing after you opened it" in response.text
+    assert "not offered" in response.text
+    assert not clinic.offerings.exists()
+
+    again = data | {"seen_version": response.context["adminform"].form["seen_version"].value()}
+    assert client.post(url, again).status_code == 302
+    iv = Offering.objects.get(clinic=clinic, route="iv")
+    assert (iv.price_min, iv.price_max) == (400, 500)
