@@ -42,14 +42,18 @@ def series_cost(offering, breakable=False):
     '6-session series ≈ $2,400–$2,700' worked out from the per-session price, or
     '6-session package: $2,400' when the clinic sells the series at a set price.
     """
+    # Spravato's list price is what few insured patients pay (a copay, after
+    # prior authorization): say so, or its series reads as thousands out of pocket.
+    note = " before insurance" if offering.route == "spravato" else ""
     if offering.series_price:
         return format_html(
-            "{}-session package: {}", offering.sessions, dollars(offering.series_price)
+            "{}-session package: {}{}", offering.sessions, dollars(offering.series_price), note
         )
     return format_html(
-        "{}-session series ≈ {}",
+        "{}-session series ≈ {}{}",
         offering.sessions,
         price_range(offering.series_min, offering.series_max, breakable=breakable),
+        note,
     )
 
 

@@ -514,3 +514,21 @@ def test_a_clinic_page_says_when_no_insurance_is_listed(client):
 def test_a_clinic_phone_number_links_to_what_a_phone_can_dial(client, phone, href):
     clinic = make_clinic(phone=phone)
     assert f'href="{href}"' in client.get(clinic.get_absolute_url()).text
+
+
+def test_spravato_series_prices_say_they_are_before_insurance(client):
+    make_clinic(slug="nasal", offerings={"spravato": (700, 900), "iv": (400, 450)})
+    directory = client.get("/clinics/").text
+    assert "8-session series ≈ $5,600–$7,200 before insurance" in directory
+    assert "6-session series ≈ $2,400–$2,700<" in directory  # only Spravato's list price
+    assert "for 8 sessions, before insurance" in client.get("/clinics/nasal/").text
+    compare = client.get("/clinics/compare/?clinic=nasal").text
+    assert "before insurance" in compare
+
+
+def test_every_page_offers_988_by_call_and_by_text(client):
+    for path in ["/", "/clinics/", "/guides/"]:
+        text = client.get(path).text
+        assert (
+            '<a href="tel:988">call</a> or <a href="sms:988">text</a> <strong>988</strong>' in text
+        )
