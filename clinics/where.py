@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from clinics.states import US_STATES
 
 ZIP_OR_ZIP4 = re.compile(r"(\d{5})(?:-\d{4})?")
+# A ZIP code ending an address: "Austin, TX 78701", "12 Oak Ave, Austin TX 78701-1234".
+ZIP_ENDING = re.compile(r"[\s,](\d{5})(?:-\d{4})?$")
 DIGITS = re.compile(r"[\d\s-]+")
 STATE_BY_NAME = {name.lower(): code for code, name in US_STATES.items()}
 
@@ -30,13 +32,15 @@ def read_where(text):
     """
     What someone typed, read as a place. 'Austin, TX', 'austin tx' and
     'Austin Texas' all give city Austin in TX; a city alone gives no state,
-    and a state alone no city.
+    and a state alone no city. An address ending in a ZIP code is that ZIP.
     """
     text = " ".join(text.split())
     if match := ZIP_OR_ZIP4.fullmatch(text):
         return Where(zip_code=match[1])
     if DIGITS.fullmatch(text):
         return Where(bad_zip=True)
+    if match := ZIP_ENDING.search(text):
+        return Where(zip_code=match[1])
     if state := state_code(text):
         return Where(state=state)
     if "," in text:
