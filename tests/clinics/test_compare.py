@@ -171,3 +171,12 @@ def test_query_count_does_not_grow_with_clinics_or_candidates(
             {"clinic": ["alpha", "harbor-1", "harbor-2"], "find": "harbor", "near": "78701"},
         )
     assert len(re.findall(r"data-candidate=", response.text)) == 8
+
+
+def test_distances_of_a_thousand_miles_or_more_are_grouped(client):
+    make_clinic(slug="near-one", payers=["aetna"])
+    make_clinic(
+        slug="far-one", city="Seattle", state="WA", zip_code="98101", payers=["unitedhealthcare"]
+    )
+    text = client.get("/clinics/compare/?clinic=near-one&clinic=far-one&near=78701").text
+    assert re.search(r"<br>1,\d{3}\.\d miles from 78701", text)
