@@ -532,3 +532,10 @@ def test_every_page_offers_988_by_call_and_by_text(client):
         assert (
             '<a href="tel:988">call</a> or <a href="sms:988">text</a> <strong>988</strong>' in text
         )
+
+
+def test_a_sample_clinic_says_it_has_nobody_to_write_to_not_that_its_staff_left(client):
+    make_clinic(slug="sample-verified", is_sample=True, is_verified=True, phone="(512) 555-0100")
+    text = client.get("/clinics/sample-verified/").text
+    assert "This is a fictional sample listing, so there is no clinic to write to" in text
+    assert "manages this listing" not in text
