@@ -136,3 +136,9 @@ def select_options(bound_field):
             for value, label in choices
         ),
     )
+
+
+@register.filter
+def without_full_stop(text):
+    """A label that is a sentence ('I agree to …'), ready to be followed by ': why'."""
+    return str(text).rstrip(".")

@@ -370,7 +370,7 @@ def test_page_numbers_below_one_show_the_first_page(client, clinics):
 def test_empty_result_explains_what_to_try(client, clinics):
     response = client.get("/clinics/?max_price=10")
     assert "No listed clinic matches" in response.text
-    assert "The lowest price listed for At-home sublingual/oral ketamine is $150" in response.text
+    assert "The lowest price listed for at-home sublingual/oral ketamine is $150" in response.text
     assert 'href="/clinics/?max_price=150">Show clinics up to $150</a>' in response.text
 
 

@@ -136,6 +136,8 @@ def test_consent_is_required(client, staff):
     assert "Please tick this box to send your message." in response.content.decode()
     assert MESSAGE in response.content.decode()
     assert not Inquiry.objects.exists()
+    # The summary at the top reads as a sentence, not "…read it.: Please tick…".
+    assert ".: " not in response.content.decode()
 
 
 def test_a_line_break_counts_as_one_character_as_in_the_browser(client, staff):
