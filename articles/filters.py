@@ -12,7 +12,12 @@ class GuideFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         choices=Guide.Category.choices, label="Topic", empty_label="All topics"
     )
-    q = django_filters.CharFilter(label="Search guides", method="search", max_length=200)
+    q = django_filters.CharFilter(
+        label="Search guides",
+        method="search",
+        max_length=200,
+        error_messages={"max_length": "That is more than 200 characters. Try a few words of it."},
+    )
 
     class Meta:
         model = Guide

@@ -256,3 +256,10 @@ def test_query_counts_do_not_grow_with_content(client, django_assert_max_num_que
         client.get("/guides/")
     with django_assert_max_num_queries(8):
         client.get("/guides/guide-3/")
+
+
+def test_a_search_too_long_to_run_says_so_in_plain_words(client):
+    make_guide("Costs")
+    text = client.get("/guides/", {"q": "ketamine " * 30}).text
+    assert "That is more than 200 characters. Try a few words of it." in text
+    assert "Ensure this value" not in text
