@@ -105,7 +105,8 @@ def _price_tip(routes, max_price, search):
         return ("Raise the maximum price, or choose another treatment.", "", "")
     route, lowest = min(above.items(), key=lambda item: item[1])
     return (
-        f"The lowest price listed for {Route(route).label_in_sentence} is {dollars(lowest)} per session.",
+        f"The lowest price listed for {Route(route).label_in_sentence} "
+        f"is {dollars(lowest)} per session.",
         f"Show clinics up to {dollars(lowest)}",
         search(max_price=lowest),
     )
