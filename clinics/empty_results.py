@@ -69,6 +69,18 @@ def suggestions(request, cleaned, place):
                 search(radius=MAX_RADIUS, sort="distance"),
             )
         )
+    place_code = zip_state if near else state
+    if place_code and not cleaned.get("telehealth"):
+        # Far from any clinic (Hawaii, Alaska, a rural state), video visits and
+        # at-home programs may be the way in, where the prescriber is licensed.
+        tips.append(
+            (
+                "Some clinics see patients by video or run at-home programs; ask whether "
+                f"they can treat people in {US_STATES.get(place_code, 'your state')}.",
+                "See clinics that offer telehealth",
+                search(drop=["near", "radius", "sort", "state", "city"], telehealth="1"),
+            )
+        )
     if cleaned.get("city") and state:
         tips.append(("", f"See every clinic in {US_STATES[state]}", search(drop=["city"])))
     max_price = cleaned.get("max_price")

@@ -326,7 +326,8 @@ class Clinic(models.Model):
         return [a for a in self.accepted_payers.all() if a.payer.kind == Payer.Kind.SELF_PAY]
 
     def map_url(self):
-        address = f"{self.street_address}, {self.city}, {self.state} {self.zip_code}"
+        place = f"{self.city}, {self.state} {self.zip_code}"
+        address = f"{self.street_address}, {place}" if self.street_address else place
         return "https://www.openstreetmap.org/search?" + urlencode({"query": address})
 
     def provider_lines(self):

@@ -5,7 +5,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
-from django.utils.timezone import now
+from django.utils.timezone import localdate
 
 register = template.Library()
 
@@ -87,12 +87,19 @@ def json_ld(context, data):
 
 @register.filter
 def age(value):
-    """'today', '12 days ago', '3 months ago' for a past datetime."""
+    """
+    'today', 'yesterday', '12 days ago', '3 months ago' for a past datetime, by
+    the calendar: late last night is 'yesterday', as the date beside it says.
+    """
     if not value:
         return ""
-    delta = now() - value
-    if delta.days < 1:
+    days = (localdate() - localdate(value)).days
+    if days < 1:
         return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
     return f"{timesince(value, depth=1)} ago"
 
 

@@ -403,6 +403,17 @@ def test_empty_result_explains_what_to_try(client, clinics):
             "telehealth=1&state=co",
             '<a href="/clinics/?state=co">Include clinics without telehealth',
         ),
+        # Far from every listed clinic: video visits may be the way in.
+        (
+            "near=96701&radius=500",
+            "ask whether they can treat people in Hawaii. "
+            '<a href="/clinics/?telehealth=1">See clinics that offer telehealth</a>',
+        ),
+        (
+            "state=mt&route=iv",
+            "ask whether they can treat people in Montana. "
+            '<a href="/clinics/?route=iv&amp;telehealth=1">See clinics that offer telehealth</a>',
+        ),
     ],
 )
 def test_empty_results_suggest_a_search_that_widens_the_one_made(client, clinics, query, advice):
@@ -539,3 +550,23 @@ def test_a_sample_clinic_says_it_has_nobody_to_write_to_not_that_its_staff_left(
     text = client.get("/clinics/sample-verified/").text
     assert "This is a fictional sample listing, so there is no clinic to write to" in text
     assert "manages this listing" not in text
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "says"),
+    [(0, "today"), (1, "yesterday"), (5, "5 days ago"), (40, "1\xa0month ago")],
+)
+def test_price_dates_count_calendar_days_as_the_date_beside_them_does(client, days_ago, says):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    updated = timezone.now() - timedelta(days=days_ago)
+    clinic = make_clinic(slug="dated")  # its offerings date its prices now
+    Clinic.objects.filter(pk=clinic.pk).update(prices_updated_at=updated)
+    assert f"Prices updated {says}" in client.get(clinic.get_absolute_url()).text
+
+
+def test_a_map_link_without_a_street_address_starts_with_the_city(client):
+    clinic = make_clinic(slug="no-street", street_address="")
+    assert "query=Austin%2C+TX+78701" in client.get(clinic.get_absolute_url()).text
