@@ -23,6 +23,9 @@ class StateField(forms.ChoiceField):
     def validate(self, value):
         super(forms.ChoiceField, self).validate(value)
         if value and value not in US_STATES:
+            if not value.isprintable() or len(value) > 20:
+                # Junk from a tampered link is not worth repeating back.
+                raise ValidationError("That is not a US state code.", code="invalid_choice")
             raise ValidationError(
                 "“%(value)s” is not a US state code.",
                 code="invalid_choice",

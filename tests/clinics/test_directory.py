@@ -352,6 +352,9 @@ def test_one_unknown_treatment_leaves_the_others_chosen(client, clinics):
         ("condition=flu", "We don&#x27;t know the condition “flu”."),
         ("sort=random", "We can&#x27;t sort by “random”, so results are sorted by name."),
         ("city=%00", "Remove the unusual characters from the city name."),
+        ("state=zz", "“ZZ” is not a US state code."),
+        ("state=%00", "State: That is not a US state code."),
+        ("state=" + "x" * 300, "State: That is not a US state code."),
     ],
 )
 def test_bad_values_are_explained_in_plain_words(client, clinics, query, message):
