@@ -62,6 +62,26 @@ def playwright():
     manager.stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_database(playwright, django_db_setup, django_db_blocker):
+    """
+    What the migrations put in the test database, for serialized rollback.
+
+    Django keeps it on the connection, and connections belong to a context:
+    Playwright's event loop is a new one, so when other tests set the database
+    up before Playwright started (the whole suite), browser tests saw a fresh
+    connection without it. Nothing was then restored after each flush; the
+    sample data loader recreated payers and conditions, but the Editors group
+    was gone. Serialized here, in Playwright's context, before any browser
+    test flushes; until then the database holds only what migrations made.
+    """
+    from django.db import connection
+
+    if not hasattr(connection, "_test_serialized_contents"):
+        with django_db_blocker.unblock():
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture(scope="session")
 def browser(playwright):
     browser = playwright.chromium.launch(

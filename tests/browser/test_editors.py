@@ -1,16 +1,13 @@
 """Editors in a real browser: reading an edit to a published guide before saving it."""
 
 from articles.models import Guide
-from tests.builders import make_user
+from tests.builders import make_editor
 
 PASSWORD = "a long test password"
 
 
 def test_an_editor_previews_an_unsaved_edit_in_a_new_tab(new_page):
-    # A superuser, not the Editors group: after the whole suite on PostgreSQL the
-    # group was missing here though the data migrations' other rows were not
-    # (not understood yet); the group's permissions are tested without a browser.
-    make_user("editor@site.example", password=PASSWORD, is_staff=True, is_superuser=True)
+    make_editor("editor@site.example")
     guide = Guide.objects.visible().order_by("title").first()
     page = new_page()
     errors = []  # from every tab, the preview's included
