@@ -426,3 +426,17 @@ def test_next_page_moves_focus_to_the_top_of_the_new_results(page):
     assert page.locator("#results-heading").evaluate(
         "el => el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().top < innerHeight"
     )
+
+
+def test_the_live_region_stays_in_place_so_new_counts_are_announced(page):
+    # Screen readers announce changes inside a live region they already know;
+    # a region swapped in whole is a new one, and most say nothing of it.
+    page.goto("/clinics/")
+    page.evaluate("document.getElementById('live-count').dataset.seen = 'yes'")
+    page.get_by_label(IV_LABEL, exact=True).check()
+    wait_for_htmx(page, route="iv")
+    live = page.locator("#live-count")
+    assert live.count() == 1
+    assert live.get_attribute("data-seen") == "yes", "the live region was replaced"
+    assert live.get_attribute("aria-live") == "polite"
+    assert live.inner_text().endswith("clinics found.")
