@@ -440,3 +440,38 @@ def test_the_live_region_stays_in_place_so_new_counts_are_announced(page):
     assert live.get_attribute("data-seen") == "yes", "the live region was replaced"
     assert live.get_attribute("aria-live") == "polite"
     assert live.inner_text().endswith("clinics found.")
+
+
+def test_ticks_are_kept_by_a_reload_back_and_a_shared_address(page):
+    page.goto("/clinics/")
+    first = page.locator("#results [data-clinic]").nth(1)
+    slug = first.get_attribute("data-clinic")
+    first.get_by_label("Compare").check()
+    assert query(page.url)["clinic"] == [slug], "the address bar says what is ticked"
+
+    page.reload()
+    assert page.locator(f'#results [data-clinic="{slug}"] input').is_checked()
+
+    page.get_by_role("link", name="Next →").click()
+    page.wait_for_url("**page=2**")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    second = page.locator("#results [data-clinic]").first
+    second_slug = second.get_attribute("data-clinic")
+    second.get_by_label("Compare").check()
+    assert query(page.url)["clinic"] == [slug, second_slug]
+
+    page.go_back()
+    page.wait_for_url(lambda url: "page=2" not in url)
+    page.wait_for_load_state()
+    assert page.locator(f'#results [data-clinic="{slug}"] input').is_checked(), (
+        "Back to the first page shows the clinic ticked there"
+    )
+    page.go_forward()
+    page.wait_for_url("**page=2**")
+    page.wait_for_load_state()
+    assert page.locator(f'#results [data-clinic="{second_slug}"] input').is_checked()
+
+    # Unticking takes the clinic out of the address too.
+    page.locator(f'#results [data-clinic="{second_slug}"]').get_by_label("Compare").uncheck()
+    assert query(page.url)["clinic"] == [slug]
+    assert page.page_errors == []
