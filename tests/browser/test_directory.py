@@ -270,6 +270,22 @@ def test_filter_form_works_without_javascript(new_page):
     assert page.get_by_label(IV_LABEL, exact=True).is_checked()
 
 
+def test_a_new_search_without_javascript_keeps_the_ticked_clinics(new_page):
+    slug = Clinic.objects.published().order_by("name").values_list("slug", flat=True)[3]
+    page = new_page(java_script_enabled=False)
+    page.goto(f"/clinics/?clinic={slug}")  # as a page link leaves it
+
+    form = page.locator("form.filter-form")
+    form.get_by_label("Sort by").select_option("price")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Show clinics").click()
+
+    assert query(page.url)["clinic"] == [slug]
+    assert query(page.url)["sort"] == ["price"]
+    ticked = page.locator("#results input[name=clinic]:checked")
+    assert ticked.evaluate_all("boxes => boxes.map(box => box.value)") == [slug]
+
+
 def _compare_url():
     first, second = Clinic.objects.published().order_by("name").values_list("slug", flat=True)[:2]
     return f"/clinics/compare/?clinic={first}&clinic={second}"
