@@ -279,14 +279,16 @@ def compare(request):
             "find_form": find_form,
             "candidates": _compare_candidates(chosen, find_form, near),
             "canonical_path": _compare_canonical_path(chosen),
+            # Back in the list, the clinics compared are still ticked, to add more.
+            "list_url": _compare_url(chosen_slugs + waiting_slugs, near, "clinics:list"),
         },
     )
 
 
-def _compare_url(slugs, near=""):
+def _compare_url(slugs, near="", view="clinics:compare"):
     params = [("clinic", slug) for slug in slugs] + ([("near", near)] if near else [])
     query = f"?{urlencode(params)}" if params else ""
-    return reverse("clinics:compare") + query
+    return reverse(view) + query
 
 
 def _compare_candidates(chosen, find_form, near):

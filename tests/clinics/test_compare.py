@@ -213,3 +213,14 @@ def test_more_ticked_clinics_than_are_waiting_cost_no_more_queries(
             "/clinics/compare/", {"clinic": ["alpha", "beta"] + [f"c{n}" for n in range(3, 13)]}
         )
     assert response.status_code == 200
+
+
+def test_back_to_the_list_keeps_the_clinics_compared_ticked(client, pair):
+    text = client.get("/clinics/compare/?clinic=beta&clinic=alpha&near=78701").text
+    back = re.search(r'<a href="([^"]*)">← Back to the clinic list</a>', text).group(1)
+    assert back.replace("&amp;", "&") == "/clinics/?clinic=beta&clinic=alpha&near=78701"
+    listed = client.get(back.replace("&amp;", "&")).text
+    assert re.findall(r'name="clinic" value="([^"]+)"[^>]*checked', listed) == ["alpha", "beta"]
+
+    nothing = client.get("/clinics/compare/").text
+    assert '<a href="/clinics/">← Back to the clinic list</a>' in nothing
