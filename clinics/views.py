@@ -226,11 +226,10 @@ def compare(request):
     Clinics can be removed, and added by name or city, so a comparison can take
     in clinics from other result pages, other cities or a clinic's own page.
     """
-    slugs = list(dict.fromkeys(s for s in request.GET.getlist("clinic") if s))
+    # Beyond four, clinics ticked in the results wait their turn: they are
+    # named, and come in as one is removed.
+    slugs = list(dict.fromkeys(s for s in request.GET.getlist("clinic") if s))[:MAX_CARRIED]
     notes = []
-    if len(slugs) > MAX_COMPARE:
-        notes.append(f"We compare up to {MAX_COMPARE} clinics at a time; showing the first four.")
-        slugs = slugs[:MAX_COMPARE]
     # A string that cannot be a slug matches no clinic; PostgreSQL would refuse
     # some outright (a NUL byte), so they never reach the query.
     clinics = (
@@ -245,9 +244,11 @@ def compare(request):
     else:
         near = ""
     by_slug = {clinic.slug: clinic for clinic in clinics}
-    chosen = [by_slug[slug] for slug in slugs if slug in by_slug]
-    if len(chosen) < len(slugs):
+    found = [by_slug[slug] for slug in slugs if slug in by_slug]
+    if len(found) < len(slugs):
         notes.append("Some of the clinics asked for are not listed any more.")
+    chosen, waiting = found[:MAX_COMPARE], found[MAX_COMPARE:]
+    waiting_slugs = [clinic.slug for clinic in waiting]
     routes = [route for route in Route if any(_offers(clinic, route) for clinic in chosen)]
     rows = [
         {"route": route, "cells": [_offers(clinic, route) for clinic in chosen]} for route in routes
@@ -261,24 +262,33 @@ def compare(request):
             "clinics": chosen,
             "route_rows": rows,
             "removals": [
-                (clinic, _compare_url([s for s in chosen_slugs if s != clinic.slug], near))
+                (
+                    clinic,
+                    _compare_url(
+                        [s for s in chosen_slugs if s != clinic.slug] + waiting_slugs, near
+                    ),
+                )
                 for clinic in chosen
             ],
             "notes": notes,
+            "waiting": waiting,
+            "found_count": len(found),
             "near": near,
             "chosen_slugs": chosen_slugs,
             "can_add": len(chosen) < MAX_COMPARE,
             "find_form": find_form,
             "candidates": _compare_candidates(chosen, find_form, near),
             "canonical_path": _compare_canonical_path(chosen),
+            # Back in the list, the clinics compared are still ticked, to add more.
+            "list_url": _compare_url(chosen_slugs + waiting_slugs, near, "clinics:list"),
         },
     )
 
 
-def _compare_url(slugs, near=""):
+def _compare_url(slugs, near="", view="clinics:compare"):
     params = [("clinic", slug) for slug in slugs] + ([("near", near)] if near else [])
     query = f"?{urlencode(params)}" if params else ""
-    return reverse("clinics:compare") + query
+    return reverse(view) + query
 
 
 def _compare_candidates(chosen, find_form, near):

@@ -1,5 +1,6 @@
 // The directory's htmx requests, made a little kinder. The page works the
-// same without this file: it only shortens addresses and moves focus.
+// same without this file: it only shortens addresses, keeps the clinics ticked
+// to compare in the address and moves focus.
 (function () {
   "use strict";
 
@@ -17,6 +18,20 @@
     });
     // A distance means nothing without a ZIP code to measure it from.
     if (!data.has("near")) data.delete("radius");
+  });
+
+  // Ticking "Compare" writes the ticked clinics into the address, so that a
+  // reload, Back to this page or the address shared keeps them ticked (the
+  // server renders clinic= as ticked boxes).
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches('#results input[name="clinic"]')) return;
+    var url = new URL(window.location.href);
+    url.searchParams.delete("clinic");
+    document.querySelectorAll('#results input[name="clinic"]:checked').forEach(function (ticked) {
+      url.searchParams.append("clinic", ticked.value);
+    });
+    history.replaceState(history.state, "", url);
   });
 
   // After "Next" or "Previous", start at the top of the new page of results

@@ -270,9 +270,30 @@ def test_filter_form_works_without_javascript(new_page):
     assert page.get_by_label(IV_LABEL, exact=True).is_checked()
 
 
+def test_a_new_search_without_javascript_keeps_the_ticked_clinics(new_page):
+    slug = Clinic.objects.published().order_by("name").values_list("slug", flat=True)[3]
+    page = new_page(java_script_enabled=False)
+    page.goto(f"/clinics/?clinic={slug}")  # as a page link leaves it
+
+    form = page.locator("form.filter-form")
+    form.get_by_label("Sort by").select_option("price")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Show clinics").click()
+
+    assert query(page.url)["clinic"] == [slug]
+    assert query(page.url)["sort"] == ["price"]
+    ticked = page.locator("#results input[name=clinic]:checked")
+    assert ticked.evaluate_all("boxes => boxes.map(box => box.value)") == [slug]
+
+
 def _compare_url():
     first, second = Clinic.objects.published().order_by("name").values_list("slug", flat=True)[:2]
     return f"/clinics/compare/?clinic={first}&clinic={second}"
+
+
+def _compare_four_url():
+    slugs = Clinic.objects.published().order_by("name").values_list("slug", flat=True)[:4]
+    return "/clinics/compare/?" + "&".join(f"clinic={slug}" for slug in slugs)
 
 
 def _clinic_url():
@@ -286,12 +307,23 @@ def _clinic_url():
         lambda: "/clinics/",
         _clinic_url,
         _compare_url,
+        # The table scrolls inside its box; nothing in it may widen the page.
+        _compare_four_url,
         lambda: "/guides/",
         # Guides with wide tables of routes and prices.
         lambda: "/guides/ketamine-therapy-cost/",
         lambda: "/guides/iv-ketamine-vs-spravato/",
     ],
-    ids=["home", "directory", "clinic", "compare", "guide-index", "cost-guide", "iv-vs-spravato"],
+    ids=[
+        "home",
+        "directory",
+        "clinic",
+        "compare",
+        "compare-four",
+        "guide-index",
+        "cost-guide",
+        "iv-vs-spravato",
+    ],
 )
 def test_phone_layout_has_no_horizontal_scroll(new_page, url):
     page = new_page(viewport=PHONE)
@@ -426,3 +458,52 @@ def test_next_page_moves_focus_to_the_top_of_the_new_results(page):
     assert page.locator("#results-heading").evaluate(
         "el => el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().top < innerHeight"
     )
+
+
+def test_the_live_region_stays_in_place_so_new_counts_are_announced(page):
+    # Screen readers announce changes inside a live region they already know;
+    # a region swapped in whole is a new one, and most say nothing of it.
+    page.goto("/clinics/")
+    page.evaluate("document.getElementById('live-count').dataset.seen = 'yes'")
+    page.get_by_label(IV_LABEL, exact=True).check()
+    wait_for_htmx(page, route="iv")
+    live = page.locator("#live-count")
+    assert live.count() == 1
+    assert live.get_attribute("data-seen") == "yes", "the live region was replaced"
+    assert live.get_attribute("aria-live") == "polite"
+    assert live.inner_text().endswith("clinics found.")
+
+
+def test_ticks_are_kept_by_a_reload_back_and_a_shared_address(page):
+    page.goto("/clinics/")
+    first = page.locator("#results [data-clinic]").nth(1)
+    slug = first.get_attribute("data-clinic")
+    first.get_by_label("Compare").check()
+    assert query(page.url)["clinic"] == [slug], "the address bar says what is ticked"
+
+    page.reload()
+    assert page.locator(f'#results [data-clinic="{slug}"] input').is_checked()
+
+    page.get_by_role("link", name="Next →").click()
+    page.wait_for_url("**page=2**")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    second = page.locator("#results [data-clinic]").first
+    second_slug = second.get_attribute("data-clinic")
+    second.get_by_label("Compare").check()
+    assert query(page.url)["clinic"] == [slug, second_slug]
+
+    page.go_back()
+    page.wait_for_url(lambda url: "page=2" not in url)
+    page.wait_for_load_state()
+    assert page.locator(f'#results [data-clinic="{slug}"] input').is_checked(), (
+        "Back to the first page shows the clinic ticked there"
+    )
+    page.go_forward()
+    page.wait_for_url("**page=2**")
+    page.wait_for_load_state()
+    assert page.locator(f'#results [data-clinic="{second_slug}"] input').is_checked()
+
+    # Unticking takes the clinic out of the address too.
+    page.locator(f'#results [data-clinic="{second_slug}"]').get_by_label("Compare").uncheck()
+    assert query(page.url)["clinic"] == [slug]
+    assert page.page_errors == []

@@ -180,3 +180,47 @@ def test_distances_of_a_thousand_miles_or_more_are_grouped(client):
     )
     text = client.get("/clinics/compare/?clinic=near-one&clinic=far-one&near=78701").text
     assert re.search(r"<br>1,\d{3}\.\d miles from 78701", text)
+
+
+def test_clinics_ticked_beyond_four_are_named_and_come_in_as_one_is_removed(client, pair):
+    for number in range(3, 7):
+        make_clinic(f"Clinic {number}", slug=f"c{number}", city="Denver", state="CO")
+    text = client.get(
+        "/clinics/compare/?clinic=alpha&clinic=beta&clinic=c3&clinic=c4&clinic=c5&clinic=c6"
+    ).text
+    columns = re.findall(r'<th scope="col" data-clinic="([^"]+)"', text)
+    assert columns == ["alpha", "beta", "c3", "c4"]
+    # Which ones were left out, not just that some were.
+    assert "You ticked 6 clinics" in text
+    assert "Clinic 5 (Denver, CO)" in text and "Clinic 6 (Denver, CO)" in text
+    removes = re.findall(r'<a href="([^"]+)">Remove<span class="visually-hidden"> Alpha', text)
+    assert [href.replace("&amp;", "&") for href in removes] == [
+        "/clinics/compare/?clinic=beta&clinic=c3&clinic=c4&clinic=c5&clinic=c6"
+    ]
+    after = client.get(removes[0].replace("&amp;", "&")).text
+    assert re.findall(r'<th scope="col" data-clinic="([^"]+)"', after) == ["beta", "c3", "c4", "c5"]
+    assert "Clinic 6 (Denver, CO)" in after
+
+
+def test_more_ticked_clinics_than_are_waiting_cost_no_more_queries(
+    client, pair, django_assert_max_num_queries
+):
+    for number in range(3, 13):
+        make_clinic(slug=f"c{number}")
+    client.get("/clinics/compare/?clinic=alpha")  # warm the cached vocabulary
+    with django_assert_max_num_queries(7):
+        response = client.get(
+            "/clinics/compare/", {"clinic": ["alpha", "beta"] + [f"c{n}" for n in range(3, 13)]}
+        )
+    assert response.status_code == 200
+
+
+def test_back_to_the_list_keeps_the_clinics_compared_ticked(client, pair):
+    text = client.get("/clinics/compare/?clinic=beta&clinic=alpha&near=78701").text
+    back = re.search(r'<a href="([^"]*)">← Back to the clinic list</a>', text).group(1)
+    assert back.replace("&amp;", "&") == "/clinics/?clinic=beta&clinic=alpha&near=78701"
+    listed = client.get(back.replace("&amp;", "&")).text
+    assert re.findall(r'name="clinic" value="([^"]+)"[^>]*checked', listed) == ["alpha", "beta"]
+
+    nothing = client.get("/clinics/compare/").text
+    assert '<a href="/clinics/">← Back to the clinic list</a>' in nothing

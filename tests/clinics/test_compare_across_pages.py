@@ -104,3 +104,20 @@ def test_the_ticked_clinics_can_be_compared_from_below_the_list_too(client, dire
         '<button type="submit" form="compare-form" class="button button-secondary" '
         'name="near" value="78701">Compare the ticked clinics</button>'
     ) in below
+
+
+def test_a_new_search_without_javascript_carries_the_ticked_clinics(client, directory):
+    text = client.get("/clinics/?clinic=clinic-22&clinic=clinic-03").text
+    form = text[
+        text.index('<form class="filter-form"') : text.index(
+            "</form>", text.index('<form class="filter-form"')
+        )
+    ]
+    # Inside <noscript>: with JavaScript on, htmx sends the boxes ticked at
+    # that moment instead, and an unticked clinic must not come back.
+    carried = re.search(r"<noscript>(.*?)</noscript>", form).group(1)
+    assert re.findall(r'<input type="hidden" name="clinic" value="([^"]+)">', carried) == [
+        "clinic-22",
+        "clinic-03",
+    ]
+    assert 'name="clinic"' not in form.replace(carried, "")
