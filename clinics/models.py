@@ -319,8 +319,14 @@ class Clinic(models.Model):
         return sorted(self.offerings.all(), key=lambda offering: ROUTE_ORDER[offering.route])
 
     def insurers_accepted(self):
-        """Accepted insurers, from the prefetch cache (with_detail_data)."""
-        return [a for a in self.accepted_payers.all() if a.payer.kind == Payer.Kind.INSURER]
+        """
+        Accepted insurers, from the prefetch cache (with_detail_data). An insurer
+        taken for every route is listed once: "Cigna" beside "Cigna (for
+        Spravato)" would read as two different answers.
+        """
+        insurers = [a for a in self.accepted_payers.all() if a.payer.kind == Payer.Kind.INSURER]
+        everywhere = {a.payer_id for a in insurers if not a.route}
+        return [a for a in insurers if not a.route or a.payer_id not in everywhere]
 
     def self_pay_options(self):
         return [a for a in self.accepted_payers.all() if a.payer.kind == Payer.Kind.SELF_PAY]

@@ -224,3 +224,20 @@ def test_back_to_the_list_keeps_the_clinics_compared_ticked(client, pair):
 
     nothing = client.get("/clinics/compare/").text
     assert '<a href="/clinics/">← Back to the clinic list</a>' in nothing
+
+
+def test_an_insurer_taken_for_every_route_is_listed_once(client):
+    make_clinic(slug="both", payers=["cigna", ("cigna", "spravato"), ("aetna", "spravato")])
+    make_clinic(slug="other")
+    text = client.get("/clinics/compare/?clinic=both&clinic=other").text
+    insurance = re.search(r'<th scope="row">Insurance</th>(.*?)</tr>', text).group(1)
+    assert "Cigna<br>" in insurance and "Cigna <span" not in insurance
+    assert 'Aetna <span class="scope">(for Spravato)</span>' in insurance
+    page = client.get("/clinics/both/").text
+    assert page.count("<li>Cigna") == 1
+
+
+def test_clinics_offered_to_add_say_their_prices_are_per_session(client, pair):
+    make_clinic("Nasal Clinic", slug="nasal", offerings={"spravato": (650, 700)})
+    text = client.get("/clinics/compare/", {"clinic": ["alpha"], "find": "nasal"}).text
+    assert "Spravato $650–$700 before insurance (per session)" in text
