@@ -101,13 +101,24 @@ class SignInForm(PlainLabelsMixin, AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            if not cache.add(key, 1, self.FAILURE_WINDOW):
-                cache.incr(key)
+            count(key, self.FAILURE_WINDOW)
             raise
 
 
 def failures_key(username):
     return "sign-in-failures:" + hashlib.sha256(username.encode()).hexdigest()
+
+
+def count(key, window):
+    """Add one to a count kept in the cache for `window` seconds."""
+    try:
+        if not cache.add(key, 1, window):
+            cache.incr(key)
+    except Exception:  # the count expired meanwhile, or the cache is down
+        # A lost count must not turn the request into an error: with Redis
+        # down, add() gives False and incr() raises, so a mistyped password
+        # was a server error instead of "that doesn't match".
+        pass
 
 
 class ResetForm(PlainLabelsMixin, PasswordResetForm):
@@ -127,16 +138,6 @@ class ResetForm(PlainLabelsMixin, PasswordResetForm):
             return
         count(key, self.EMAIL_WINDOW)
         super().save(*args, **kwargs)
-
-
-def count(key, window):
-    """Add one to a count kept in the cache for `window` seconds."""
-    try:
-        if not cache.add(key, 1, window):
-            cache.incr(key)
-    except Exception:  # the count expired meanwhile, or the cache is down
-        # A lost count must not turn the request into an error.
-        pass
 
 
 class ChangePasswordForm(PlainLabelsMixin, PasswordChangeForm):
