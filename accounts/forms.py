@@ -101,8 +101,7 @@ class SignInForm(PlainLabelsMixin, AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            if not cache.add(key, 1, self.FAILURE_WINDOW):
-                cache.incr(key)
+            count(key, self.FAILURE_WINDOW)
             raise
 
 
@@ -110,8 +109,35 @@ def failures_key(username):
     return "sign-in-failures:" + hashlib.sha256(username.encode()).hexdigest()
 
 
+def count(key, window):
+    """Add one to a count kept in the cache for `window` seconds."""
+    try:
+        if not cache.add(key, 1, window):
+            cache.incr(key)
+    except Exception:  # the count expired meanwhile, or the cache is down
+        # A lost count must not turn the request into an error: with Redis
+        # down, add() gives False and incr() raises, so a mistyped password
+        # was a server error instead of "that doesn't match".
+        pass
+
+
 class ResetForm(PlainLabelsMixin, PasswordResetForm):
-    pass
+    # Reset emails to one address in an hour: enough to ask again after a lost
+    # one, too few for anyone to fill a clinic's inbox by asking over and over.
+    EMAIL_LIMIT = 3
+    EMAIL_WINDOW = 60 * 60  # seconds
+
+    def save(self, *args, **kwargs):
+        # The page after says the same either way, so it tells nobody whether
+        # the address has an account or has been asked for too often.
+        key = (
+            "password-reset-sent:"
+            + hashlib.sha256(self.cleaned_data["email"].strip().lower().encode()).hexdigest()
+        )
+        if cache.get(key, 0) >= self.EMAIL_LIMIT:
+            return
+        count(key, self.EMAIL_WINDOW)
+        super().save(*args, **kwargs)
 
 
 class ChangePasswordForm(PlainLabelsMixin, PasswordChangeForm):

@@ -113,7 +113,9 @@ class GuideAdmin(admin.ModelAdmin):
         label = "View on site" if guide.is_visible else "Preview (only staff can see it)"
         return format_html('<a href="{}">{}</a>', guide.get_absolute_url(), label)
 
-    @admin.action(description="Publish the selected guides now")
+    # Both change what visitors see: only for those who may change guides (an
+    # action without permissions is offered to anyone who can view the list).
+    @admin.action(description="Publish the selected guides now", permissions=["change"])
     def publish_now(self, request, queryset):
         now = timezone.now()
         for guide in queryset:
@@ -124,7 +126,7 @@ class GuideAdmin(admin.ModelAdmin):
         count = len(queryset)
         self.message_user(request, f"Published {count} guide{pluralize(count)}.")
 
-    @admin.action(description="Send the selected guides to medical review")
+    @admin.action(description="Send the selected guides to medical review", permissions=["change"])
     def send_to_review(self, request, queryset):
         for guide in queryset:
             guide.status = Guide.Status.IN_REVIEW

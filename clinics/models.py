@@ -139,7 +139,10 @@ class ClinicQuerySet(models.QuerySet):
         """Annotate `has_staff`: whether anyone on the clinic's staff would read a message."""
         from listings.models import Membership  # listings builds on clinics, not the reverse
 
-        return self.annotate(has_staff=Exists(Membership.objects.filter(clinic=OuterRef("pk"))))
+        # Active accounts only: a deactivated one can't sign in to read a message,
+        # and is not emailed about it (inquiries.notify), so it would reach no one.
+        staff = Membership.objects.filter(clinic=OuterRef("pk"), user__is_active=True)
+        return self.annotate(has_staff=Exists(staff))
 
     def managed_by(self, user):
         """Clinics whose staff (listings.Membership) include this user."""

@@ -148,6 +148,8 @@ else:
 DIRECTORY_FIGURES_TIMEOUT = 60 * 60 if REDIS_URL else 5 * 60
 
 LOGIN_URL = "accounts:login"
+# A form refused for its token explains itself and gives back what was written.
+CSRF_FAILURE_VIEW = "ketamine_directory.views.csrf_failure"
 LOGIN_REDIRECT_URL = "listings:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 # Messages live in the session, which only signing in creates; a message in a

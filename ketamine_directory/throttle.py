@@ -1,5 +1,6 @@
 """
-At most so many actions an hour from one network address, counted in the cache.
+At most so many actions an hour from one network address (or one account),
+counted in the cache.
 
 The cache holds only a keyed hash of the address (the database never sees it):
 an unkeyed hash of an IPv4 address can be reversed by trying them all.
@@ -43,3 +44,10 @@ class AddressThrottle:
         except Exception:  # the count expired meanwhile, or the cache is down
             # What was asked for is done already; a lost count must not turn it into an error.
             pass
+
+
+class AccountThrottle(AddressThrottle):
+    """The same, counted for the signed-in account wherever it connects from."""
+
+    def _key(self, request):
+        return f"{self.name}:{request.user.pk}"

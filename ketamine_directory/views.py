@@ -2,8 +2,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -47,3 +49,27 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
     )
+
+
+@never_cache  # it may hold what was typed: a patient's message
+def csrf_failure(request, reason=""):
+    """
+    A form refused for its security token: the page was open while its person
+    signed in again elsewhere, or for days. Django's own page is bare and gives
+    nothing back; a browser going back to a no-store page (the message form)
+    reloads it empty. So say what happened and give back what was written.
+    """
+    typed = [
+        value
+        for name, values in request.POST.lists()
+        if name != "csrfmiddlewaretoken" and "password" not in name
+        for value in values
+        # Prose only (a message, a description): numbers and ticked boxes are
+        # quick to enter again and meaningless on their own.
+        if len(value.strip()) > 40 or " " in value.strip()
+    ]
+    form_page = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(form_page, allowed_hosts={request.get_host()}):
+        form_page = ""
+    context = {"typed": typed[:10], "form_page": form_page}
+    return render(request, "403_csrf.html", context, status=403)

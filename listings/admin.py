@@ -49,6 +49,19 @@ class ClaimAdmin(admin.ModelAdmin):
             return [*self.readonly_fields, "status", "decision_note"]
         return self.readonly_fields
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj and obj.status in Claim.OPEN and "status" in form.base_fields:
+            # An open claim is decided, or left as it is. Moved to "waiting for
+            # the emailed link", an address off the clinic's domain could be
+            # sent a link (the claimant's "send it again") and verify itself,
+            # with no editor ever having approved it.
+            decisions = {obj.status, Claim.Status.APPROVED, Claim.Status.REJECTED}
+            form.base_fields["status"].choices = [
+                choice for choice in Claim.Status.choices if choice[0] in decisions
+            ]
+        return form
+
     @admin.display(boolean=True, description="new listing")
     def new_listing(self, claim):
         """Whether the claimant added the clinic; approving the claim publishes it."""

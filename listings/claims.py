@@ -8,11 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import Clinic
+from ketamine_directory.throttle import AccountThrottle
 from listings.models import Claim, Membership
 
 LINK_SALT = "listings.claim-link"
 LINK_MAX_AGE = 3 * 24 * 60 * 60  # seconds; the email says 3 days
 RESEND_AFTER = 60  # seconds between links for the same claim
+# Claims one account makes in an hour. Each emails the editors or a work
+# address, and a claim can be withdrawn and made again: without a limit that
+# loop would flood either inbox, whatever the limit on new accounts.
+SENT = AccountThrottle("listings:claims", limit=5, window=60 * 60)
 
 
 class BadLink(Exception):

@@ -51,6 +51,14 @@ def claim(request, slug):
     if open_claim:
         return _open_claim(request, open_claim)
     form = ClaimForm(request.POST or None, initial={"work_email": request.user.email})
+    if request.method == "POST" and claims.SENT.exceeded(request):
+        form.add_error(
+            None,
+            "You have sent several claims in the last hour. Please wait an hour and send "
+            "this one again, or email the editors.",
+        )
+        context = {"clinic": clinic, "form": form, "website_domain": website_domain(clinic.website)}
+        return render(request, "listings/claim.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         new_claim = form.save(commit=False)
         new_claim.clinic, new_claim.user = clinic, request.user
@@ -61,6 +69,7 @@ def claim(request, slug):
                 new_claim.save()
         except IntegrityError:  # the same claim sent twice at once
             return redirect("listings:claim", slug=clinic.slug)
+        claims.SENT.record(request)
         if by_email:
             claims.send_link(request, new_claim)
             messages.success(

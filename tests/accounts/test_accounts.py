@@ -117,6 +117,18 @@ def test_password_reset_emails_a_working_link(client):
     assert client.login(username="staff@clinic.example", password=new)
 
 
+def test_password_reset_emails_one_address_a_few_times_an_hour(client):
+    # Anyone can ask for a reset of any address: without a limit, over and over.
+    make_user("staff@clinic.example", password=PASSWORD)
+    for _ in range(6):
+        response = client.post("/account/password-reset/", {"email": "Staff@Clinic.example"})
+        assert response["Location"] == "/account/password-reset/sent/"  # says the same each time
+    assert len(mail.outbox) == 3
+    make_user("other@clinic.example", password=PASSWORD)
+    client.post("/account/password-reset/", {"email": "other@clinic.example"})
+    assert len(mail.outbox) == 4
+
+
 def test_sign_out_is_a_post_and_ends_the_session(client):
     user = make_user()
     client.force_login(user)

@@ -132,6 +132,23 @@ def test_a_scheduled_guide_is_listed_so_and_publish_now_publishes_it_now(editor_
     assert "Sent 1 guide to medical review" in response.text
 
 
+def test_who_may_only_read_guides_cannot_publish_or_unpublish_them(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.articles.builders import make_guide
+
+    reader = User.objects.create_user("reader", password="a-long-reader-password", is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_guide"))
+    client.force_login(reader)
+    draft = make_guide("A draft", status=Guide.Status.DRAFT)
+    live = make_guide("Live")
+    for action, guide in [("publish_now", draft), ("send_to_review", live)]:
+        client.post("/admin/articles/guide/", {"action": action, "_selected_action": [guide.pk]})
+    assert Guide.objects.get(pk=draft.pk).status == Guide.Status.DRAFT
+    assert Guide.objects.get(pk=live.pk).status == Guide.Status.PUBLISHED
+    assert 'value="publish_now"' not in client.get("/admin/articles/guide/").text
+
+
 def test_the_author_cannot_be_the_medical_reviewer(editor_client):
     writer = make_person("W")
     response = editor_client.post("/admin/articles/guide/add/", new_guide_data(writer, writer))

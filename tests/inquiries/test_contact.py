@@ -210,6 +210,18 @@ def test_a_clinic_without_staff_says_so_and_accepts_no_message(client, clinic):
     assert client.get(SENT)["Location"] == URL
 
 
+def test_staff_whose_accounts_are_deactivated_read_no_messages(client, clinic, staff):
+    # Deactivated, they can't sign in to the inbox and are not emailed: the
+    # clinic is as good as unmanaged, and a patient's message would reach no one.
+    for user in staff:
+        user.is_active = False
+        user.save()
+    assert "hasn't claimed its listing" in client.get(URL).text
+    assert client.post(URL, form()).status_code == 409
+    assert not Inquiry.objects.exists()
+    assert URL not in client.get("/clinics/calm-harbor/").text
+
+
 def test_hidden_and_unknown_clinics_are_not_found(client, clinic, staff):
     Clinic.objects.filter(pk=clinic.pk).update(status=Clinic.Status.HIDDEN)
     for url in [URL, SENT, "/clinics/nowhere/contact/", "/clinics/nowhere/contact/sent/"]:

@@ -5,6 +5,7 @@ in text, so the suite is worth running on both databases.
 """
 
 import pytest
+from django.test import Client
 
 from tests.builders import make_clinic, make_inquiry, make_member, make_user
 
@@ -66,3 +67,28 @@ def test_every_form_answers_junk_without_a_server_error(client, staff, junk):
         # The same field twice, as a tampered form might send it.
         response = client.post(path, {name: [junk, junk] for name in fields})
         assert response.status_code < 500, (path, response.status_code)
+
+
+def test_a_form_refused_for_its_token_explains_and_gives_back_what_was_written():
+    # The page was open while its person signed in again in another tab: the token
+    # it carries is stale. Django's own page is bare and gives nothing back.
+    clinic = make_clinic(slug="calm-harbor")
+    make_member(clinic)
+    client = Client(enforce_csrf_checks=True)
+    message = "I have tried three antidepressants.\nIs IV ketamine covered by Aetna here?"
+    response = client.post(
+        "/clinics/calm-harbor/contact/",
+        {"name": "Alex", "email": "alex@example.org", "message": message, "consent": "on"},
+        HTTP_REFERER="http://testserver/clinics/calm-harbor/contact/",
+    )
+    assert response.status_code == 403
+    assert "That form was not sent" in response.text
+    assert "988" in response.text  # the site's own page, crisis line included
+    assert "I have tried three antidepressants.<br>Is IV ketamine covered" in response.text
+    assert 'href="http://testserver/clinics/calm-harbor/contact/"' in response.text
+    assert "no-store" in response["Cache-Control"]
+    refused = client.post(
+        "/account/login/", {"username": "jo@clinic.example", "password": "my secret phrase"}
+    )
+    assert refused.status_code == 403
+    assert "my secret phrase" not in refused.text

@@ -7,7 +7,7 @@ import pytest
 from redis.connection import AbstractConnection
 
 from ketamine_directory import cache as forgiving
-from tests.builders import make_clinic
+from tests.builders import make_clinic, make_user
 from tests.ketamine_directory.test_production import run
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,16 @@ def test_healthz_still_reports_redis_down(client, redis_down):
         "database": "ok",
         "cache": "unavailable",
     }
+
+
+def test_a_wrong_password_without_redis_is_refused_not_an_error(client, redis_down):
+    make_user("staff@clinic.example", password="correct horse battery staple")
+    data = {"username": "staff@clinic.example", "password": "wrong"}
+    response = client.post("/account/login/", data)
+    assert response.status_code == 200
+    assert "That email address and password don&#x27;t match an account." in response.text
+    data["password"] = "correct horse battery staple"
+    assert client.post("/account/login/", data).status_code == 302
 
 
 def test_a_down_redis_is_left_alone_for_a_few_seconds(client, redis_down, monkeypatch):

@@ -1,4 +1,5 @@
 import pytest
+from django.core import mail
 
 from clinics.models import Offering
 from listings.models import Claim, ListingChange, Membership
@@ -149,6 +150,27 @@ def test_a_decided_claim_cannot_be_reopened(client, editor, clinic):
     client.post(f"/admin/listings/claim/{claim.pk}/change/", {"status": "in-review"})
     claim.refresh_from_db()
     assert claim.status == Claim.Status.APPROVED
+
+
+def test_an_open_claim_is_decided_not_sent_a_link_by_the_editors(client, editor):
+    # A claim an editor must check, from an address off the clinic's domain. Set to
+    # "waiting for the emailed link", its claimant could send that address a link
+    # ("Send the link again") and verify the claim themselves.
+    clinic = make_clinic(slug="calm-harbor", website="https://calm-harbor.example")
+    claimant = make_user("jo@gmail.example")
+    claim = Claim.objects.create(
+        clinic=clinic, user=claimant, work_email="jo@gmail.example", job_title="Nurse"
+    )
+    page = client.get(f"/admin/listings/claim/{claim.pk}/change/").text
+    assert 'value="email-sent"' not in page
+    assert 'value="approved"' in page and 'value="rejected"' in page
+    client.post(f"/admin/listings/claim/{claim.pk}/change/", {"status": "email-sent"})
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.IN_REVIEW
+
+    client.force_login(claimant)
+    client.post("/account/claim/calm-harbor/", {"action": "resend"})
+    assert not mail.outbox
 
 
 def test_undo_leaves_alone_what_was_changed_again_since(client, editor, clinic):

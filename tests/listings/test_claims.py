@@ -211,3 +211,21 @@ def test_a_claim_with_a_mistyped_email_can_be_withdrawn_and_made_again(client, c
     assert not Claim.objects.exists()
     claim(client, "jo@calm-harbor.example")
     assert Claim.objects.get().status == Claim.Status.EMAIL_SENT
+
+
+def test_withdrawing_and_claiming_again_cannot_flood_the_editors(client, clinic, person, settings):
+    # Each claim emails the editors (or a work address); withdrawing it allows another.
+    settings.MANAGERS = ["editors@site.example"]
+    for _ in range(5):
+        claim(client, "jo@calm-harbr.example")
+        client.post("/account/claim/calm-harbor/", {"action": "withdraw"})
+    assert len(mail.outbox) == 5
+    response = claim(client, "jo@calm-harbr.example", message="I run the front desk.")
+    assert response.status_code == 429
+    assert "You have sent several claims in the last hour" in response.text
+    assert "I run the front desk." in response.text  # what was typed is kept
+    assert len(mail.outbox) == 5
+    assert not Claim.objects.exists()
+    # Another person's claim is not held up.
+    client.force_login(make_user("sam@gmail.example"))
+    assert claim(client, "sam@calm-harbor.example").status_code == 302

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from clinics.models import Clinic, Offering
 from listings.models import ListingChange
@@ -256,6 +257,23 @@ def test_a_listing_nobody_manages_is_no_longer_verified(client, clinic, staff):
     assert not Clinic.objects.get(pk=clinic.pk).is_verified
     page = client.get("/clinics/calm-harbor/")
     assert "Not verified" in page.text
+
+
+def test_a_listing_whose_staff_are_all_deactivated_is_no_longer_verified(client, clinic, staff):
+    colleague = make_member(clinic)
+    Clinic.objects.filter(pk=clinic.pk).update(is_verified=True)
+    visitor = Client()
+    assert "Not verified" not in visitor.get("/clinics/calm-harbor/").text  # and cached
+    colleague.is_active = False
+    colleague.save()
+    assert Clinic.objects.get(pk=clinic.pk).is_verified, "a colleague still manages it"
+
+    staff.is_active = False  # as a superuser does in the admin, closing the account
+    staff.save()
+    assert not Clinic.objects.get(pk=clinic.pk).is_verified
+    page = visitor.get("/clinics/calm-harbor/")  # not the page cached before
+    assert "Not verified" in page.text
+    assert "/clinics/calm-harbor/contact/" not in page.text
 
 
 def test_edit_and_history_pages_use_few_queries(
