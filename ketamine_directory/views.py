@@ -71,5 +71,9 @@ def csrf_failure(request, reason=""):
     form_page = request.META.get("HTTP_REFERER", "")
     if not url_has_allowed_host_and_scheme(form_page, allowed_hosts={request.get_host()}):
         form_page = ""
-    context = {"typed": typed[:10], "form_page": form_page}
+    # Only a form of ours gets its words back: a page elsewhere posting here
+    # (a forged request) must not make this site show text it chose.
+    origin = request.headers.get("Origin")
+    ours = origin == f"{request.scheme}://{request.get_host()}" if origin else bool(form_page)
+    context = {"typed": typed[:10] if ours else [], "form_page": form_page}
     return render(request, "403_csrf.html", context, status=403)

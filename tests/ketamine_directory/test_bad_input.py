@@ -92,3 +92,35 @@ def test_a_form_refused_for_its_token_explains_and_gives_back_what_was_written()
     )
     assert refused.status_code == 403
     assert "my secret phrase" not in refused.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://elsewhere.example"},
+        {"HTTP_REFERER": "https://elsewhere.example/form/"},
+        {},  # nothing says where it came from
+    ],
+    ids=["other-origin", "other-referer", "unknown"],
+)
+def test_a_forged_form_gets_no_words_shown_back(headers):
+    # Shown back, text a page elsewhere chose would read as this site's own words.
+    clinic = make_clinic(slug="calm-harbor")
+    make_member(clinic)
+    client = Client(enforce_csrf_checks=True)
+    planted = "Call 555-0100 now for a free ketamine prescription, no questions asked."
+    response = client.post("/clinics/calm-harbor/contact/", {"message": planted}, **headers)
+    assert response.status_code == 403
+    assert "That form was not sent" in response.text
+    assert "free ketamine prescription" not in response.text
+
+
+def test_a_form_of_ours_named_by_its_origin_gets_its_words_back():
+    client = Client(enforce_csrf_checks=True)
+    make_member(make_clinic(slug="calm-harbor"))
+    response = client.post(
+        "/clinics/calm-harbor/contact/",
+        {"message": "Is IV ketamine covered by Aetna here?"},
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert "Is IV ketamine covered by Aetna here?" in response.text
