@@ -353,8 +353,12 @@ class Clinic(models.Model):
         cls.objects.filter(pk=clinic_id).update(lowest_price=Subquery(cheapest[:1]))
 
     def mark_prices_updated(self):
+        from clinics import stats  # stats reads these models
+
         self.prices_updated_at = timezone.now()
         Clinic.objects.filter(pk=self.pk).update(prices_updated_at=self.prices_updated_at)
+        # An update() sends no signal: drop the cached pages that show the old date.
+        stats.forget()
 
 
 class Offering(models.Model):

@@ -144,6 +144,14 @@ def test_confirming_prices_refreshes_their_date_without_a_change(client, clinic,
     assert not ListingChange.objects.exists()
 
 
+def test_confirmed_prices_show_to_visitors_at_once(client, clinic, staff):
+    Clinic.objects.filter(pk=clinic.pk).update(prices_updated_at=None)
+    visitor = Client()
+    assert "Prices not yet confirmed" in visitor.get("/clinics/calm-harbor/").text  # now cached
+    client.post(URL, form_data(client) | {"confirm_prices": "on"})
+    assert "Prices updated today" in visitor.get("/clinics/calm-harbor/").text
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
