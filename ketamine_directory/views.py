@@ -51,6 +51,31 @@ def healthz(request):
     )
 
 
+def words_typed(request):
+    """
+    The prose in a POST that could not be accepted (a message, a description),
+    to be given back for copying: never passwords; numbers and ticked boxes are
+    quick to enter again and meaningless on their own. Only for a form of this
+    site: a page elsewhere posting here must not make this site show text it
+    chose. Returns (words, the form's page or "").
+    """
+    form_page = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(form_page, allowed_hosts={request.get_host()}):
+        form_page = ""
+    origin = request.headers.get("Origin")
+    ours = origin == f"{request.scheme}://{request.get_host()}" if origin else bool(form_page)
+    if not ours:
+        return [], form_page
+    typed = [
+        value
+        for name, values in request.POST.lists()
+        if name != "csrfmiddlewaretoken" and "password" not in name
+        for value in values
+        if len(value.strip()) > 40 or " " in value.strip()
+    ]
+    return typed[:10], form_page
+
+
 @never_cache  # it may hold what was typed: a patient's message
 def csrf_failure(request, reason=""):
     """
@@ -59,21 +84,5 @@ def csrf_failure(request, reason=""):
     nothing back; a browser going back to a no-store page (the message form)
     reloads it empty. So say what happened and give back what was written.
     """
-    typed = [
-        value
-        for name, values in request.POST.lists()
-        if name != "csrfmiddlewaretoken" and "password" not in name
-        for value in values
-        # Prose only (a message, a description): numbers and ticked boxes are
-        # quick to enter again and meaningless on their own.
-        if len(value.strip()) > 40 or " " in value.strip()
-    ]
-    form_page = request.META.get("HTTP_REFERER", "")
-    if not url_has_allowed_host_and_scheme(form_page, allowed_hosts={request.get_host()}):
-        form_page = ""
-    # Only a form of ours gets its words back: a page elsewhere posting here
-    # (a forged request) must not make this site show text it chose.
-    origin = request.headers.get("Origin")
-    ours = origin == f"{request.scheme}://{request.get_host()}" if origin else bool(form_page)
-    context = {"typed": typed[:10] if ours else [], "form_page": form_page}
-    return render(request, "403_csrf.html", context, status=403)
+    typed, form_page = words_typed(request)
+    return render(request, "403_csrf.html", {"typed": typed, "form_page": form_page}, status=403)

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.confirmation import is_confirmed
-from accounts.decorators import confirmed_email_required
+from accounts.decorators import confirmed_email_required, signed_in_required
 from clinics.models import Clinic
 from listings import claims, new_clinics, reports, snapshots
 from listings.domains import email_matches_website, website_domain
@@ -164,7 +164,7 @@ def _member_clinic(request, slug):
     )
 
 
-@login_required
+@signed_in_required
 def edit(request, slug):
     clinic = _member_clinic(request, slug)
     conflict = None

@@ -319,3 +319,17 @@ def test_line_breaks_as_browsers_send_them_are_not_a_change(client, clinic, staf
     response = client.post(URL, data, follow=True)
     assert "Nothing had changed, so nothing was saved." in response.text
     assert not ListingChange.objects.exists()
+
+
+def test_an_edit_sent_after_signing_out_elsewhere_gives_back_what_was_written(client, staff):
+    data = form_data(client) | {"description": "We now offer evening infusions on Thursdays."}
+    client.logout()  # as signing out in another tab does
+    response = client.post(URL, data, HTTP_REFERER=f"http://testserver{URL}")
+    assert response.status_code == 403
+    assert "You were signed out" in response.text and "Nothing was saved" in response.text
+    assert "We now offer evening infusions on Thursdays." in response.text
+    assert f'href="/account/login/?next={URL.replace("/", "%2F")}"' in response.text
+    assert "no-store" in response["Cache-Control"]
+    assert Clinic.objects.get(slug="calm-harbor").description == "A quiet clinic."
+    # Reading the page while signed out still leads to signing in.
+    assert client.get(URL)["Location"] == f"/account/login/?next={URL}"
