@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from clinics.models import Clinic
 from ketamine_directory.throttle import AccountThrottle
+from listings.domains import email_matches_website
 from listings.models import Claim, Membership
 
 LINK_SALT = "listings.claim-link"
@@ -49,6 +50,14 @@ def claim_from_token(token, user):
         )
     if claim.status != Claim.Status.EMAIL_SENT:
         raise BadLink(f"This claim is already decided: {claim.get_status_display().lower()}.")
+    # The link proves the address is on the clinic's website's domain, as it
+    # was when the link was sent; an editor may have corrected the website since.
+    if not email_matches_website(claim.work_email, claim.clinic.website):
+        raise BadLink(
+            "The clinic's website has changed since this link was sent, so the link no "
+            "longer shows that you work there. Withdraw this claim from the clinic's claim "
+            "page and make it again."
+        )
     return claim
 
 

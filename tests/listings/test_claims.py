@@ -229,3 +229,15 @@ def test_withdrawing_and_claiming_again_cannot_flood_the_editors(client, clinic,
     # Another person's claim is not held up.
     client.force_login(make_user("sam@gmail.example"))
     assert claim(client, "sam@calm-harbor.example").status_code == 302
+
+
+def test_a_link_sent_before_the_clinics_website_changed_no_longer_verifies(client, clinic, person):
+    claim(client, "jo@calm-harbor.example")
+    link = emailed_link()
+    # An editor corrects the website: that domain was never the clinic's.
+    Clinic.objects.filter(pk=clinic.pk).update(website="https://calmharborketamine.example")
+    response = client.post(link)
+    assert response.status_code == 400
+    assert "The clinic&#x27;s website has changed since this link was sent" in response.text
+    assert not Membership.objects.exists()
+    assert Claim.objects.get().status == Claim.Status.EMAIL_SENT
