@@ -44,9 +44,14 @@ def claim_from_token(token, user):
             "This link is not valid. Copy the whole link from the email, or ask for a new one."
         ) from None
     claim = Claim.objects.select_related("clinic").filter(pk=claim_id, user=user).first()
-    if claim is None:
+    if claim is None and Claim.objects.filter(pk=claim_id).exists():
         raise BadLink(
             "This link belongs to another account. Sign in with the account that made the claim."
+        )
+    if claim is None:
+        raise BadLink(
+            "This claim was withdrawn, so its link no longer works. To manage the clinic's "
+            "listing, claim it again from the clinic's page."
         )
     if claim.status != Claim.Status.EMAIL_SENT:
         raise BadLink(f"This claim is already decided: {claim.get_status_display().lower()}.")

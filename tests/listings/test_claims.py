@@ -241,3 +241,13 @@ def test_a_link_sent_before_the_clinics_website_changed_no_longer_verifies(clien
     assert "The clinic&#x27;s website has changed since this link was sent" in response.text
     assert not Membership.objects.exists()
     assert Claim.objects.get().status == Claim.Status.EMAIL_SENT
+
+
+def test_the_link_of_a_withdrawn_claim_says_it_was_withdrawn(client, clinic, person):
+    claim(client, "jo@calm-harbor.example")
+    link = emailed_link()
+    client.post("/account/claim/calm-harbor/", {"action": "withdraw"})
+    response = client.post(link)
+    assert response.status_code == 400
+    assert "This claim was withdrawn, so its link no longer works" in response.text
+    assert "another account" not in response.text
