@@ -12,6 +12,7 @@ from django.core.cache import cache
 
 from accounts import confirmation
 from ketamine_directory.forms import PlainLabelsMixin
+from ketamine_directory.throttle import add_one
 
 
 class SignUpForm(PlainLabelsMixin, forms.Form):
@@ -101,24 +102,12 @@ class SignInForm(PlainLabelsMixin, AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            count(key, self.FAILURE_WINDOW)
+            add_one(key, self.FAILURE_WINDOW)
             raise
 
 
 def failures_key(username):
     return "sign-in-failures:" + hashlib.sha256(username.encode()).hexdigest()
-
-
-def count(key, window):
-    """Add one to a count kept in the cache for `window` seconds."""
-    try:
-        if not cache.add(key, 1, window):
-            cache.incr(key)
-    except Exception:  # the count expired meanwhile, or the cache is down
-        # A lost count must not turn the request into an error: with Redis
-        # down, add() gives False and incr() raises, so a mistyped password
-        # was a server error instead of "that doesn't match".
-        pass
 
 
 class ResetForm(PlainLabelsMixin, PasswordResetForm):
@@ -136,7 +125,7 @@ class ResetForm(PlainLabelsMixin, PasswordResetForm):
         )
         if cache.get(key, 0) >= self.EMAIL_LIMIT:
             return
-        count(key, self.EMAIL_WINDOW)
+        add_one(key, self.EMAIL_WINDOW)
         super().save(*args, **kwargs)
 
 

@@ -24,6 +24,17 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def add_one(key, window):
+    """Add one to a count kept in the cache for `window` seconds."""
+    try:
+        if not cache.add(key, 1, window):
+            cache.incr(key)
+    except Exception:  # the count expired meanwhile, or the cache is down
+        # A lost count must not turn the request into an error: with Redis
+        # down, add() gives False and incr() raises.
+        pass
+
+
 class AddressThrottle:
     def __init__(self, name, *, limit, window):
         self.name, self.limit, self.window = name, limit, window
@@ -37,13 +48,7 @@ class AddressThrottle:
         return cache.get(self._key(request), 0) >= self.limit
 
     def record(self, request):
-        key = self._key(request)
-        try:
-            if not cache.add(key, 1, self.window):
-                cache.incr(key)
-        except Exception:  # the count expired meanwhile, or the cache is down
-            # What was asked for is done already; a lost count must not turn it into an error.
-            pass
+        add_one(self._key(request), self.window)
 
 
 class AccountThrottle(AddressThrottle):
