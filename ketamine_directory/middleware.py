@@ -31,7 +31,8 @@ class RequestLogMiddleware:
         request_log.info(
             "%s %s %s %.1fms %s",
             request.method,
-            redact(request.path),
+            # Escaped as Django escapes its own: a path can't add a line to the log.
+            redact(request.path).encode("unicode_escape").decode("ascii"),
             response.status_code,
             elapsed,
             size,

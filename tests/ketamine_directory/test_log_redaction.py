@@ -234,3 +234,9 @@ def test_gunicorns_access_log_if_turned_on_holds_no_token_or_query(gunicorn_logg
         assert secret not in default, default
     assert "/account/claim/confirm/[token]/" in default
     assert "/account/password-reset/[uid]/[token]/" in default
+
+
+def test_a_path_cannot_add_lines_to_the_log(client, log):
+    client.get("/clinics/%0AWARNING%20django.request%20forged/")
+    lines = [line for line in log().splitlines() if "forged" in line]
+    assert lines and all("GET /clinics/" in line or "Not Found:" in line for line in lines), lines
