@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import confirmation
@@ -41,6 +42,7 @@ def signup(request):
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
+@never_cache  # it may name the signed-in account
 def confirm_email(request, token):
     # Opening the link proves the mailbox; it needs no signing in (it may be
     # opened on another device), and confirming twice does no harm.
@@ -51,14 +53,21 @@ def confirm_email(request, token):
     except confirmation.BadLink as problem:
         return render(request, "accounts/confirm_email.html", {"problem": str(problem)}, status=400)
     confirmation.mark_confirmed(user)
-    messages.success(request, f"Thank you: {user.email} is confirmed.")
     # Back to the claim (or other page) that asked for the confirmation.
     next_url = _safe_next(request, next_url)
     if request.user == user:
+        messages.success(request, f"Thank you: {user.email} is confirmed.")
         return redirect(next_url or "listings:dashboard")
-    if next_url:
-        return redirect_to_login(next_url)
-    return redirect("accounts:login")
+    # Whoever holds the link need not own the address: only a part of it.
+    hint = confirmation.address_hint(user.email)
+    sign_in = redirect_to_login(next_url) if next_url else redirect("accounts:login")
+    if request.user.is_authenticated:
+        # Signed in as someone else (a colleague's browser, or another account
+        # of one's own): say so here, rather than in a message on that account's pages.
+        context = {"other_account": hint, "sign_in_url": sign_in["Location"]}
+        return render(request, "accounts/confirm_email.html", context)
+    messages.success(request, f"Thank you: {hint} is confirmed. Sign in to go on.")
+    return sign_in
 
 
 @require_POST
