@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
@@ -14,6 +15,28 @@ from ketamine_directory.throttle import AddressThrottle
 # Accounts made from one network address: enough for a clinic's staff sharing
 # an office connection, too few for a script flooding the editors with claims.
 NEW_ACCOUNTS = AddressThrottle("accounts:created", limit=10, window=60 * 60)
+# Password resets asked for from one network address, whatever the addresses
+# and whether they have accounts: the limit per address (ResetForm) alone lets
+# one visitor have a reset sent to thousands of them.
+RESETS_ASKED = AddressThrottle("accounts:resets-asked", limit=10, window=60 * 60)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    def form_valid(self, form):
+        if RESETS_ASKED.exceeded(self.request):
+            # The same for any address, so it tells nobody which have an account.
+            form.add_error(
+                None,
+                "Many password resets were asked for from your network in the last hour, so "
+                "we sent no more. A link asked for earlier can take a few minutes to arrive: "
+                "look in your spam folder too. Otherwise, please try again in an hour.",
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(RESETS_ASKED.window)
+            return response
+        RESETS_ASKED.record(self.request)
+        return super().form_valid(form)
 
 
 def signup(request):
