@@ -259,7 +259,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Paths in Django's warnings ("Bad Request: /account/claim/confirm/<token>/")
+    # can carry a link's signed token: every line loses it on the way out.
+    "filters": {"redact_tokens": {"()": "ketamine_directory.log_redaction.RedactTokens"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": "WARNING"},
     "loggers": {
         "ketamine_directory.requests": {
@@ -272,6 +282,9 @@ LOGGING = {
             "level": os.environ.get("LOG_LEVEL", "INFO"),
             "propagate": False,
         },
+        # runserver's request lines, which Django otherwise sends to a handler
+        # of its own, unfiltered.
+        "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
     },
 }
 

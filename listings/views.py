@@ -167,7 +167,7 @@ def _member_clinic(request, slug):
 @signed_in_required
 def edit(request, slug):
     clinic = _member_clinic(request, slug)
-    conflict = None
+    conflict = unsure = None
     if request.method == "POST":
         forms = ListingEditForms(clinic, request.POST)
         if forms.is_valid():
@@ -191,6 +191,10 @@ def edit(request, slug):
                 else:
                     messages.info(request, "Nothing had changed, so nothing was saved.")
                 return redirect("listings:edit", slug=clinic.slug)
+        elif forms.version_unknown and not forms.has_field_errors:
+            # What saving the page again would write over the listing as it is now.
+            now = snapshots.take(clinic)
+            unsure = snapshots.described_changes(snapshots.diff(now, forms.values()))
     else:
         forms = ListingEditForms(clinic, snapshot=snapshots.take(clinic))
     status = 409 if conflict else (400 if forms.has_errors else 200)
@@ -201,6 +205,7 @@ def edit(request, slug):
             "clinic": clinic,
             "forms": forms,
             "conflict": [(change, snapshots.described(change)) for change in conflict or []],
+            "unsure": unsure,
         },
         status=status,
     )
