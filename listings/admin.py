@@ -114,6 +114,10 @@ class MembershipForm(forms.ModelForm):
 
     def clean_account(self):
         email = self.cleaned_data["account"].strip()
+        if self.instance.user_id and email.lower() == self.instance.user.email.lower():
+            # Someone already on the staff, kept as they are: a deactivated account's
+            # row must not stop the editor saving the rest of the listing.
+            return email
         user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
         if user is None:
             raise forms.ValidationError(

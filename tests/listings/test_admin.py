@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from clinics.models import Offering
+from clinics.models import Clinic, Offering
 from listings.models import Claim, ListingChange, Membership
 from tests.builders import make_clinic, make_editor, make_member, make_user
 
@@ -321,3 +321,18 @@ def test_editing_a_row_they_deleted_warns_then_puts_it_back(client, editor, clin
     assert client.post(url, again).status_code == 302
     iv = Offering.objects.get(clinic=clinic, route="iv")
     assert (iv.price_min, iv.price_max) == (400, 500)
+
+
+def test_a_listing_whose_staff_include_a_deactivated_account_can_still_be_saved(
+    client, editor, clinic
+):
+    staff = make_member(clinic)
+    staff.is_active = False
+    staff.save()
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"description": "Calm rooms."}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][2].formset.errors
+    assert Clinic.objects.get(pk=clinic.pk).description == "Calm rooms."
+    # Their membership stays (an editor removes it, or the account comes back).
+    assert Membership.objects.filter(clinic=clinic, user=staff).exists()
