@@ -391,11 +391,35 @@ class ListingRowsFormSet(BaseInlineFormSet):
             form.fields[pk] = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class ListingRowForm(forms.ModelForm):
+    """
+    A price or insurance row of a listing. It is checked against the other
+    rows on the page (the formset refuses the same route twice), not against
+    the rows stored: one someone else added after the page was opened, that
+    this page adds too, is for save_listing to merge (the same values) or show
+    as a conflict with both values (different ones), not "already exists".
+    """
+
+    def validate_constraints(self):
+        if self.instance.clinic_id is None:  # a new clinic: nothing stored to merge with
+            super().validate_constraints()
+            return
+        # Route is in both rows' unique constraints and in none of the others
+        # (the price checks), which still apply.
+        exclude = self._get_validation_exclusions() | {"route"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+
 class OfferingInline(clinics_admin.OfferingInline):
+    form = ListingRowForm
     formset = ListingRowsFormSet
 
 
 class AcceptedPayerInline(clinics_admin.AcceptedPayerInline):
+    form = ListingRowForm
     formset = ListingRowsFormSet
 
 

@@ -454,3 +454,55 @@ def test_a_listing_whose_staff_include_a_deactivated_account_can_still_be_saved(
     assert Clinic.objects.get(pk=clinic.pk).description == "Calm rooms."
     # Their membership stays (an editor removes it, or the account comes back).
     assert Membership.objects.filter(clinic=clinic, user=staff).exists()
+
+
+def test_rows_both_added_are_merged_by_route_and_payer_not_refused(client, editor, clinic):
+    from clinics.models import Payer
+    from listings.editing import save_listing
+
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {
+        "offerings-TOTAL_FORMS": "2",
+        "offerings-1-route": "spravato",
+        "offerings-1-price_min": "650",
+        "offerings-1-price_max": "850",
+        "accepted_payers-TOTAL_FORMS": "1",
+        "accepted_payers-0-payer": Payer.objects.get(slug="aetna").pk,
+        "accepted_payers-0-route": "",
+    }
+    spravato = {"price_min": 600, "price_max": 900, "series_sessions": None, "series_price": None}
+    save_listing(
+        clinic,
+        make_member(clinic),
+        {"offering:spravato": spravato | {"notes": ""}, "insurance": ["aetna:"]},
+    )
+
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "already exists" not in response.text
+    assert "Someone saved this listing after you opened it" in response.text
+    assert "$600–$900 per session" in response.text  # what they saved
+    assert 'value="650"' in response.text  # what the editor typed, kept
+    assert Offering.objects.get(clinic=clinic, route="spravato").price_min == 600
+
+    again = data | {"seen_version": response.context["adminform"].form["seen_version"].value()}
+    response = client.post(url, again)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    offered = Offering.objects.get(clinic=clinic, route="spravato")
+    assert (offered.price_min, offered.price_max) == (650, 850)
+    # The same insurer added by both is one row.
+    assert list(clinic.accepted_payers.values_list("payer__slug", "route")) == [("aetna", "")]
+
+
+def test_the_same_route_twice_on_one_page_is_still_refused(client, editor, clinic):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {
+        "offerings-TOTAL_FORMS": "2",
+        "offerings-1-route": "iv",
+        "offerings-1-price_min": "300",
+        "offerings-1-price_max": "350",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for route" in response.text
+    assert Offering.objects.get(clinic=clinic, route="iv").price_max == 450
