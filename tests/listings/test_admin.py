@@ -506,3 +506,23 @@ def test_the_same_route_twice_on_one_page_is_still_refused(client, editor, clini
     assert response.status_code == 200
     assert "Please correct the duplicate data for route" in response.text
     assert Offering.objects.get(clinic=clinic, route="iv").price_max == 450
+
+
+def test_prices_are_changed_on_the_clinics_page_not_in_the_offering_list(client, editor, clinic):
+    # A change there would be in no listing's history, and a stale clinic page
+    # would put the old price back without a word.
+    offering = Offering.objects.get(clinic=clinic)
+    url = f"/admin/clinics/offering/{offering.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="price_max"' not in page.text
+    response = client.post(
+        url, {"clinic": clinic.pk, "route": "iv", "price_min": 1, "price_max": 2}
+    )
+    assert response.status_code == 403
+    assert client.get("/admin/clinics/offering/add/").status_code == 403
+    assert (
+        client.post(f"/admin/clinics/offering/{offering.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Offering.objects.get(pk=offering.pk).price_max == 450
+    assert client.get("/admin/clinics/offering/").status_code == 200
