@@ -98,6 +98,22 @@ def test_opening_a_staff_account_again_brings_the_message_form_back_at_once(
     assert client.get("/clinics/calm-harbor/contact/").status_code == 200
 
 
+def test_a_page_cached_while_the_deactivation_commits_is_not_served_after_it(
+    client, clinic, staff, django_capture_on_commit_callbacks
+):
+    served_from_the_cache(client, URL)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.is_active = False  # as the admin saves it, in a transaction
+        staff.save()
+        # A visitor answered before the save commits, from the rows as they
+        # were then (in another worker, or another database connection).
+        client.get(URL)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(URL).text
+    assert queries, "served the page cached before the deactivation was committed"
+    assert CONTACT not in page
+
+
 def test_saving_an_account_without_opening_or_closing_it_keeps_the_cached_pages(
     client, clinic, staff
 ):
