@@ -12,7 +12,7 @@ from statistics import median
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
 
 from clinics.models import DEFAULT_SERIES_SESSIONS, Clinic, Condition, Offering, Payer, Route
@@ -31,8 +31,17 @@ COUNT_TIMEOUT = 5 * 60
 
 
 def forget():
+    _drop()
+    if connection.in_atomic_block:
+        # Until the change commits, other requests still read the old rows, and
+        # would store what they render under the new version (a page for 5
+        # minutes, a figure for an hour): drop it all again once committed.
+        transaction.on_commit(_drop)
+
+
+def _drop():
     cache.delete_many(CACHE_KEYS)
-    # Counts are keyed by version, so a new version drops them all at once.
+    # Counts and pages are keyed by version, so a new version drops them all at once.
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
