@@ -27,6 +27,8 @@ MAX_COMPARE = 4
 MAX_CARRIED = 8
 # Clinics offered to add to a comparison at a time.
 COMPARE_CANDIDATES = 8
+# The directory's search, as its address has it (the ticks and the page apart).
+SEARCH_PARAMS = tuple(ClinicFilter.base_filters)
 
 
 def _home_context(**extra):
@@ -123,6 +125,7 @@ def clinic_list(request, state=None, city_slug=None):
         among=clinic_filter.among,
     )
     page = paginator.get_page(request.GET.get("page"))
+    search = _search_params(request)
     comparing = _compare_slugs(request)[:MAX_CARRIED]
     # The rendered result list is the same for everyone making this search
     # with the same clinics ticked to compare.
@@ -144,6 +147,19 @@ def clinic_list(request, state=None, city_slug=None):
         "results_key": results_key,
         "comparing": comparing,
         "compared_elsewhere": _compared_elsewhere(comparing, page),
+        # Without JavaScript the page buttons send the compare form, which
+        # holds the ticks; this is the search that goes with them.
+        "search": search,
+        # With htmx, each page button adds its page and the boxes their ticks.
+        "search_url": _list_url(request.path, search),
+        "page_numbers": list(
+            paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+        ),
+        # Search engines follow links, not buttons: the head names the pages
+        # next to this one, of the same search without anyone's ticks.
+        "previous_url": page.has_previous()
+        and _list_url(request.path, search, page.previous_page_number()),
+        "next_url": page.has_next() and _list_url(request.path, search, page.next_page_number()),
         # The filter form of a state or city page searches the whole directory.
         "left_place_page": bool(request.htmx and request.headers.get("X-Place-Page") and not place),
     }
@@ -151,6 +167,28 @@ def clinic_list(request, state=None, city_slug=None):
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "clinics/clinic_list.html#results", context)
     return render(request, "clinics/clinic_list.html", context)
+
+
+def _search_params(request):
+    """
+    [(name, value)] of the search in the address, without its empty fields (as
+    the filter form sends them without JavaScript) and without a distance when
+    there is no ZIP code to measure it from, as directory.js leaves them out.
+    """
+    params = [
+        (name, value)
+        for name in SEARCH_PARAMS
+        for value in request.GET.getlist(name)
+        if value.strip()
+    ]
+    if not any(name == "near" for name, _ in params):
+        params = [(name, value) for name, value in params if name != "radius"]
+    return params
+
+
+def _list_url(path, search, page_number=1):
+    params = search + ([("page", page_number)] if page_number > 1 else [])
+    return f"{path}?{urlencode(params)}" if params else path
 
 
 def _compare_slugs(request):
@@ -226,6 +264,8 @@ def compare(request):
     Clinics can be removed, and added by name or city, so a comparison can take
     in clinics from other result pages, other cities or a clinic's own page.
     """
+    if _sent_with_a_search(request):
+        return redirect(_compare_url_without_search(request))
     # Beyond four, clinics ticked in the results wait their turn: they are
     # named, and come in as one is removed.
     slugs = list(dict.fromkeys(s for s in request.GET.getlist("clinic") if s))[:MAX_CARRIED]
@@ -283,6 +323,29 @@ def compare(request):
             "list_url": _compare_url(chosen_slugs + waiting_slugs, near, "clinics:list"),
         },
     )
+
+
+# What the clinic list's compare form sends without JavaScript and a comparison
+# has no use for: the search (for its page buttons), and the ZIP code twice
+# (once more on the Compare button).
+SEARCH_ONLY_PARAMS = (*(name for name in SEARCH_PARAMS if name != "near"), "page")
+
+
+def _sent_with_a_search(request):
+    return len(request.GET.getlist("near")) > 1 or any(
+        name in request.GET for name in SEARCH_ONLY_PARAMS
+    )
+
+
+def _compare_url_without_search(request):
+    """The comparison's own address: its clinics, the ZIP code once and any words typed."""
+    query = request.GET.copy()
+    for name in SEARCH_ONLY_PARAMS:
+        query.pop(name, None)
+    near = query.pop("near", [])
+    if near:
+        query["near"] = near[-1]
+    return f"{reverse('clinics:compare')}?{query.urlencode()}"
 
 
 def _compare_url(slugs, near="", view="clinics:compare"):

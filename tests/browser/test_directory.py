@@ -42,7 +42,7 @@ def query(url):
     return parse_qs(urlsplit(url).query)
 
 
-def wait_for_htmx(page, **params):
+def wait_for_htmx(page, /, **params):
     """Wait until the address bar shows `params` and htmx has swapped the response in."""
 
     def url_matches(url):
@@ -150,9 +150,9 @@ def test_clinics_ticked_on_different_pages_and_searches_are_compared_together(pa
     first_slug = first.get_attribute("data-clinic")
     first.get_by_label("Compare").check()
 
-    page.get_by_role("link", name="Next →").click()
-    page.wait_for_url(f"**/clinics/?page=2&clinic={first_slug}")
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    page.get_by_role("button", name="Next →").click()
+    wait_for_htmx(page, page="2", clinic=first_slug)
+    assert urlsplit(page.url).query == f"clinic={first_slug}&page=2"
     assert (
         page.get_by_role("group", name="Also ticked to compare")
         .get_by_role("checkbox")
@@ -284,6 +284,54 @@ def test_a_new_search_without_javascript_keeps_the_ticked_clinics(new_page):
     assert query(page.url)["sort"] == ["price"]
     ticked = page.locator("#results input[name=clinic]:checked")
     assert ticked.evaluate_all("boxes => boxes.map(box => box.value)") == [slug]
+
+
+def checked_clinics(page):
+    return page.locator("#results input[name=clinic]:checked").evaluate_all(
+        "boxes => boxes.map(box => box.value)"
+    )
+
+
+def test_without_javascript_clinics_ticked_before_next_are_kept(new_page):
+    page = new_page(java_script_enabled=False)
+    page.goto("/clinics/?route=iv&sort=price")
+    cards = page.locator("#results [data-clinic]")
+    ticked = [cards.nth(0).get_attribute("data-clinic"), cards.nth(3).get_attribute("data-clinic")]
+    for slug in ticked:
+        page.locator(f'#results [data-clinic="{slug}"]').get_by_label("Compare").check()
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Next →").click()
+
+    params = query(page.url)
+    assert urlsplit(page.url).path == "/clinics/"
+    assert (params["route"], params["sort"], params["page"]) == (["iv"], ["price"], ["2"])
+    assert params["clinic"] == ticked
+    kept = page.get_by_role("group", name="Also ticked to compare").get_by_role("checkbox")
+    assert kept.count() == 2 and all(box.is_checked() for box in kept.all())
+    assert page.get_by_label("Sort by").input_value() == "price"
+    # One more on this page, then back to the first by its number.
+    third = cards.first.get_attribute("data-clinic")
+    cards.first.get_by_label("Compare").check()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Pages of results").get_by_role(
+            "button", name="Page 1", exact=True
+        ).click()
+
+    assert query(page.url)["page"] == ["1"]
+    assert set(checked_clinics(page)) == {*ticked, third}
+    nav = page.get_by_role("navigation", name="Pages of results")
+    assert nav.locator('[aria-current="page"]').text_content() == "Page 1"
+    assert page.locator('link[rel="next"]').get_attribute("href") == (
+        "/clinics/?route=iv&sort=price&page=2"
+    )
+
+    # The compare form sent the search too; the comparison has its own address.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Compare selected").click()
+    assert urlsplit(page.url).path == "/clinics/compare/"
+    assert set(query(page.url)) == {"clinic"}
+    assert sorted(query(page.url)["clinic"]) == sorted([*ticked, third])
 
 
 def _compare_url():
@@ -452,7 +500,7 @@ def test_arrowing_through_a_menu_makes_one_search_not_one_per_step(page):
 
 def test_next_page_moves_focus_to_the_top_of_the_new_results(page):
     page.goto("/clinics/")
-    page.get_by_role("link", name="Next →").click()
+    page.get_by_role("button", name="Next →").click()
     page.wait_for_url("**page=2")
     page.wait_for_function("() => document.activeElement.id === 'results-heading'")
     assert page.locator("#results-heading").evaluate(
@@ -484,7 +532,7 @@ def test_ticks_are_kept_by_a_reload_back_and_a_shared_address(page):
     page.reload()
     assert page.locator(f'#results [data-clinic="{slug}"] input').is_checked()
 
-    page.get_by_role("link", name="Next →").click()
+    page.get_by_role("button", name="Next →").click()
     page.wait_for_url("**page=2**")
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
     second = page.locator("#results [data-clinic]").first

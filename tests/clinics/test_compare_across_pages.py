@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import override_settings
 
 from tests.builders import make_clinic
 from tests.pages import slugs
@@ -36,25 +37,118 @@ def test_a_clinic_ticked_on_another_page_is_kept_in_the_compare_form(client, dir
     assert "Tick two to four clinics, on any page" in text
 
 
-def test_paging_carries_the_ticked_clinics(client, directory):
-    text = client.get("/clinics/?clinic=clinic-03").text
-    link = re.search(r'<a rel="next" href="([^"]+)" hx-get="([^"]+)" hx-include="([^"]+)"', text)
-    href, hx_get, include = (part.replace("&amp;", "&") for part in link.groups())
-    # Without JavaScript the link keeps what was ticked when the page loaded;
-    # htmx sends what is ticked when Next is chosen, so it is not in its URL.
-    assert href == "?clinic=clinic-03&page=2"
-    assert hx_get == "?page=2"
-    assert include == "#results"
-    assert 'hx-include="#results"' in text.split('class="filter-form"')[1][:600]
+def between(text, start, end):
+    """The first stretch of `text` from `start` up to the next `end`."""
+    begin = text.index(start)
+    return text[begin : text.index(end, begin)]
+
+
+def page_buttons(text):
+    """[(page, the button's attributes)] for each button of the pagination, in order."""
+    nav = between(text, '<nav class="pagination"', "</nav>")
+    return [
+        (value, attributes)
+        for attributes, value in re.findall(r'<button ([^>]*name="page" value="(\d+)"[^>]*)>', nav)
+    ]
+
+
+def test_without_javascript_the_page_buttons_send_the_boxes_ticked_since_the_page_loaded(
+    client, directory
+):
+    # Links were written before any box was ticked, so a tick then "Next" was
+    # lost; buttons of the form that holds the boxes send them as they are.
+    text = client.get("/clinics/?near=78701&radius=100&sort=name&clinic=clinic-03").text
+    buttons = page_buttons(text)
+    assert [number for number, _ in buttons] == ["2", "2"]  # "2" and "Next"
+    for _, attributes in buttons:
+        assert 'type="submit" form="compare-form" formaction="/clinics/"' in attributes
+    # The search goes with them, from the form: the ticks are not copied in.
+    compare_form = between(text, '<form id="compare-form"', "</form>")
+    carried = re.search(r"<noscript>(.*?)</noscript>", compare_form).group(1)
+    assert re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', carried) == [
+        ("near", "78701"),
+        ("radius", "100"),
+        ("sort", "name"),
+    ]
+
+
+def test_the_page_buttons_of_a_place_page_stay_on_it(client, directory):
+    text = client.get("/clinics/in/tx/").text
+    assert 'formaction="/clinics/in/tx/"' in dict(page_buttons(text))["2"]
+
+
+def test_without_javascript_the_search_is_carried_without_its_empty_fields(client, directory):
+    # As the filter form sends it without JavaScript: every field, most empty.
+    text = client.get(
+        "/clinics/?route=iv&max_price=&insurance=&near=&radius=25&state=&city=&sort=name"
+        "&clinic=clinic-03&page=1"
+    ).text
+    carried = re.search(
+        r"<noscript>(.*?)</noscript>", between(text, '<form id="compare-form"', "</form>")
+    ).group(1)
+    # A distance means nothing without a ZIP code, as directory.js has it.
+    assert re.findall(r'name="([^"]+)" value="([^"]*)"', carried) == [
+        ("route", "iv"),
+        ("sort", "name"),
+    ]
+
+
+def test_with_htmx_the_page_buttons_send_the_search_and_the_boxes_ticked_now(client, directory):
+    text = client.get("/clinics/?sort=name&clinic=clinic-03").text
+    nav = between(text, '<nav class="pagination"', ">")
+    # Inherited by every button: htmx sends the boxes ticked when one is pressed.
+    assert 'hx-include="#results" hx-target="#results" hx-push-url="true"' in nav
+    # The button adds its page itself, and the boxes their clinics.
+    assert 'hx-get="/clinics/?sort=name"' in dict(page_buttons(text))["2"]
+    plain = client.get("/clinics/?clinic=clinic-03").text
+    assert 'hx-get="/clinics/"' in dict(page_buttons(plain))["2"]
+
+
+def test_an_htmx_fragment_holds_no_copy_of_the_search(client, directory):
+    # htmx parses a fragment with scripting off, so inputs inside <noscript>
+    # would become real ones and go with every search beside the form's own.
+    fragment = client.get(
+        "/clinics/?sort=name&clinic=clinic-03", headers={"HX-Request": "true"}
+    ).text
+    assert "<noscript>" not in fragment
+    assert 'name="page" value="2"' in fragment
+
+
+def test_pagination_is_a_labelled_list_of_pages_with_the_current_one_marked(client, directory):
+    with override_settings(CLINICS_PER_PAGE=3):
+        text = client.get("/clinics/?page=5").text  # 9 pages
+    nav = between(text, '<nav class="pagination"', "</nav>")
+    assert 'aria-label="Pages of results"' in nav
+    assert re.findall(
+        r'aria-current="page"><span class="visually-hidden">Page </span>(\d+)<', nav
+    ) == ["5"]
+    assert [number for number, _ in page_buttons(text)] == ["4", "1", "4", "6", "9", "6"]
+    assert "← Previous" in nav and "Next →" in nav
+    assert nav.count("…") == 2
+
+
+def test_crawlers_reach_the_other_pages_of_a_plain_listing(client, directory):
+    # Search engines follow links, not buttons: the head names the next and
+    # previous pages of the same search, without anyone's ticks.
+    first = client.get("/clinics/?sort=name&clinic=clinic-03").text
+    head = between(first, "<head>", "</head>")
+    assert '<link rel="next" href="/clinics/?sort=name&amp;page=2">' in head
+    assert 'rel="prev"' not in head
+    second = between(client.get("/clinics/?page=2&clinic=clinic-03").text, "<head>", "</head>")
+    assert '<link rel="prev" href="/clinics/">' in second
+    assert 'rel="next"' not in second
 
 
 def test_the_compare_button_carries_the_zip_and_htmx_cannot_send_it_twice(client, directory):
     text = client.get("/clinics/?near=78701").text
-    results = text[text.index('<section id="results"') :]
+    results = text[text.index('<section id="results"') :].split("</section>")[0]
     # A hidden ZIP field inside #results would go with every htmx request
-    # beside the filter form's own, and the older of the two could win.
+    # beside the filter form's own, and the older of the two could win. The
+    # copy inside <noscript> is there only without JavaScript (and never in
+    # the fragment htmx swaps in).
     assert not re.search(
-        r'<(input|select|textarea)[^>]*name="near"', results.split("</section>")[0]
+        r'<(input|select|textarea)[^>]*name="near"',
+        re.sub(r"<noscript>.*?</noscript>", "", results),
     )
     assert (
         '<button type="submit" class="button button-secondary" name="near" value="78701">' in text
