@@ -101,6 +101,10 @@ def clinic_list(request, state=None, city_slug=None):
             path = reverse("clinics:state", args=[state.lower()])
         query = request.META.get("QUERY_STRING")
         return redirect(f"{path}?{query}" if query else path, permanent=True)
+    if "clear" in request.GET:
+        # "Clear all filters" sends the compare form: the search goes, the
+        # clinics ticked to compare stay.
+        return redirect(_compare_url(_compare_slugs(request)[:MAX_CARRIED], view="clinics:list"))
     place = _place(state, city_slug)
     data = request.GET.copy()
     data.setdefault("radius", str(DEFAULT_RADIUS))
@@ -160,6 +164,7 @@ def clinic_list(request, state=None, city_slug=None):
         "previous_url": page.has_previous()
         and _list_url(request.path, search, page.previous_page_number()),
         "next_url": page.has_next() and _list_url(request.path, search, page.next_page_number()),
+        "untick_url": _list_url(request.path, search, page.number),
         # The filter form of a state or city page searches the whole directory.
         "left_place_page": bool(request.htmx and request.headers.get("X-Place-Page") and not place),
     }

@@ -20,18 +20,42 @@
     if (!data.has("near")) data.delete("radius");
   });
 
+  var TICK_BOXES = '#results input[name="clinic"]';
+
   // Ticking "Compare" writes the ticked clinics into the address, so that a
   // reload, Back to this page or the address shared keeps them ticked (the
   // server renders clinic= as ticked boxes).
-  document.addEventListener("change", function (event) {
-    var box = event.target;
-    if (!box.matches || !box.matches('#results input[name="clinic"]')) return;
+  function ticksChanged() {
+    var ticked = document.querySelectorAll(TICK_BOXES + ":checked");
     var url = new URL(window.location.href);
     url.searchParams.delete("clinic");
-    document.querySelectorAll('#results input[name="clinic"]:checked').forEach(function (ticked) {
-      url.searchParams.append("clinic", ticked.value);
+    ticked.forEach(function (box) {
+      url.searchParams.append("clinic", box.value);
     });
     history.replaceState(history.state, "", url);
+    document.querySelectorAll(".untick-all").forEach(function (link) {
+      link.hidden = ticked.length === 0;
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.matches && box.matches(TICK_BOXES)) ticksChanged();
+  });
+
+  // "Untick all" is a link to this search without clinic=; here it unticks
+  // the boxes where they are, without a new request.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".untick-all");
+    if (!link) return;
+    event.preventDefault();
+    document.querySelectorAll(TICK_BOXES).forEach(function (box) {
+      box.checked = false;
+    });
+    ticksChanged();
+    // Its link is hidden now: leave focus on the form it was in.
+    var button = link.closest("form").querySelector("button");
+    if (button) button.focus();
   });
 
   // After "Next" or "Previous", start at the top of the new page of results

@@ -334,6 +334,41 @@ def test_without_javascript_clinics_ticked_before_next_are_kept(new_page):
     assert sorted(query(page.url)["clinic"]) == sorted([*ticked, third])
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_clearing_the_filters_keeps_the_clinics_ticked_to_compare(new_page, javascript):
+    page = new_page(java_script_enabled=javascript)
+    page.goto("/clinics/?route=iv&sort=price")
+    card = page.locator("#results [data-clinic]").nth(2)
+    slug = card.get_attribute("data-clinic")
+    card.get_by_label("Compare").check()  # after the page loaded
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Clear all filters").click()
+
+    page.wait_for_url(lambda url: "route" not in query(url))
+    assert query(page.url) == {"clinic": [slug]}
+    assert not page.get_by_label(IV_LABEL, exact=True).is_checked()
+    assert page.get_by_label("Sort by").input_value() == ""
+    assert checked_clinics(page) == [slug]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_untick_all_unticks_every_clinic_and_keeps_the_search(new_page, javascript):
+    slugs = Clinic.objects.published().order_by("name").values_list("slug", flat=True)
+    page = new_page(java_script_enabled=javascript)
+    # One ticked on this page, one on another.
+    page.goto(f"/clinics/?sort=name&clinic={slugs[1]}&clinic={slugs[30]}")
+    assert checked_clinics(page) == [slugs[30], slugs[1]]
+
+    page.get_by_role("link", name="Untick all").click()
+
+    page.wait_for_url(lambda url: "clinic" not in query(url))
+    assert query(page.url) == {"sort": ["name"]}
+    page.wait_for_function("() => !document.querySelector('#results input[name=clinic]:checked')")
+    assert not page.get_by_role("link", name="Untick all").is_visible()
+    assert page.page_errors == []
+
+
 def _compare_url():
     first, second = Clinic.objects.published().order_by("name").values_list("slug", flat=True)[:2]
     return f"/clinics/compare/?clinic={first}&clinic={second}"

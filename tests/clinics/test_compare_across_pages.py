@@ -215,3 +215,44 @@ def test_a_new_search_without_javascript_carries_the_ticked_clinics(client, dire
         "clinic-03",
     ]
     assert 'name="clinic"' not in form.replace(carried, "")
+
+
+def test_clear_all_resets_the_search_and_keeps_the_ticked_clinics(client, directory):
+    response = client.get(
+        "/clinics/?route=iv&near=78701&sort=name&clinic=clinic-03&clinic=clinic-22&page=2&clear=1"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/clinics/?clinic=clinic-03&clinic=clinic-22"
+    assert checked_boxes(client.get(response["Location"]).text) == ["clinic-22", "clinic-03"]
+    assert client.get("/clinics/?route=iv&clear=1")["Location"] == "/clinics/"
+
+
+def test_clear_all_sends_the_boxes_ticked_now_from_any_page(client, directory):
+    # A link would carry only what was ticked when the page loaded.
+    for url in ("/clinics/?route=iv", "/clinics/in/tx/?sort=name"):
+        text = client.get(url).text
+        actions = between(text, '<div class="form-actions">', "</div>")
+        assert (
+            '<button type="submit" form="compare-form" formaction="/clinics/" name="clear" '
+            'value="1" class="link-button">Clear all filters</button>'
+        ) in actions
+
+
+def test_clear_all_still_works_when_a_search_finds_nothing_and_nothing_is_ticked(client, directory):
+    # The filter form stays while htmx swaps the results: its Clear button
+    # needs the compare form to be there whatever the results.
+    for headers in ({}, {"HX-Request": "true"}):
+        text = client.get("/clinics/?route=kap", headers=headers).text
+        assert "No clinics match" in text
+        assert '<form id="compare-form"' in text
+    empty_state = between(text, '<div class="empty-state">', "</div>")
+    assert 'form="compare-form" formaction="/clinics/" name="clear" value="1"' in empty_state
+
+
+def test_untick_all_is_offered_once_a_clinic_is_ticked(client, directory):
+    text = client.get("/clinics/?sort=name&clinic=clinic-03&clinic=clinic-22&page=2").text
+    link = re.search(r'<a class="untick-all" href="([^"]+)">(.*?)</a>', text)
+    assert link.group(1).replace("&amp;", "&") == "/clinics/?sort=name&page=2"
+    assert link.group(2).startswith("Untick all")
+    # Hidden until then; directory.js shows it as boxes are ticked.
+    assert '<a class="untick-all" href="/clinics/" hidden>' in client.get("/clinics/").text
