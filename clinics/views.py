@@ -131,6 +131,7 @@ def clinic_list(request, state=None, city_slug=None):
     page = paginator.get_page(request.GET.get("page"))
     search = _search_params(request)
     comparing = _compare_slugs(request)[:MAX_CARRIED]
+    compared_elsewhere, ticked_count = _ticked(comparing, page)
     # The rendered result list is the same for everyone making this search
     # with the same clinics ticked to compare.
     results_key = search_key({**cleaned, "page": page.number, "comparing": comparing})
@@ -150,7 +151,10 @@ def clinic_list(request, state=None, city_slug=None):
         "cities": Clinic.objects.cities_in(place["state"]) if place else None,
         "results_key": results_key,
         "comparing": comparing,
-        "compared_elsewhere": _compared_elsewhere(comparing, page),
+        "compared_elsewhere": compared_elsewhere,
+        # As many as the page shows ticked boxes, for the Compare buttons.
+        "ticked_count": ticked_count,
+        "max_compare": MAX_COMPARE,
         # Without JavaScript the page buttons send the compare form, which
         # holds the ticks; this is the search that goes with them.
         "search": search,
@@ -201,20 +205,24 @@ def _compare_slugs(request):
     return list(dict.fromkeys(s for s in request.GET.getlist("clinic") if slug_re.match(s)))
 
 
-def _compared_elsewhere(slugs, page):
+def _ticked(slugs, page):
     """
     The clinics ticked to compare on other pages of results (or before the
-    filters changed), so that a comparison can be built across pages.
+    filters changed), so that a comparison can be built across pages; and how
+    many clinics are ticked in all, here and there (slugs no clinic has are
+    no ticked box, so they do not count).
     """
     if not slugs:
-        return []  # and the page's clinics stay unread when their cards are cached
+        return [], 0  # and the page's clinics stay unread when their cards are cached
     on_page = {clinic.slug for clinic in page.object_list}
     wanted = [slug for slug in slugs if slug not in on_page]
+    ticked_here = len(slugs) - len(wanted)
     if not wanted:
-        return []
+        return [], ticked_here
     found = Clinic.objects.published().filter(slug__in=wanted).only("slug", "name", "city", "state")
     by_slug = {clinic.slug: clinic for clinic in found}
-    return [by_slug[slug] for slug in wanted if slug in by_slug]
+    elsewhere = [by_slug[slug] for slug in wanted if slug in by_slug]
+    return elsewhere, ticked_here + len(elsewhere)
 
 
 def _insurer(slug):

@@ -173,7 +173,7 @@ def test_clinics_ticked_on_different_pages_and_searches_are_compared_together(pa
     third.get_by_label("Compare").check()
     assert_not_reloaded(page)
 
-    page.get_by_role("button", name="Compare selected").click()
+    page.get_by_role("button", name="Compare 3 clinics").first.click()
     page.wait_for_url("**/clinics/compare/?**")
     assert set(query(page.url)["clinic"]) == {first_slug, second_slug, third_slug}
     headers = page.locator("table.compare-table thead th[data-clinic]")
@@ -191,7 +191,7 @@ def test_compare_selected_clinics(page):
         card.get_by_label("Compare").check()
     assert_not_reloaded(page)  # ticking "Compare" must not run the filter form
 
-    page.get_by_role("button", name="Compare selected").click()
+    page.get_by_role("button", name="Compare 2 clinics").first.click()
 
     page.wait_for_url("**/clinics/compare/?**")
     assert urlsplit(page.url).path == "/clinics/compare/"
@@ -328,7 +328,7 @@ def test_without_javascript_clinics_ticked_before_next_are_kept(new_page):
 
     # The compare form sent the search too; the comparison has its own address.
     with page.expect_navigation():
-        page.get_by_role("button", name="Compare selected").click()
+        page.get_by_role("button", name="Compare 3 clinics").first.click()
     assert urlsplit(page.url).path == "/clinics/compare/"
     assert set(query(page.url)) == {"clinic"}
     assert sorted(query(page.url)["clinic"]) == sorted([*ticked, third])
@@ -367,6 +367,65 @@ def test_untick_all_unticks_every_clinic_and_keeps_the_search(new_page, javascri
     page.wait_for_function("() => !document.querySelector('#results input[name=clinic]:checked')")
     assert not page.get_by_role("link", name="Untick all").is_visible()
     assert page.page_errors == []
+
+
+def test_the_compare_button_counts_the_ticks_and_says_when_there_are_too_many(page):
+    page.goto("/clinics/?sort=name")
+    page.evaluate("document.getElementById('ticked-live').dataset.seen = 'yes'")
+    cards = page.locator("#results [data-clinic]")
+    compare = page.locator("#compare-form").get_by_role("button", name="Compare")
+    limit = page.get_by_text("Compare takes at most four clinics at a time")
+    live = page.locator("#ticked-live")
+    assert compare.inner_text() == "Compare selected"
+
+    cards.nth(0).get_by_label("Compare").check()
+    cards.nth(1).get_by_label("Compare").check()
+    assert compare.inner_text() == "Compare 2 clinics"
+    assert not limit.is_visible()
+    # Told once the ticking stops, not at every box.
+    page.wait_for_function("() => document.getElementById('ticked-live').textContent !== ''")
+    assert live.inner_text() == "2 clinics ticked to compare."
+
+    for number in (2, 3, 4):
+        cards.nth(number).get_by_label("Compare").check()
+    assert compare.inner_text() == "Compare 4 of 5 clinics"
+    assert limit.is_visible()
+    page.wait_for_function(
+        "() => document.getElementById('ticked-live').textContent.startsWith('5')"
+    )
+    assert live.inner_text() == "5 clinics ticked. Compare takes at most 4 at a time."
+
+    # The next page counts them from the address, and the live region, which
+    # htmx leaves alone, says nothing about it.
+    page.get_by_role("button", name="Next →").click()
+    wait_for_htmx(page, page="2")
+    assert compare.inner_text() == "Compare 4 of 5 clinics"
+    assert live.get_attribute("data-seen") == "yes"
+    cards.nth(0).get_by_label("Compare").check()
+    assert compare.inner_text() == "Compare 4 of 6 clinics"
+    page.get_by_role("group", name="Also ticked to compare").get_by_role("checkbox").first.uncheck()
+    assert compare.inner_text() == "Compare 4 of 5 clinics"
+    page.get_by_role("link", name="Untick all").click()
+    assert compare.inner_text() == "Compare selected"
+    assert not limit.is_visible()
+    page.wait_for_function(
+        "() => document.getElementById('ticked-live').textContent.startsWith('No')"
+    )
+    assert live.inner_text() == "No clinics ticked to compare."
+    assert page.page_errors == []
+
+
+def test_without_javascript_the_compare_button_never_shows_a_count_gone_stale(new_page):
+    slugs = Clinic.objects.published().order_by("name").values_list("slug", flat=True)
+    page = new_page(java_script_enabled=False)
+    page.goto(f"/clinics/?sort=name&clinic={slugs[0]}")
+    compare = page.locator("#compare-form").get_by_role("button", name="Compare")
+    assert compare.inner_text() == "Compare 1 clinic"
+    # Nothing can count the boxes as they are ticked: the button says what is true.
+    page.locator(f'#results [data-clinic="{slugs[1]}"]').get_by_label("Compare").check()
+    assert compare.inner_text() == "Compare the ticked clinics"
+    page.locator(f'#results [data-clinic="{slugs[1]}"]').get_by_label("Compare").uncheck()
+    assert compare.inner_text() == "Compare 1 clinic"
 
 
 def _compare_url():

@@ -170,7 +170,7 @@ def test_a_search_with_no_results_keeps_the_ticked_clinics(client, directory):
     text = client.get("/clinics/?clinic=clinic-03&route=kap").text
     assert "No clinics match" in text
     assert checked_boxes(text) == ["clinic-03"]
-    assert "Compare selected" in text
+    assert compare_buttons(text) == ["Compare 1 clinic"]
 
 
 @pytest.mark.parametrize("junk", ["gone", "\x00", "a b", "<b>", "x" * 5000])
@@ -196,7 +196,7 @@ def test_the_ticked_clinics_can_be_compared_from_below_the_list_too(client, dire
     below = text[text.index("</ol>") :]
     assert (
         '<button type="submit" form="compare-form" class="button button-secondary" '
-        'name="near" value="78701">Compare the ticked clinics</button>'
+        'name="near" value="78701"><span class="ticked-count">Compare selected</span>'
     ) in below
 
 
@@ -234,7 +234,8 @@ def test_clear_all_sends_the_boxes_ticked_now_from_any_page(client, directory):
         actions = between(text, '<div class="form-actions">', "</div>")
         assert (
             '<button type="submit" form="compare-form" formaction="/clinics/" name="clear" '
-            'value="1" class="link-button">Clear all filters</button>'
+            'value="1" class="link-button">Clear all<span class="visually-hidden"> filters</span>'
+            "</button>"
         ) in actions
 
 
@@ -256,3 +257,58 @@ def test_untick_all_is_offered_once_a_clinic_is_ticked(client, directory):
     assert link.group(2).startswith("Untick all")
     # Hidden until then; directory.js shows it as boxes are ticked.
     assert '<a class="untick-all" href="/clinics/" hidden>' in client.get("/clinics/").text
+
+
+def compare_buttons(text):
+    """What each Compare button says, as the server counted the ticks."""
+    return re.findall(r'<span class="ticked-count">([^<]*)</span>', text)
+
+
+@pytest.mark.parametrize(
+    ("ticked", "label"),
+    [
+        ([], "Compare selected"),
+        (["clinic-03"], "Compare 1 clinic"),
+        # Slugs no clinic has are not ticked boxes, so they are not counted.
+        (["clinic-03", "gone", "clinic-22"], "Compare 2 clinics"),
+        (["clinic-03", "clinic-04", "clinic-22", "clinic-23"], "Compare 4 clinics"),
+        (
+            ["clinic-03", "clinic-04", "clinic-05", "clinic-22", "clinic-23"],
+            "Compare 4 of 5 clinics",
+        ),
+    ],
+)
+def test_the_compare_buttons_say_how_many_clinics_are_ticked(client, directory, ticked, label):
+    for headers in ({}, {"HX-Request": "true"}):
+        text = client.get("/clinics/", {"clinic": ticked}, headers=headers).text
+        assert compare_buttons(text) == [label, label]  # above the list and below it
+        assert f'data-ticked="{len(ticked) - ("gone" in ticked)}"' in text
+
+
+def test_more_than_four_ticked_says_compare_takes_four_at_a_time(client, directory):
+    four = client.get("/clinics/", {"clinic": ["clinic-01", "clinic-02", "clinic-03", "clinic-21"]})
+    assert '<p id="compare-limit" class="compare-limit" hidden>' in four.text
+    five = client.get(
+        "/clinics/", {"clinic": ["clinic-01", "clinic-02", "clinic-03", "clinic-21", "clinic-22"]}
+    )
+    assert '<p id="compare-limit" class="compare-limit">' in five.text
+    assert "Compare takes at most four clinics at a time" in five.text
+    assert 'data-compare-max="4"' in five.text
+
+
+def test_the_ticks_are_announced_from_a_live_region_that_stays_put(client, directory):
+    # Outside #results, so that htmx never replaces it (a new live region says
+    # nothing), and empty: only what is ticked from now on is announced.
+    text = client.get("/clinics/?clinic=clinic-03").text
+    results_end = text.index("</section>", text.index('<section id="results"'))
+    live = text.index('<p id="ticked-live" class="visually-hidden" aria-live="polite"></p>')
+    assert live > results_end
+    fragment = client.get("/clinics/?clinic=clinic-03", headers={"HX-Request": "true"}).text
+    assert "ticked-live" not in fragment
+
+
+def test_counting_the_ticks_costs_no_query(client, directory, django_assert_max_num_queries):
+    client.get("/clinics/")  # warm the cached vocabulary and directory figures
+    with django_assert_max_num_queries(4):
+        text = client.get("/clinics/", {"clinic": ["clinic-01", "clinic-21", "clinic-22"]}).text
+    assert compare_buttons(text) == ["Compare 3 clinics"] * 2
