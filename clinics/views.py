@@ -165,9 +165,14 @@ def clinic_list(request, state=None, city_slug=None):
         ),
         # Search engines follow links, not buttons: the head names the pages
         # next to this one, of the same search without anyone's ticks.
-        "previous_url": page.has_previous()
-        and _list_url(request.path, search, page.previous_page_number()),
-        "next_url": page.has_next() and _list_url(request.path, search, page.next_page_number()),
+        "previous_url": (
+            _list_url(request.path, search, page.previous_page_number())
+            if page.has_previous()
+            else None
+        ),
+        "next_url": (
+            _list_url(request.path, search, page.next_page_number()) if page.has_next() else None
+        ),
         "untick_url": _list_url(request.path, search, page.number),
         # The filter form of a state or city page searches the whole directory.
         "left_place_page": bool(request.htmx and request.headers.get("X-Place-Page") and not place),

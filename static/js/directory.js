@@ -111,8 +111,6 @@
     if (button) button.focus();
   });
 
-  // After "Next" or "Previous", start at the top of the new page of results
-  // rather than at the bottom of the list, with focus where reading starts.
   // New results come counted by the server: nothing to say about them.
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "results") {
@@ -121,6 +119,8 @@
     }
   });
 
+  // After "Next" or "Previous", start at the top of the new page of results
+  // rather than at the bottom of the list, with focus where reading starts.
   document.addEventListener("htmx:afterSettle", function (event) {
     var source = event.detail.requestConfig && event.detail.requestConfig.elt;
     if (!source || !source.closest || !source.closest(".pagination")) return;
