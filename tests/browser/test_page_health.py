@@ -40,6 +40,8 @@ PAGES = [
     pytest.param("/guides/", id="guide-index"),
     pytest.param("/guides/how-effective-is-ketamine/", id="guide"),
     pytest.param(_report, id="report-a-problem"),
+    pytest.param("/about/", id="about"),
+    pytest.param("/privacy/", id="privacy"),
 ]
 
 
