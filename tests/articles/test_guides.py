@@ -264,3 +264,21 @@ def test_a_search_too_long_to_run_says_so_in_plain_words(client):
     text = client.get("/guides/", {"q": "ketamine " * 30}).text
     assert "That is more than 200 characters. Try a few words of it." in text
     assert "Ensure this value" not in text
+
+
+def test_a_clinic_list_in_a_guide_says_it_is_examples_and_how_they_were_chosen(client):
+    make_clinic("Zed Clinic", offerings={"iv": (400, 500)}, is_verified=True)
+    make_clinic("Able Clinic", offerings={"iv": (400, 500)})
+    make_clinic("Texas Only", offerings={"iv": (400, 500)}, state="TX")
+    guide = make_guide(
+        "Listed", body="Some clinics:\n\n[[clinics iv limit=2]]\n\n[[clinics iv state=tx]]"
+    )
+    page = client.get(guide.get_absolute_url()).text
+    blocks = page.split('class="live-clinics"')[1:]
+    assert len(blocks) == 2
+    for block in blocks:
+        assert "Examples from the directory, not recommendations" in block
+        assert "verified listings first, then in alphabetical order" in block
+    assert "The first 2 listed clinics offering it, from anywhere in the country" in blocks[0]
+    assert blocks[0].index("Zed Clinic") < blocks[0].index("Able Clinic")
+    assert "listed clinics offering it in Texas" in blocks[1]

@@ -59,3 +59,13 @@ def test_the_at_home_guide_counts_a_first_course_as_the_directory_does():
         for match in COURSE_LENGTH.finditer(paragraph):
             if match.group() != f"{sessions} sessions":
                 assert "[ref:" in paragraph, f"uncited course length: {match.group()}"
+
+
+def test_the_overview_guide_points_to_searches_not_to_particular_clinics():
+    # A handful of clinics from across the country, inside a medically
+    # reviewed guide for everyone, reads as a recommendation and is near
+    # nobody: the overview sends readers to a search of their own instead.
+    _, body = parse_guide((GUIDES_DIR / "ketamine-for-depression.md").read_text())
+    assert "[[clinics" not in body
+    assert "(/#states-heading)" in body  # browse by state
+    assert "ZIP code" in body and "](/)" in body  # the home page's ZIP or city box
