@@ -282,3 +282,25 @@ def test_a_clinic_list_in_a_guide_says_it_is_examples_and_how_they_were_chosen(c
     assert "The first 2 listed clinics offering it, from anywhere in the country" in blocks[0]
     assert blocks[0].index("Zed Clinic") < blocks[0].index("Able Clinic")
     assert "listed clinics offering it in Texas" in blocks[1]
+
+
+def test_a_new_topic_or_search_is_announced_as_a_short_summary(client):
+    # The whole result list in a live region was read out on every change.
+    make_guide("Paying for it", category=Guide.Category.COST_INSURANCE)
+    make_guide("Insurance appeals", category=Guide.Category.COST_INSURANCE)
+    make_guide("Side effects", category=Guide.Category.SAFETY)
+    page = client.get("/guides/").text
+    results_tag = page.split('<section id="guide-results"')[1].split(">")[0]
+    assert "aria-live" not in results_tag
+    # An empty region the page starts with, outside what htmx swaps.
+    assert '<p id="guide-summary" class="visually-hidden" aria-live="polite"></p>' in page
+
+    def summary(query):
+        fragment = client.get(f"/guides/?{query}", headers={"hx-request": "true"}).text
+        return fragment.split('<p id="guide-summary" hx-swap-oob="innerHTML">')[1].split("</p>")[0]
+
+    assert summary("category=cost-insurance") == "2 guides about cost and insurance."
+    assert summary("category=safety") == "1 guide about safety."
+    assert summary("category=") == "All 3 guides."
+    assert summary("q=appeals") == "1 guide found."
+    assert summary("q=nothing+like+this") == "No guide matches that search."
