@@ -113,7 +113,7 @@ def test_a_table_scrolls_on_its_own_and_a_keyboard_can_reach_it(client):
     page = client.get(guide.get_absolute_url()).text
     wrapper = (
         '<div class="table-scroll" role="region" tabindex="0" '
-        'aria-label="Table: Route, Price now &quot;">\n<table>'
+        'aria-label="Table: Route, Price now &quot;">\n<table class="stacked-table" role="table">'
     )
     assert wrapper in page
     # A table written as HTML is wrapped too, once it has been cleaned.
@@ -128,9 +128,11 @@ def test_a_tables_column_alignment_survives_without_a_style_attribute(client):
         '<table><tr><td align="evil">raw</td></tr></table>'
     )
     html = make_guide("Aligned", body=body).body_html
-    assert '<th class="align-left">Route</th>' in html
-    assert '<td class="align-right">$400</td>' in html
-    assert '<td class="align-center">x</td>' in html
+    assert '<th class="align-left" scope="col" role="columnheader">Route</th>' in html
+    assert '<th class="align-left" scope="row" role="rowheader">IV</th>' in html
+    label = '<span class="cell-label" aria-hidden="true">'
+    assert f'<td class="align-right" role="cell">{label}Price: </span>$400</td>' in html
+    assert f'<td class="align-center" role="cell">{label}Note: </span>x</td>' in html
     assert "style=" not in html and "evil" not in html
 
 
@@ -304,3 +306,41 @@ def test_a_new_topic_or_search_is_announced_as_a_short_summary(client):
     assert summary("category=") == "All 3 guides."
     assert summary("q=appeals") == "1 guide found."
     assert summary("q=nothing+like+this") == "No guide matches that search."
+
+
+def test_a_guide_table_carries_its_column_names_into_each_row_for_a_phone(client):
+    # On a phone each row stacks into a block (.stacked-table in site.css),
+    # each figure with its column's name, so no column is hidden off screen.
+    guide = make_guide(
+        "Table guide",
+        body="## At a glance\n\n| Route | Typical price | Who usually pays |\n"
+        "| --- | ---: | --- |\n| IV infusion | [[price iv]] | You [ref:1] |\n"
+        "| Spravato | $600 | |\n",
+    )
+    make_clinic(offerings={"iv": (400, 500)})
+    html = client.get(guide.get_absolute_url()).text
+    assert '<table class="stacked-table" role="table">' in html
+    assert '<thead role="rowgroup">' in html and '<tbody role="rowgroup">' in html
+    assert '<th scope="col" role="columnheader">Route</th>' in html
+    assert '<th scope="row" role="rowheader">IV infusion</th>' in html
+    assert (
+        '<td class="align-right" role="cell"><span class="cell-label" aria-hidden="true">'
+        "Typical price: </span>$400–$500</td>"
+    ) in html
+    assert '<span class="cell-label" aria-hidden="true">Who usually pays: </span>You <sup' in html
+    # An empty cell gets no label of its own to dangle.
+    assert '<td role="cell" class="empty-cell"></td>' in html
+    # Still in its own scrolling region for wider tables on wider screens.
+    assert 'class="table-scroll" role="region" tabindex="0"' in html
+
+
+def test_guides_saved_before_stacked_tables_are_rendered_again_by_a_migration():
+    import importlib
+
+    from django.apps import apps
+
+    guide = make_guide("Old table", body="| A | B |\n| --- | --- |\n| 1 | 2 |\n")
+    Guide.objects.filter(pk=guide.pk).update(body_html="<table><tr><td>1</td></tr></table>")
+    migration = importlib.import_module("articles.migrations.0004_render_tables_stacked")
+    migration.render_again(apps, None)
+    assert 'class="stacked-table"' in Guide.objects.get(pk=guide.pk).body_html
