@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import confirmation
 from accounts.forms import ChangePasswordForm, SignUpForm
 from ketamine_directory.throttle import AddressThrottle
+from policies.contact import email_the_editors
 
 # Accounts made from one network address: enough for a clinic's staff sharing
 # an office connection, too few for a script flooding the editors with claims.
@@ -47,8 +49,11 @@ def signup(request):
     if request.method == "POST" and NEW_ACCOUNTS.exceeded(request):
         form.add_error(
             None,
-            "Many accounts were made from your network in the last hour. "
-            "Please try again later, or email the editors.",
+            format_html(
+                "Many accounts were made from your network in the last hour. "
+                "Please try again later, or {}.",
+                email_the_editors(),
+            ),
         )
         return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=429)
     if request.method == "POST" and form.is_valid():

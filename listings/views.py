@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 
 from accounts.confirmation import is_confirmed
 from accounts.decorators import confirmed_email_required, signed_in_required
@@ -19,6 +20,7 @@ from listings.forms import (
     ReportForm,
 )
 from listings.models import Claim, Membership
+from policies.contact import email_the_editors
 
 HISTORY_PER_PAGE = 50
 
@@ -54,8 +56,11 @@ def claim(request, slug):
     if request.method == "POST" and claims.SENT.exceeded(request):
         form.add_error(
             None,
-            "You have sent several claims in the last hour. Please wait an hour and send "
-            "this one again, or email the editors.",
+            format_html(
+                "You have sent several claims in the last hour. Please wait an hour and send "
+                "this one again, or {}.",
+                email_the_editors(),
+            ),
         )
         context = {"clinic": clinic, "form": form, "website_domain": website_domain(clinic.website)}
         return render(request, "listings/claim.html", context, status=429)

@@ -17,6 +17,8 @@ PRODUCTION = {
     "DATABASE_URL": "sqlite:///:memory:",
     # Claim links and password resets go out by SMTP; the console is for development.
     "EMAIL_HOST": "smtp.example.org",
+    # Printed on the About and Privacy pages for visitors to write to.
+    "EDITORS_EMAIL": "editors@clinics.example.org",
 }
 
 
@@ -67,6 +69,13 @@ def test_deploy_check_wants_a_real_mail_server():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **without_mail)
     assert result.returncode == 1
     assert "mail.E001" in result.stderr
+
+
+def test_deploy_check_wants_a_real_address_for_the_editors():
+    without_editors = {k: v for k, v in PRODUCTION.items() if k != "EDITORS_EMAIL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **without_editors)
+    assert result.returncode == 1
+    assert "policies.W001" in result.stderr
 
 
 @pytest.fixture(scope="module")
