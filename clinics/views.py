@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Guide
-from clinics.empty_results import suggestions
+from clinics.empty_results import explain
 from clinics.filters import DEFAULT_RADIUS, ClinicFilter
 from clinics.forms import ZIP_PATTERN, CompareFindForm, FindForm
 from clinics.geo import distance_miles_expression, locate_zip
@@ -129,9 +129,8 @@ def clinic_list(request, state=None, city_slug=None):
     results_key = search_key({**cleaned, "page": page.number, "comparing": comparing})
     active = {name for name, value in cleaned.items() if value and name not in ("sort", "radius")}
     context = {
-        "advice": [] if page.paginator.count else suggestions(request, cleaned, place),
+        "empty_results": None if page.paginator.count else explain(request, cleaned, place),
         "active_filters": len(active),
-        "active_filters_beyond_place": bool(active - {"state", "city"}),
         "filter": clinic_filter,
         "page": page,
         "place": place,
