@@ -158,6 +158,7 @@ EMPTY_SEARCHES = [
     "state=co&max_price=100",
     "route=spravato&max_price=400",
     "max_price=10",
+    "max_price=%24100&state=co",
     "route=iv&insurance=medicare",
     "insurance=cigna&route=spravato",
     "insurance=self-pay&state=co",
