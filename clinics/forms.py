@@ -180,7 +180,18 @@ class ClinicFilterForm(forms.Form):
 class FindForm(forms.Form):
     """The home page's single 'ZIP code or city' box."""
 
-    where = forms.CharField(max_length=100, required=False)
+    where = forms.CharField(
+        max_length=100,
+        required=False,
+        error_messages={
+            "max_length": (
+                "That is more than 100 characters. Type a ZIP code, or a city and its state."
+            ),
+            "null_characters_not_allowed": (
+                "Remove the unusual characters, and type a ZIP code or a city."
+            ),
+        },
+    )
 
 
 class CompareFindForm(forms.Form):
