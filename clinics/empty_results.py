@@ -4,6 +4,7 @@ clinics, and searches that widen it. Every suggested search is checked to
 find clinics before it is offered, all of them in one query.
 """
 
+import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -171,7 +172,8 @@ def explain(request, cleaned, place):
             if reach:
                 tips.append(
                     (
-                        f"The nearest {who} is {round(nearest):,} miles from {near}.",
+                        # Rounded up: 25.4 miles must not read as within 25.
+                        f"The nearest {who} is {math.ceil(nearest):,} miles from {near}.",
                         f"Look within {reach} miles of {near}",
                         _url(search(radius=str(reach))),
                     )

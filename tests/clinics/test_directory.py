@@ -395,7 +395,7 @@ def test_empty_result_explains_what_to_try(client, clinics):
         ),
         (
             "near=79830&radius=100",
-            "The nearest listed clinic is 341 miles from 79830. "
+            "The nearest listed clinic is 342 miles from 79830. "
             '<a href="/clinics/?near=79830&amp;radius=400">Look within 400 miles of 79830</a>',
         ),
         ("near=78701&state=co", "ZIP 78701 is in Texas, but the state chosen is Colorado."),
