@@ -71,6 +71,14 @@ def empty_state(html):
         (" ".join(unescape(re.sub(r"<[^>]+>", "", text)).split()), unescape(href))
         for href, text in re.findall(r'<a href="([^"]+)">(.*?)</a>', block, re.S)
     ]
+    # "Clear all filters" is a button of the compare form (it keeps the ticks),
+    # which lands on the list with no filters: the page its formaction names.
+    links += [
+        (" ".join(unescape(re.sub(r"<[^>]+>", "", text)).split()), unescape(href))
+        for href, text in re.findall(
+            r'<button[^>]*formaction="([^"]+)"[^>]*>(.*?)</button>', block, re.S
+        )
+    ]
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", block)).split()), links
 
 
