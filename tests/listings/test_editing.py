@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -422,3 +424,14 @@ def test_a_missing_version_and_bad_input_are_both_explained(client, clinic, staf
         "Please correct" in listed and "The highest price can&#x27;t be below the lowest." in listed
     )
     assert 'value="500"' in page
+
+
+def test_times_of_changes_name_their_time_zone(client, clinic, staff):
+    mine = form_data(client) | {"iv-price_max": "480"}
+    theirs = form_data(client) | {"iv-price_max": "520"}
+    assert client.post(URL, theirs).status_code == 302
+    ListingChange.objects.update(created_at=datetime(2026, 12, 3, 14, 5, tzinfo=UTC))
+    assert "Dec. 3, 2026, 9:05 a.m. EST" in client.get(URL + "history/").text
+    # The conflict notice too, with the day: "9:05" alone could be any day.
+    page = client.post(URL, mine).text
+    assert "Dec. 3, 2026, 9:05 a.m. EST" in page.split('id="conflict"', 1)[1].split("</div>")[0]
