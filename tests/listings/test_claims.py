@@ -251,3 +251,11 @@ def test_the_link_of_a_withdrawn_claim_says_it_was_withdrawn(client, clinic, per
     assert response.status_code == 400
     assert "This claim was withdrawn, so its link no longer works" in response.text
     assert "another account" not in response.text
+
+
+def test_confirming_says_what_each_change_records(client, clinic, person):
+    claim(client, "jo@calm-harbor.example")
+    page = client.get(emailed_link(), follow=True).text.replace("&#x27;", "'")
+    assert "Confirm you work at Calm Harbor Ketamine" in page
+    assert "recorded with your name" not in page
+    assert "with your account's email address (jo@gmail.example) and the time" in page

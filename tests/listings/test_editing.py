@@ -500,3 +500,12 @@ def test_a_treatment_removed_with_insurance_ticked_is_explained_and_nothing_is_l
     assert re.search(r'value="medicare:spravato" checked', page)
     assert "New words, kept" in page
     assert clinic.offerings.filter(route="spravato").exists()
+
+
+def test_the_page_says_what_each_save_records(client, staff):
+    # Accounts have no name, only an email address.
+    page = client.get(URL).text
+    assert "recorded with your name" not in page
+    assert "recorded with your account's email address (jo@calm-harbor.example) and the time" in (
+        page.replace("&#x27;", "'")
+    )
