@@ -75,11 +75,13 @@ def confirm_email(request, token):
     # Opening the link proves the mailbox; it needs no signing in (it may be
     # opened on another device), and confirming twice does no harm.
     try:
-        user, next_url = confirmation.read_link(
-            token, get_user_model().objects.filter(is_active=True)
-        )
+        user, next_url = confirmation.read_link(token, get_user_model().objects.all())
     except confirmation.BadLink as problem:
-        return render(request, "accounts/confirm_email.html", {"problem": str(problem)}, status=400)
+        context = {
+            "problem": str(problem),
+            "closed": isinstance(problem, confirmation.AccountClosed),
+        }
+        return render(request, "accounts/confirm_email.html", context, status=400)
     confirmation.mark_confirmed(user)
     # Back to the claim (or other page) that asked for the confirmation.
     next_url = _safe_next(request, next_url)

@@ -174,3 +174,25 @@ def test_signed_out_the_link_names_its_address_only_in_part(client):
     page = client.get(emailed_link(), follow=True).text
     assert "j…@calm-harbor.example is confirmed" in page
     assert "jo@calm-harbor.example" not in page
+
+
+@pytest.mark.parametrize("closing", ["deactivated", "deleted"])
+def test_the_link_of_a_closed_account_says_it_is_closed_and_whom_to_ask(client, closing):
+    user = make_user("jo@gmail.example", confirmed=False)
+    client.force_login(user)
+    client.post("/account/confirm-email/")
+    client.logout()
+    if closing == "deactivated":
+        user.is_active = False
+        user.save()
+    else:
+        user.delete()
+    response = client.get(emailed_link())
+    assert response.status_code == 400
+    page = response.text
+    # Not "an address the account no longer uses": the address is the same.
+    assert "no longer uses" not in page
+    assert "This link is for an account that has been closed" in page
+    assert "email the editors" in page
+    # Signing in to ask for a new link is no way forward for a closed account.
+    assert "send yourself a new link" not in page
