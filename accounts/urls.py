@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
-from accounts.forms import NewPasswordForm, ResetForm, SignInForm
+from accounts.forms import NewPasswordForm, ResetForm
 
 app_name = "accounts"
 
@@ -10,13 +10,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
     path("confirm-email/", views.resend_confirmation, name="resend_confirmation"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.change_password, name="password_change"),
     path(

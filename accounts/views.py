@@ -1,16 +1,20 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import confirmation
-from accounts.forms import ChangePasswordForm, SignUpForm
+from accounts.forms import ChangePasswordForm, SignInForm, SignUpForm
+from clinics.models import Clinic
 from ketamine_directory.throttle import AddressThrottle
 from policies.contact import email_the_editors
 
@@ -41,6 +45,17 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+class SignInView(auth_views.LoginView):
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # get_redirect_url() is `next` only if it is a page of this site.
+        return super().get_context_data(
+            claiming=_clinic_to_claim(self.get_redirect_url()), **kwargs
+        )
+
+
 def signup(request):
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
@@ -55,7 +70,8 @@ def signup(request):
                 email_the_editors(),
             ),
         )
-        return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=429)
+        context = {"form": form, "next": next_url, "claiming": _clinic_to_claim(next_url)}
+        return render(request, "accounts/signup.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         NEW_ACCOUNTS.record(request)
@@ -67,7 +83,8 @@ def signup(request):
             "the address, then find your clinic and claim it.",
         )
         return redirect(next_url or "listings:dashboard")
-    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+    context = {"form": form, "next": next_url, "claiming": _clinic_to_claim(next_url)}
+    return render(request, "accounts/signup.html", context)
 
 
 @never_cache  # it may name the signed-in account
@@ -132,3 +149,19 @@ def _safe_next(request, url):
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return url if url and allowed else ""
+
+
+def _clinic_to_claim(url):
+    """
+    The listed clinic whose claim page `url` (a safe `next`) is, else None: the
+    sign-in page names it from the database, never from the text of `next`.
+    """
+    if not url:
+        return None
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+    if match.view_name != "listings:claim":
+        return None
+    return Clinic.objects.published().filter(slug=match.kwargs["slug"]).first()
