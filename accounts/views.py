@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts import confirmation
 from accounts.forms import ChangePasswordForm, SignInForm, SignUpForm
 from clinics.models import Clinic
+from ketamine_directory.referrer_policy import keep_tokens_from_referers
 from ketamine_directory.throttle import AddressThrottle
 from policies.contact import email_the_editors
 
@@ -45,6 +47,11 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+# What a confirmation link opened as another account confirmed, for the page that says so.
+CONFIRMED_FOR_ANOTHER = "accounts:confirmed-for-another"
+
+
+@method_decorator(keep_tokens_from_referers, name="dispatch")  # `next` may lead to a link
 class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
@@ -56,6 +63,7 @@ class SignInView(auth_views.LoginView):
         )
 
 
+@keep_tokens_from_referers  # `next` may lead to a link
 def signup(request):
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
@@ -87,6 +95,7 @@ def signup(request):
     return render(request, "accounts/signup.html", context)
 
 
+@keep_tokens_from_referers
 @never_cache  # it may name the signed-in account
 def confirm_email(request, token):
     # Opening the link proves the mailbox; it needs no signing in (it may be
@@ -110,11 +119,25 @@ def confirm_email(request, token):
     sign_in = redirect_to_login(next_url) if next_url else redirect("accounts:login")
     if request.user.is_authenticated:
         # Signed in as someone else (a colleague's browser, or another account
-        # of one's own): say so here, rather than in a message on that account's pages.
-        context = {"other_account": hint, "sign_in_url": sign_in["Location"]}
-        return render(request, "accounts/confirm_email.html", context)
+        # of one's own): say so on a page of its own, rather than in a message
+        # on that account's pages. Of its own, because it offers to sign out
+        # (a form) and this address holds the token (ketamine_directory.referrer_policy).
+        request.session[CONFIRMED_FOR_ANOTHER] = {
+            "other_account": hint,
+            "sign_in_url": sign_in["Location"],
+        }
+        return redirect("accounts:confirmed_for_another")
     messages.success(request, f"Thank you: {hint} is confirmed. Sign in to go on.")
     return sign_in
+
+
+@never_cache  # it names the signed-in account
+@login_required
+def confirmed_for_another(request):
+    context = request.session.get(CONFIRMED_FOR_ANOTHER)
+    if context is None:
+        return redirect("listings:dashboard")
+    return render(request, "accounts/confirm_email.html", context)
 
 
 @require_POST

@@ -145,8 +145,10 @@ def test_a_link_opened_while_signed_in_as_another_account_says_what_happened(cli
     sam = make_user("sam@gmail.example", confirmed=False)
     client.force_login(sam)  # a colleague's browser, or the same person's other account
 
-    response = client.get(link)
+    response = client.get(link, follow=True)
     assert response.status_code == 200
+    # On a page without the token in its address: it has a form (see test_referrer_policy).
+    assert response.redirect_chain == [("/account/email-confirmed/", 302)]
     page = response.text
     assert "This link is for another account" in page
     # Enough of the address to recognise it, not all of it: whoever holds the
