@@ -19,6 +19,10 @@ class BadLink(Exception):
     pass
 
 
+class AccountClosed(BadLink):
+    """The link's account was deactivated or deleted: only the editors can help."""
+
+
 def is_confirmed(user):
     return ConfirmedEmail.objects.filter(user=user, email__iexact=user.email).exists()
 
@@ -65,7 +69,8 @@ def send_link(request, user, next_url=""):
 def read_link(token, users):
     """
     The account a link proves and the page to go on to ("" if none), or
-    BadLink with a reason a person can act on.
+    BadLink with a reason a person can act on (AccountClosed when `users`
+    has the account no more, or has it deactivated).
     """
     try:
         data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
@@ -74,6 +79,10 @@ def read_link(token, users):
     except signing.BadSignature:
         raise BadLink("This link is not valid. Copy the whole link from the email.") from None
     user = users.filter(pk=data.get("u")).first()
-    if user is None or _fingerprint(user.email) != data.get("e"):
+    if user is None or not user.is_active:
+        raise AccountClosed(
+            "This link is for an account that has been closed, so it no longer works."
+        )
+    if _fingerprint(user.email) != data.get("e"):
         raise BadLink("This link is for an address the account no longer uses.")
     return user, data.get("n", "")

@@ -2,7 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
-from accounts.forms import NewPasswordForm, ResetForm, SignInForm
+from accounts.forms import NewPasswordForm, ResetForm
+from ketamine_directory.referrer_policy import keep_tokens_from_referers
 
 app_name = "accounts"
 
@@ -10,13 +11,8 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
     path("confirm-email/", views.resend_confirmation, name="resend_confirmation"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("email-confirmed/", views.confirmed_for_another, name="confirmed_for_another"),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.change_password, name="password_change"),
     path(
@@ -38,10 +34,14 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            form_class=NewPasswordForm,
-            template_name="accounts/password_reset/confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
+        # Django moves on from the emailed link to ".../set-password/", the
+        # form, without the token; the link's own responses keep it from Referers.
+        keep_tokens_from_referers(
+            auth_views.PasswordResetConfirmView.as_view(
+                form_class=NewPasswordForm,
+                template_name="accounts/password_reset/confirm.html",
+                success_url=reverse_lazy("accounts:password_reset_complete"),
+            )
         ),
         name="password_reset_confirm",
     ),

@@ -1,16 +1,22 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import confirmation
-from accounts.forms import ChangePasswordForm, SignUpForm
+from accounts.forms import ChangePasswordForm, SignInForm, SignUpForm
+from clinics.models import Clinic
+from ketamine_directory.referrer_policy import keep_tokens_from_referers
 from ketamine_directory.throttle import AddressThrottle
 from policies.contact import email_the_editors
 
@@ -41,6 +47,23 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+# What a confirmation link opened as another account confirmed, for the page that says so.
+CONFIRMED_FOR_ANOTHER = "accounts:confirmed-for-another"
+
+
+@method_decorator(keep_tokens_from_referers, name="dispatch")  # `next` may lead to a link
+class SignInView(auth_views.LoginView):
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # get_redirect_url() is `next` only if it is a page of this site.
+        return super().get_context_data(
+            claiming=_clinic_to_claim(self.get_redirect_url()), **kwargs
+        )
+
+
+@keep_tokens_from_referers  # `next` may lead to a link
 def signup(request):
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
@@ -55,7 +78,8 @@ def signup(request):
                 email_the_editors(),
             ),
         )
-        return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=429)
+        context = {"form": form, "next": next_url, "claiming": _clinic_to_claim(next_url)}
+        return render(request, "accounts/signup.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         NEW_ACCOUNTS.record(request)
@@ -67,19 +91,23 @@ def signup(request):
             "the address, then find your clinic and claim it.",
         )
         return redirect(next_url or "listings:dashboard")
-    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+    context = {"form": form, "next": next_url, "claiming": _clinic_to_claim(next_url)}
+    return render(request, "accounts/signup.html", context)
 
 
+@keep_tokens_from_referers
 @never_cache  # it may name the signed-in account
 def confirm_email(request, token):
     # Opening the link proves the mailbox; it needs no signing in (it may be
     # opened on another device), and confirming twice does no harm.
     try:
-        user, next_url = confirmation.read_link(
-            token, get_user_model().objects.filter(is_active=True)
-        )
+        user, next_url = confirmation.read_link(token, get_user_model().objects.all())
     except confirmation.BadLink as problem:
-        return render(request, "accounts/confirm_email.html", {"problem": str(problem)}, status=400)
+        context = {
+            "problem": str(problem),
+            "closed": isinstance(problem, confirmation.AccountClosed),
+        }
+        return render(request, "accounts/confirm_email.html", context, status=400)
     confirmation.mark_confirmed(user)
     # Back to the claim (or other page) that asked for the confirmation.
     next_url = _safe_next(request, next_url)
@@ -91,11 +119,25 @@ def confirm_email(request, token):
     sign_in = redirect_to_login(next_url) if next_url else redirect("accounts:login")
     if request.user.is_authenticated:
         # Signed in as someone else (a colleague's browser, or another account
-        # of one's own): say so here, rather than in a message on that account's pages.
-        context = {"other_account": hint, "sign_in_url": sign_in["Location"]}
-        return render(request, "accounts/confirm_email.html", context)
+        # of one's own): say so on a page of its own, rather than in a message
+        # on that account's pages. Of its own, because it offers to sign out
+        # (a form) and this address holds the token (ketamine_directory.referrer_policy).
+        request.session[CONFIRMED_FOR_ANOTHER] = {
+            "other_account": hint,
+            "sign_in_url": sign_in["Location"],
+        }
+        return redirect("accounts:confirmed_for_another")
     messages.success(request, f"Thank you: {hint} is confirmed. Sign in to go on.")
     return sign_in
+
+
+@never_cache  # it names the signed-in account
+@login_required
+def confirmed_for_another(request):
+    context = request.session.get(CONFIRMED_FOR_ANOTHER)
+    if context is None:
+        return redirect("listings:dashboard")
+    return render(request, "accounts/confirm_email.html", context)
 
 
 @require_POST
@@ -130,3 +172,19 @@ def _safe_next(request, url):
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return url if url and allowed else ""
+
+
+def _clinic_to_claim(url):
+    """
+    The listed clinic whose claim page `url` (a safe `next`) is, else None: the
+    sign-in page names it from the database, never from the text of `next`.
+    """
+    if not url:
+        return None
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+    if match.view_name != "listings:claim":
+        return None
+    return Clinic.objects.published().filter(slug=match.kwargs["slug"]).first()

@@ -25,6 +25,16 @@ class BadLink(Exception):
     pass
 
 
+class OtherAccount(BadLink):
+    """The link is for a claim another account made (`claim`)."""
+
+    def __init__(self, claim):
+        super().__init__(
+            "This link belongs to another account. Sign in with the account that made the claim."
+        )
+        self.claim = claim
+
+
 def link_token(claim):
     # Only the claim's id: signed, not encrypted, and the URL reaches request
     # logs, which must never hold an email address.
@@ -43,11 +53,9 @@ def claim_from_token(token, user):
         raise BadLink(
             "This link is not valid. Copy the whole link from the email, or ask for a new one."
         ) from None
-    claim = Claim.objects.select_related("clinic").filter(pk=claim_id, user=user).first()
-    if claim is None and Claim.objects.filter(pk=claim_id).exists():
-        raise BadLink(
-            "This link belongs to another account. Sign in with the account that made the claim."
-        )
+    claim = Claim.objects.select_related("clinic", "user").filter(pk=claim_id).first()
+    if claim is not None and claim.user_id != user.pk:
+        raise OtherAccount(claim)
     if claim is None:
         raise BadLink(
             "This claim was withdrawn, so its link no longer works. To manage the clinic's "

@@ -202,24 +202,32 @@ class OfferingForm(PlainLabelsMixin, forms.Form):
 
 
 ALL_ROUTES = ""
+PRICE_NAMES = ("price_min", "price_max")
 
 
 class InsuranceForm(forms.Form):
-    """Payers accepted, each for every route or for chosen routes (a grid of checkboxes)."""
+    """
+    Payers accepted, each for every route or for chosen routes (a grid of
+    checkboxes), with a column for each of `routes`: the treatments the clinic
+    lists. Any route stays a valid choice, so a tick for a route the clinic
+    doesn't list gets ListingEditForms' explanation, not "Select a valid choice".
+    """
 
     accepted = forms.MultipleChoiceField(required=False)
 
-    def __init__(self, *args, initial_accepted=(), **kwargs):
+    def __init__(self, *args, routes=(), initial_accepted=(), **kwargs):
         super().__init__(*args, initial={"accepted": list(initial_accepted)}, **kwargs)
         self.payers = list(Payer.objects.all())
-        self.columns = [(ALL_ROUTES, "All treatments")] + [
-            (route.value, route.short_label) for route in Route
-        ]
+        every_route = [(route.value, route.short_label) for route in Route]
         self.fields["accepted"].choices = [
             (f"{payer.slug}:{route}", f"{payer.name}, {label}")
             for payer in self.payers
-            for route, label in self.columns
+            for route, label in [(ALL_ROUTES, "All treatments"), *every_route]
         ]
+        self.columns = [(ALL_ROUTES, "All treatments")] + [
+            (route, label) for route, label in every_route if route in routes
+        ]
+        self.routes_not_listed = len(self.columns) <= len(every_route)
 
     def rows(self):
         """[(payer, [(value, route label, checked)])] for the template's grid."""
@@ -263,7 +271,31 @@ class ListingEditForms:
             OfferingForm(route, data, initial=(snapshot or {}).get(f"offering:{route}") or {})
             for route in Route.values
         ]
-        self.insurance = InsuranceForm(data, initial_accepted=(snapshot or {}).get("insurance", []))
+        initial_accepted = (snapshot or {}).get("insurance", [])
+        self.insurance = InsuranceForm(
+            data,
+            routes=self._routes_listed(data, snapshot or {}),
+            initial_accepted=initial_accepted,
+        )
+
+    @staticmethod
+    def _routes_listed(data, snapshot):
+        """
+        The routes the insurance grid has a column for: those the listing (or
+        the form sent back) gives prices for, and any with a payer ticked, so
+        that a tick can always be seen and taken off, never silently dropped.
+        """
+        if data is None:
+            priced = {route for route in Route.values if snapshot.get(f"offering:{route}")}
+            ticked = snapshot.get("insurance", [])
+        else:
+            priced = {
+                route
+                for route in Route.values
+                if any(str(data.get(f"{route}-{name}", "")).strip() for name in PRICE_NAMES)
+            }
+            ticked = data.getlist("accepted") if hasattr(data, "getlist") else []
+        return priced | {item.partition(":")[2] for item in ticked}
 
     def _knows_version(self, data):
         """Whether the page says which versions of the listing it was opened at and shown."""
@@ -287,15 +319,26 @@ class ListingEditForms:
     def _check_insurance_routes(self):
         """Insurance for one treatment only makes sense if the clinic lists that treatment."""
         offered = {form.route.value for form in self.offerings if form.value()}
+        listed_before = set(self.clinic.offerings.values_list("route", flat=True))
         names = {payer.slug: payer.name for payer in self.insurance.payers}
         for item in self.insurance.cleaned_data["accepted"]:
             slug, route = item.split(":", 1)
-            if route and route not in offered:
-                self.insurance.add_error(
-                    "accepted",
-                    f"You ticked {names[slug]} for {Route(route).short_label}, which you don't "
-                    "list. Untick it, or add that treatment's prices above.",
+            if not route or route in offered:
+                continue
+            label = Route(route).short_label
+            if route in listed_before:
+                # Cleared in this save: refused rather than dropped, in case
+                # clearing the prices was the slip.
+                message = (
+                    f"You ticked {names[slug]} for {label}, whose prices you cleared. Untick "
+                    f"it if you no longer offer {label}, or put the prices back."
                 )
+            else:
+                message = (
+                    f"You ticked {names[slug]} for {label}, which you don't list. Untick it, "
+                    "or add that treatment's prices above."
+                )
+            self.insurance.add_error("accepted", message)
 
     @property
     def has_errors(self):

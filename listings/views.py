@@ -1,14 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
 
-from accounts.confirmation import is_confirmed
+from accounts.confirmation import address_hint, is_confirmed
 from accounts.decorators import confirmed_email_required, signed_in_required
 from clinics.models import Clinic
+from ketamine_directory.referrer_policy import keep_tokens_from_referers
 from listings import claims, new_clinics, reports, snapshots
 from listings.domains import email_matches_website, website_domain
 from listings.editing import EditConflict, changes_since, save_listing
@@ -148,17 +152,66 @@ def _open_claim(request, open_claim):
     return render(request, "listings/claim_pending.html", {"claim": open_claim})
 
 
+# The claim link last opened in this session, for the page that confirms it.
+CLAIM_LINK = "listings:claim-link"
+
+
+@keep_tokens_from_referers
 @login_required
 def claim_confirm(request, token):
+    """
+    The emailed link. Its address holds the token, so it shows no form (see
+    ketamine_directory.referrer_policy): the Confirm button is on the next page.
+    """
     try:
         pending = claims.claim_from_token(token, request.user)
+    except claims.OtherAccount:
+        pass  # explained on the next page, which offers to sign out: a form
+    except claims.BadLink as problem:
+        return render(request, "listings/claim_confirm.html", {"problem": str(problem)}, status=400)
+    else:
+        if request.method == "POST":  # a Confirm form from before it moved
+            return _confirm_claim(request, pending)
+    request.session[CLAIM_LINK] = token
+    return redirect("listings:claim_confirm_opened")
+
+
+@never_cache  # it names the signed-in account
+@signed_in_required
+def claim_confirm_opened(request):
+    token = request.session.get(CLAIM_LINK)
+    if token is None:
+        problem = "Open the link in the email we sent you again."
+        return render(request, "listings/claim_confirm.html", {"problem": problem}, status=400)
+    try:
+        pending = claims.claim_from_token(token, request.user)
+    except claims.OtherAccount as other:
+        return render(request, "listings/claim_confirm.html", _other_account(other, token))
     except claims.BadLink as problem:
         return render(request, "listings/claim_confirm.html", {"problem": str(problem)}, status=400)
     if request.method == "POST":
-        claims.approve(pending)
-        messages.success(request, f"Confirmed: you can now manage {pending.clinic.name}.")
-        return redirect("listings:edit", slug=pending.clinic.slug)
+        del request.session[CLAIM_LINK]
+        return _confirm_claim(request, pending)
     return render(request, "listings/claim_confirm.html", {"claim": pending})
+
+
+def _confirm_claim(request, pending):
+    claims.approve(pending)
+    messages.success(request, f"Confirmed: you can now manage {pending.clinic.name}.")
+    return redirect("listings:edit", slug=pending.clinic.slug)
+
+
+def _other_account(other, token):
+    """What the page says of a link for a claim made by another account."""
+    # Signing in again comes back to the link (the session, and the token in
+    # it, end with signing out).
+    link = reverse("listings:claim_confirm", args=[token])
+    return {
+        "clinic": other.claim.clinic,
+        # Whoever holds the link need not own the account: only a part of it.
+        "other_account": address_hint(other.claim.user.email),
+        "sign_in_url": redirect_to_login(link)["Location"],
+    }
 
 
 def _member_clinic(request, slug):

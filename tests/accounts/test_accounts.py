@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from tests.builders import make_user
+from clinics.models import Clinic
+from tests.builders import make_clinic, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +270,36 @@ def test_a_signed_in_person_changes_their_password(client):
     assert response["Location"] == "/account/"
     assert client.get("/account/").status_code == 200  # still signed in here
     assert client.login(username="staff@clinic.example", password=new)
+
+
+def test_signing_in_to_claim_a_clinic_names_the_clinic(client):
+    make_clinic("Calm Harbor Ketamine", slug="calm-harbor")
+    # Where "Claim this listing" leads someone signed out.
+    sign_in = client.get("/account/claim/calm-harbor/", follow=True)
+    assert sign_in.redirect_chain[-1][0] == "/account/login/?next=/account/claim/calm-harbor/"
+    assert "Sign in or create an account to claim Calm Harbor Ketamine" in sign_in.text
+    # Choosing to create an account instead keeps saying so.
+    sign_up = client.get("/account/signup/?next=/account/claim/calm-harbor/").text
+    assert "Create an account to claim Calm Harbor Ketamine" in sign_up
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "/account/claim/no-such-clinic/",
+        "/account/claim/hidden-clinic/",
+        "/account/claim/<b>Trust me</b>/",
+        "https://evil.example/account/claim/calm-harbor/",
+        "//evil.example/account/claim/calm-harbor/",
+        "/account/clinics/calm-harbor/",
+        "/account/claim/calm-harbor/../../../evil/",
+        "Calm Harbor Ketamine",
+    ],
+)
+def test_the_sign_in_page_names_only_a_clinic_of_this_sites_claim_page(client, next_url):
+    make_clinic("Calm Harbor Ketamine", slug="calm-harbor")
+    make_clinic("Hidden Clinic", slug="hidden-clinic", status=Clinic.Status.HIDDEN)
+    for url in ("/account/login/", "/account/signup/"):
+        page = client.get(url, {"next": next_url}).text
+        assert "to claim" not in page, (url, next_url)
+        assert "<b>" not in page and "Hidden Clinic" not in page

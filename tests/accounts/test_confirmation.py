@@ -145,8 +145,10 @@ def test_a_link_opened_while_signed_in_as_another_account_says_what_happened(cli
     sam = make_user("sam@gmail.example", confirmed=False)
     client.force_login(sam)  # a colleague's browser, or the same person's other account
 
-    response = client.get(link)
+    response = client.get(link, follow=True)
     assert response.status_code == 200
+    # On a page without the token in its address: it has a form (see test_referrer_policy).
+    assert response.redirect_chain == [("/account/email-confirmed/", 302)]
     page = response.text
     assert "This link is for another account" in page
     # Enough of the address to recognise it, not all of it: whoever holds the
@@ -174,3 +176,26 @@ def test_signed_out_the_link_names_its_address_only_in_part(client):
     page = client.get(emailed_link(), follow=True).text
     assert "j…@calm-harbor.example is confirmed" in page
     assert "jo@calm-harbor.example" not in page
+
+
+@pytest.mark.parametrize("closing", ["deactivated", "deleted"])
+def test_the_link_of_a_closed_account_says_it_is_closed_and_whom_to_ask(client, closing, settings):
+    settings.EDITORS_EMAIL = "editors@clinics.example"
+    user = make_user("jo@gmail.example", confirmed=False)
+    client.force_login(user)
+    client.post("/account/confirm-email/")
+    client.logout()
+    if closing == "deactivated":
+        user.is_active = False
+        user.save()
+    else:
+        user.delete()
+    response = client.get(emailed_link())
+    assert response.status_code == 400
+    page = response.text
+    # Not "an address the account no longer uses": the address is the same.
+    assert "no longer uses" not in page
+    assert "This link is for an account that has been closed" in page
+    assert 'email the editors at <a href="mailto:editors@clinics.example">' in page
+    # Signing in to ask for a new link is no way forward for a closed account.
+    assert "send yourself a new link" not in page

@@ -4,12 +4,17 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.confirmation import send_link
 from accounts.views import RESETS_ASKED
 from clinics.models import Clinic, Offering
-from listings.models import ListingChange
+from listings.claims import link_token
+from listings.domains import website_domain
+from listings.models import Claim, ListingChange, Membership
 from tests.browser.conftest import PHONE
 from tests.browser.test_page_health import (
     AXE_SOURCE,
@@ -185,3 +190,74 @@ def test_too_many_password_resets_are_refused_calmly_and_accessibly(page, staff_
     assert page.get_by_text("Many password resets were asked for from your network").is_visible()
     assert page.get_by_label("Email").input_value() == "staff@clinic.example"
     assert_this_page_has_no_serious_violations(page)
+
+
+def watch_referers(page):
+    """Every Referer the page's requests send (its stylesheet and icon included)."""
+    sent = []
+    page.on("request", lambda request: sent.append(request.headers.get("referer") or ""))
+    return sent
+
+
+def claim_by_email(clinic, user):
+    """A claim waiting for its emailed link, and the link's path."""
+    work_email = f"{user.email.partition('@')[0]}@{website_domain(clinic.website)}"
+    claim = Claim.objects.create(
+        clinic=clinic, user=user, work_email=work_email, status=Claim.Status.EMAIL_SENT
+    )
+    return claim, f"/account/claim/confirm/{link_token(claim)}/"
+
+
+def test_link_tokens_never_reach_a_referer_and_the_forms_after_them_work(page, staff_clinic):
+    referers = watch_referers(page)
+    staff = Membership.objects.get(clinic=staff_clinic).user
+    other = Clinic.objects.exclude(pk=staff_clinic.pk).exclude(website="").first()
+    _claim, link = claim_by_email(other, staff)
+    sign_in(page)
+    page.goto(link)
+    # The form is posted with its Origin: a no-referrer page would send "null",
+    # which the CSRF check refuses.
+    page.get_by_role("button", name="Confirm").click()
+    assert page.get_by_text(f"Confirmed: you can now manage {other.name}.").is_visible()
+    assert Membership.objects.filter(clinic=other, user=staff).exists()
+
+    page.goto("/account/")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/")
+    staff.refresh_from_db()  # the token depends on the last sign-in
+    uid = urlsafe_base64_encode(force_bytes(staff.pk))
+    reset_token = default_token_generator.make_token(staff)
+    page.goto(f"/account/password-reset/{uid}/{reset_token}/")
+    page.locator("input[name=new_password1]").fill("another long password 42")
+    page.locator("input[name=new_password2]").fill("another long password 42")
+    page.get_by_role("button", name="Save the new password").click()
+    page.wait_for_url("**/account/password-reset/done/")
+
+    claim_token = link.split("/")[-2]
+    assert referers and not [r for r in referers if claim_token in r or reset_token in r]
+    assert page.csp_violations == [] and page.page_errors == []
+
+
+def test_a_claim_link_for_another_account_is_explained_and_leads_on_as_the_right_one(
+    page, staff_clinic
+):
+    referers = watch_referers(page)
+    other = Clinic.objects.exclude(pk=staff_clinic.pk).exclude(website="").first()
+    claimant = make_user("new@clinic.example", password=PASSWORD)
+    _claim, link = claim_by_email(other, claimant)
+    sign_in(page)  # as staff@clinic.example: a colleague's browser, say
+    page.goto(link)
+    assert page.get_by_role("heading", name="This link is for another account").is_visible()
+    assert page.get_by_text(f"the claim of {other.name} made by n…@clinic.example").is_visible()
+    assert_this_page_has_no_serious_violations(page)
+
+    page.get_by_role("button", name="Sign out and sign in as n…@clinic.example").click()
+    page.wait_for_url("**/account/login/**")
+    page.get_by_label("Email").fill("new@clinic.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Confirm").click()
+    assert page.get_by_text(f"Confirmed: you can now manage {other.name}.").is_visible()
+    assert Membership.objects.filter(clinic=other, user=claimant).exists()
+    token = link.split("/")[-2]
+    assert not [referer for referer in referers if token in referer]

@@ -1,6 +1,6 @@
 """Clinic staff read, and delete, the inquiries sent to their own clinic only."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -178,3 +178,18 @@ def _queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
+
+
+def test_times_name_their_time_zone(client, clinic, staff, inquiry):
+    # Staff may be anywhere; the site's clock is Eastern. Without the zone,
+    # 9:05 reads as their own 9:05.
+    arrived = datetime(2026, 12, 3, 14, 5, tzinfo=UTC)  # 9:05 a.m. in New York (EST)
+    Inquiry.objects.filter(pk=inquiry.pk).update(created_at=arrived)
+    for url in (INBOX, f"{INBOX}{inquiry.pk}/"):
+        page = client.get(url).text
+        assert (
+            '<time datetime="2026-12-03T09:05:00-05:00">Dec. 3, 2026, 9:05 a.m. EST</time>' in page
+        ), url
+    # And in summer time, the zone that applied then.
+    Inquiry.objects.filter(pk=inquiry.pk).update(created_at=arrived.replace(month=7))
+    assert "July 3, 2026, 10:05 a.m. EDT" in client.get(INBOX).text

@@ -72,13 +72,25 @@ def claim_link(user):
     return f"/account/claim/confirm/{link_token(claim)}/"
 
 
+def test_a_refused_claim_link_is_logged_without_its_token(client, log):
+    jo = make_user("jo@gmail.example")
+    link = claim_link(jo)
+    Claim.objects.update(status="approved")
+    client.force_login(jo)
+    response = client.get(link)
+    assert response.status_code == 400 and "already decided" in response.text
+    text = log()
+    assert "Bad Request: /account/claim/confirm/[token]/" in text
+    assert token_of(link) not in text
+
+
 def test_a_claim_link_opened_by_another_account_is_logged_without_its_token(client, log):
     link = claim_link(make_user("jo@gmail.example"))
     client.force_login(make_user("sam@gmail.example"))
-    response = client.get(link)
-    assert response.status_code == 400 and "another account" in response.text
+    response = client.get(link, follow=True)
+    assert "This link is for another account" in response.text
     text = log()
-    assert "Bad Request: /account/claim/confirm/[token]/" in text
+    assert "GET /account/claim/confirm/[token]/ 302" in text
     assert token_of(link) not in text
 
 

@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail, signing
@@ -10,6 +11,7 @@ from tests.builders import make_clinic, make_editor, make_user
 pytestmark = pytest.mark.django_db
 
 WEBSITE = "https://www.calm-harbor.example"
+PASSWORD = "a long test password"  # tests.builders.make_user's
 
 
 @pytest.fixture
@@ -53,9 +55,10 @@ def test_a_work_email_on_the_clinic_domain_gets_a_link_that_verifies(client, cli
 
     link = emailed_link()
     # Opening the link asks to confirm; a mail scanner's GET changes nothing.
-    assert client.get(link).status_code == 200
+    opened = client.get(link, follow=True)
+    assert opened.status_code == 200 and "Confirm you work at Calm Harbor Ketamine" in opened.text
     assert not Membership.objects.exists()
-    response = client.post(link)
+    response = client.post(opened.redirect_chain[-1][0])
     assert response["Location"] == "/account/clinics/calm-harbor/"
     assert Membership.objects.filter(user=person, clinic=clinic).exists()
     assert Claim.objects.get().status == Claim.Status.APPROVED
@@ -86,10 +89,42 @@ def test_the_link_only_works_for_the_account_that_claimed(client, clinic, person
     claim(client, "jo@calm-harbor.example")
     link = emailed_link()
     client.force_login(make_user())
-    response = client.post(link)
-    assert response.status_code == 400
-    assert "another account" in response.content.decode()
+    for response in (client.get(link, follow=True), client.post(link, follow=True)):
+        assert "This link is for another account" in response.text
+        assert not Membership.objects.exists()
+    assert client.post("/account/claim-confirm/").status_code == 200
     assert not Membership.objects.exists()
+
+
+def test_a_link_opened_as_another_account_explains_and_leads_on_as_the_right_one(
+    client, clinic, person
+):
+    claim(client, "jo@calm-harbor.example")
+    link = emailed_link()
+    client.force_login(make_user("sam@gmail.example"))  # a colleague's browser, say
+
+    response = client.get(link, follow=True)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    page = response.text
+    assert "This link is for another account" in page
+    assert "the claim of Calm Harbor Ketamine made by j…@gmail.example" in page
+    # Enough of the claimant's address to recognise, not all: whoever holds the
+    # link need not be the claimant.
+    assert "jo@gmail.example" not in page and "jo@calm-harbor.example" not in page
+    assert "You're signed in as sam@gmail.example" in page
+
+    # Signing out from there leads to signing in as the claimant, then back to the link.
+    assert 'action="/account/logout/"' in page
+    on = "/account/login/?" + urlencode({"next": link}, safe="/")
+    assert f'name="next" value="{on}"' in page.replace("&amp;", "&")
+    assert client.post("/account/logout/", {"next": on})["Location"] == on
+    signed_in = client.post(on, {"username": "jo@gmail.example", "password": PASSWORD})
+    assert signed_in["Location"] == link
+    confirm = client.get(link, follow=True)
+    assert "Confirm you work at Calm Harbor Ketamine" in confirm.text
+    assert client.post(confirm.redirect_chain[-1][0]).status_code == 302
+    assert Membership.objects.filter(user=person, clinic=clinic).exists()
 
 
 def test_a_tampered_or_expired_link_is_explained(client, clinic, person, monkeypatch):
@@ -251,3 +286,11 @@ def test_the_link_of_a_withdrawn_claim_says_it_was_withdrawn(client, clinic, per
     assert response.status_code == 400
     assert "This claim was withdrawn, so its link no longer works" in response.text
     assert "another account" not in response.text
+
+
+def test_confirming_says_what_each_change_records(client, clinic, person):
+    claim(client, "jo@calm-harbor.example")
+    page = client.get(emailed_link(), follow=True).text.replace("&#x27;", "'")
+    assert "Confirm you work at Calm Harbor Ketamine" in page
+    assert "recorded with your name" not in page
+    assert "with your account's email address (jo@gmail.example) and the time" in page

@@ -1,8 +1,11 @@
+import re
+from datetime import UTC, datetime
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from clinics.models import Clinic, Offering
+from clinics.models import AcceptedPayer, Clinic, Offering, Payer
 from listings.models import ListingChange
 from tests.builders import make_clinic, make_member, make_user
 
@@ -422,3 +425,87 @@ def test_a_missing_version_and_bad_input_are_both_explained(client, clinic, staf
         "Please correct" in listed and "The highest price can&#x27;t be below the lowest." in listed
     )
     assert 'value="500"' in page
+
+
+def test_times_of_changes_name_their_time_zone(client, clinic, staff):
+    mine = form_data(client) | {"iv-price_max": "480"}
+    theirs = form_data(client) | {"iv-price_max": "520"}
+    assert client.post(URL, theirs).status_code == 302
+    ListingChange.objects.update(created_at=datetime(2026, 12, 3, 14, 5, tzinfo=UTC))
+    assert "Dec. 3, 2026, 9:05 a.m. EST" in client.get(URL + "history/").text
+    # The conflict notice too, with the day: "9:05" alone could be any day.
+    page = client.post(URL, mine).text
+    assert "Dec. 3, 2026, 9:05 a.m. EST" in page.split('id="conflict"', 1)[1].split("</div>")[0]
+
+
+def insurance_choices(page):
+    return set(re.findall(r'name="accepted" value="([^"]*)"', page))
+
+
+def test_insurance_is_offered_only_for_the_treatments_the_clinic_lists(client, staff):
+    offered = insurance_choices(client.get(URL).text)
+    routes = {value.split(":", 1)[1] for value in offered}
+    # Ticking another route was refused on save: it isn't offered at all now.
+    assert routes == {"", "iv", "spravato"}
+    assert {"aetna:", "aetna:iv", "aetna:spravato"} <= offered
+
+
+def test_insurance_already_recorded_for_an_unlisted_treatment_can_be_unticked(
+    client, clinic, staff
+):
+    # An editor's record, say, from before the clinic stopped offering KAP.
+    AcceptedPayer.objects.create(clinic=clinic, payer=Payer.objects.get(slug="cigna"), route="kap")
+    page = client.get(URL).text
+    assert "cigna:kap" in insurance_choices(page)
+    assert re.search(r'value="cigna:kap" checked', page)
+    data = form_data(client)
+    data["accepted"] = [item for item in data["accepted"] if item != "cigna:kap"]
+    assert client.post(URL, data).status_code == 302
+    assert not clinic.accepted_payers.filter(route="kap").exists()
+
+
+def test_a_treatment_added_in_a_save_can_take_insurance_in_the_same_save(client, clinic, staff):
+    data = form_data(client) | {"kap-price_min": "700", "kap-price_max": "900"}
+    data["accepted"] = [*data["accepted"], "cigna:kap"]
+    assert client.post(URL, data).status_code == 302
+    assert clinic.accepted_payers.filter(payer__slug="cigna", route="kap").exists()
+    assert "aetna:kap" in insurance_choices(client.get(URL).text)
+
+
+def test_a_treatment_added_shows_its_insurance_column_when_the_page_comes_back(
+    client, clinic, staff
+):
+    # Refused for something else: the new treatment's column is there to tick.
+    data = form_data(client) | {"kap-price_min": "700", "kap-price_max": "900", "phone": "12"}
+    page = client.post(URL, data).text
+    assert "aetna:kap" in insurance_choices(page)
+    assert "aetna:im" not in insurance_choices(page)
+
+
+def test_the_insurance_grid_says_how_to_add_insurance_for_a_new_treatment(client, staff):
+    page = client.get(URL).text
+    assert "add its prices above" in page
+
+
+def test_a_treatment_removed_with_insurance_ticked_is_explained_and_nothing_is_lost(
+    client, clinic, staff
+):
+    data = form_data(client) | {"spravato-price_min": "", "spravato-price_max": ""}
+    data |= {"description": "New words, kept"}
+    response = client.post(URL, data)
+    assert response.status_code == 400
+    page = response.text
+    assert "You ticked Medicare for Spravato, whose prices you cleared" in page
+    # The column stays, with the tick, so it can be unticked here.
+    assert re.search(r'value="medicare:spravato" checked', page)
+    assert "New words, kept" in page
+    assert clinic.offerings.filter(route="spravato").exists()
+
+
+def test_the_page_says_what_each_save_records(client, staff):
+    # Accounts have no name, only an email address.
+    page = client.get(URL).text
+    assert "recorded with your name" not in page
+    assert "recorded with your account's email address (jo@calm-harbor.example) and the time" in (
+        page.replace("&#x27;", "'")
+    )
