@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
@@ -12,8 +13,18 @@ from listings.editing import EditConflict, changes_since, revert, save_listing
 from listings.models import Claim, ListingChange, ListingReport, Membership
 
 
+class ClaimActionForm(ActionForm):
+    # Approving or rejecting several claims at once still says why, to each claimant.
+    decision_note = forms.CharField(
+        label="Note to the claimants (emailed with the decision)",
+        max_length=Claim._meta.get_field("decision_note").max_length,
+        required=False,
+    )
+
+
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
+    action_form = ClaimActionForm
     list_display = [
         "clinic",
         "new_listing",
@@ -70,7 +81,7 @@ class ClaimAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Deciding through the status field does what the actions do: membership, emails.
         if "status" in form.changed_data and obj.status == Claim.Status.APPROVED:
-            claims.approve(obj, request.user)
+            claims.approve(obj, request.user, obj.decision_note)
         elif "status" in form.changed_data and obj.status == Claim.Status.REJECTED:
             claims.reject(obj, request.user, obj.decision_note)
         else:
@@ -87,8 +98,11 @@ class ClaimAdmin(admin.ModelAdmin):
     def _decide(self, request, queryset, decide, done):
         # Decided claims stay as they are: approving twice would mail twice.
         open_claims = queryset.filter(status__in=Claim.OPEN).select_related("clinic", "user")
+        # The action's own form is validated by the changelist only for "action".
+        note_field = self.action_form.base_fields["decision_note"]
+        note = request.POST.get("decision_note", "").strip()[: note_field.max_length]
         for claim in open_claims:
-            decide(claim, request.user)
+            decide(claim, request.user, note)
         self.message_user(request, f"{done} {len(open_claims)} claim(s).", messages.SUCCESS)
 
 

@@ -100,12 +100,14 @@ def ask_editors(request, claim):
 
 
 @transaction.atomic
-def approve(claim, decided_by=None):
+def approve(claim, decided_by=None, note=""):
     """Make the claimant a member of the clinic's staff; the listing becomes verified."""
     claim.status = Claim.Status.APPROVED
     claim.decided_at = timezone.now()
     claim.decided_by = decided_by
-    claim.save(update_fields=["status", "decided_at", "decided_by"])
+    # The editor's note (from the form or the action) is emailed with the decision.
+    claim.decision_note = note or claim.decision_note
+    claim.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
     Membership.objects.get_or_create(
         clinic=claim.clinic, user=claim.user, defaults={"claim": claim}
     )

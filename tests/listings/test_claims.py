@@ -251,3 +251,42 @@ def test_the_link_of_a_withdrawn_claim_says_it_was_withdrawn(client, clinic, per
     assert response.status_code == 400
     assert "This claim was withdrawn, so its link no longer works" in response.text
     assert "another account" not in response.text
+
+
+def test_a_note_typed_when_approving_is_kept_and_emailed(client, clinic, person):
+    claim(client, "jo@gmail.example")
+    pending = Claim.objects.get()
+    sign_in_editor(client)
+    response = client.post(
+        f"/admin/listings/claim/{pending.pk}/change/",
+        {"status": "approved", "decision_note": "Welcome! Please check the Spravato price."},
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == Claim.Status.APPROVED
+    assert pending.decision_note == "Welcome! Please check the Spravato price."
+    assert "Please check the Spravato price." in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize(
+    ("action", "status"), [("reject", Claim.Status.REJECTED), ("approve", Claim.Status.APPROVED)]
+)
+def test_the_admin_actions_take_a_note_for_the_claimants(client, clinic, person, action, status):
+    claim(client, "jo@gmail.example")
+    pending = Claim.objects.get()
+    sign_in_editor(client)
+    page = client.get("/admin/listings/claim/?status__exact=in-review")
+    assert 'name="decision_note"' in page.text
+    response = client.post(
+        "/admin/listings/claim/",
+        {
+            "action": action,
+            "_selected_action": [pending.pk],
+            "decision_note": "We called the clinic's front desk.",
+        },
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == status
+    assert pending.decision_note == "We called the clinic's front desk."
+    assert "We called the clinic's front desk." in mail.outbox[-1].body
