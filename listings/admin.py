@@ -5,12 +5,14 @@ from django.contrib.auth import get_user_model
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from clinics import admin as clinics_admin
 from clinics.models import AcceptedPayer, Clinic, Offering, Route, unify_line_breaks
 from listings import claims, snapshots
 from listings.editing import EditConflict, changes_since, revert, save_listing
 from listings.models import Claim, ListingChange, ListingReport, Membership
+from listings.word_diff import changed_words
 
 
 class ClaimActionForm(ActionForm):
@@ -165,12 +167,29 @@ class ChangeDescriptions:
 
     @admin.display(description="what changed")
     def description(self, change):
-        rows = snapshots.described(change)
-        return "; ".join(f"{label}: {old} → {new}" for label, old, new in rows)
+        # A long text (a description) shows only its changed words, not both whole.
+        return format_html_join(
+            "; ",
+            "{}: {}",
+            (
+                (label, changed_words(old, new) or format_html("{} → {}", old, new))
+                for label, old, new in snapshots.described(change)
+            ),
+        )
+
+
+class LatestChangesFormSet(BaseInlineFormSet):
+    """The newest changes only: a listing's whole history grew the page with every save."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_latest"):
+            self._latest = super().get_queryset()[: ListingChangeInline.shown]
+        return self._latest
 
 
 class ListingChangeInline(ChangeDescriptions, admin.TabularInline):
     model = ListingChange
+    formset = LatestChangesFormSet
     fk_name = "clinic"
     extra = 0
     max_num = 0
@@ -178,7 +197,13 @@ class ListingChangeInline(ChangeDescriptions, admin.TabularInline):
     fields = ["created_at", "user", "description"]
     readonly_fields = fields
     ordering = ["-version"]
-    verbose_name_plural = "change history (undo a change under Listing changes)"
+    shown = 20
+    template = "admin/listings/change_history_inline.html"
+    verbose_name_plural = "change history, latest first (undo a change under Listing changes)"
+
+    def get_queryset(self, request):
+        # Each row names its author and (as the row's title) its clinic.
+        return super().get_queryset(request).select_related("user", "clinic")
 
 
 @admin.register(ListingChange)

@@ -526,3 +526,48 @@ def test_prices_are_changed_on_the_clinics_page_not_in_the_offering_list(client,
     )
     assert Offering.objects.get(pk=offering.pk).price_max == 450
     assert client.get("/admin/clinics/offering/").status_code == 200
+
+
+def _many_changes(clinic, staff, count):
+    long_text = " ".join(f"word{n}" for n in range(150))
+    ListingChange.objects.bulk_create(
+        ListingChange(
+            clinic=clinic,
+            user=staff,
+            version=version,
+            changes={"description": [long_text, long_text.replace("word75", f"edit{version}")]},
+        )
+        for version in range(1, count + 1)
+    )
+
+
+def test_the_clinic_page_does_not_grow_with_its_history(
+    client, editor, clinic, django_assert_max_num_queries
+):
+    staff = make_member(clinic)
+    _many_changes(clinic, staff, 200)
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    # 416 before: two per row of the whole history.
+    with django_assert_max_num_queries(18):
+        page = client.get(url)
+    assert page.status_code == 200
+    assert len(page.content) < 90_000  # it was 318 KB after 200 saves
+    # The latest changes only, and a way to all of them.
+    assert "edit200" in page.text and "edit150" not in page.text
+    assert f'href="/admin/listings/listingchange/?clinic__id__exact={clinic.pk}"' in page.text
+    listed = client.get(f"/admin/listings/listingchange/?clinic__id__exact={clinic.pk}")
+    assert listed.status_code == 200 and "200 listing changes" in listed.text
+
+
+def test_what_changed_shows_the_changed_words_not_both_whole_texts(client, editor, clinic):
+    staff = make_member(clinic)
+    before = "We offer IV ketamine. " * 20 + "Parking is free. " + "Call us to book. " * 20
+    after = before.replace("Parking is free.", "Parking is <b>$5</b>.")
+    ListingChange.objects.create(
+        clinic=clinic, user=staff, version=1, changes={"description": [before, after]}
+    )
+    for url in (f"/admin/clinics/clinic/{clinic.pk}/change/", "/admin/listings/listingchange/"):
+        page = client.get(url).text
+        assert "<del>free.</del>" in page and "<ins>&lt;b&gt;$5&lt;/b&gt;.</ins>" in page
+        assert page.count("We offer IV ketamine.") < 5
+        assert "<b>$5</b>" not in page
