@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from clinics import admin as clinics_admin
 from clinics.models import AcceptedPayer, Clinic, Offering, Route, unify_line_breaks
 from listings import claims, snapshots
+from listings.domains import email_matches_website
 from listings.editing import EditConflict, changes_since, revert, save_listing
 from listings.models import Claim, ListingChange, ListingReport, Membership
 from listings.word_diff import changed_words
@@ -30,8 +31,10 @@ class ClaimAdmin(admin.ModelAdmin):
     list_display = [
         "clinic",
         "new_listing",
-        "user",
+        "claimant",
         "work_email",
+        "website",
+        "email_on_website",
         "job_title",
         "status",
         "created_at",
@@ -39,17 +42,22 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["clinic", "user"]
     search_fields = ["clinic__name", "user__email", "work_email"]
+    # Oldest first: the claim waiting longest is decided first.
+    ordering = ["created_at"]
+    # People are named as text: a link to their account is a 403 for editors.
     readonly_fields = [
         "clinic",
-        "user",
+        "claimant",
         "work_email",
+        "website",
+        "email_on_website",
         "job_title",
         "message",
         "created_at",
         "decided_at",
-        "decided_by",
+        "decider",
     ]
-    fields = [*readonly_fields[:6], "status", "decision_note", "decided_at", "decided_by"]
+    fields = [*readonly_fields[:8], "status", "decision_note", "decided_at", "decider"]
     actions = ["approve", "reject"]
 
     def has_add_permission(self, request):
@@ -74,6 +82,28 @@ class ClaimAdmin(admin.ModelAdmin):
                 choice for choice in Claim.Status.choices if choice[0] in decisions
             ]
         return form
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue opens on the claims an editor must decide; "All" is one click away.
+        if not request.GET and request.method == "GET":
+            return redirect(f"{request.path}?status__exact={Claim.Status.IN_REVIEW}")
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="user", ordering="user__email")
+    def claimant(self, claim):
+        return claim.user.email
+
+    @admin.display(description="decided by")
+    def decider(self, claim):
+        return claim.decided_by.email if claim.decided_by else "-"
+
+    @admin.display(description="clinic's website")
+    def website(self, claim):
+        return claim.clinic.website or "-"
+
+    @admin.display(boolean=True, description="Email on its website's domain")
+    def email_on_website(self, claim):
+        return email_matches_website(claim.work_email, claim.clinic.website)
 
     @admin.display(boolean=True, description="new listing")
     def new_listing(self, claim):
@@ -165,6 +195,11 @@ class MembershipInline(admin.TabularInline):
 class ChangeDescriptions:
     """A change's rows ("what: before → after"), for the admin's lists."""
 
+    @admin.display(description="user")
+    def author(self, change):
+        # Text, not a link to the account: that page is a 403 for editors.
+        return change.user.email if change.user else "-"
+
     @admin.display(description="what changed")
     def description(self, change):
         # A long text (a description) shows only its changed words, not both whole.
@@ -194,7 +229,7 @@ class ListingChangeInline(ChangeDescriptions, admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ["created_at", "user", "description"]
+    fields = ["created_at", "author", "description"]
     readonly_fields = fields
     ordering = ["-version"]
     shown = 20
@@ -212,7 +247,7 @@ class ListingChangeAdmin(ChangeDescriptions, admin.ModelAdmin):
     list_select_related = ["clinic", "user", "reverts"]
     search_fields = ["clinic__name", "user__email"]
     date_hierarchy = "created_at"
-    readonly_fields = ["clinic", "user", "created_at", "version", "description", "reverts"]
+    readonly_fields = ["clinic", "author", "created_at", "version", "description", "reverts"]
     fields = readonly_fields
     actions = ["undo"]
 
