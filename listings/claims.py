@@ -1,7 +1,8 @@
 """Deciding claims: the emailed link that proves a work address, and editors' decisions."""
 
+from django.conf import settings
 from django.core import signing
-from django.core.mail import mail_managers, send_mail
+from django.core.mail import EmailMessage, mail_managers, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -143,11 +144,23 @@ def _tell_claimant(claim, new_listing):
         subject = f"{name} is listed now" if claim.is_approved else f"We could not list {name}"
     else:
         subject = f"Your claim of {name}: {claim.get_status_display().lower()}"
-    send_mail(
+    reply_to = _editors_address()
+    EmailMessage(
         subject,
         render_to_string(
-            "listings/email/claim_decided.txt", {"claim": claim, "new_listing": new_listing}
+            "listings/email/claim_decided.txt",
+            {"claim": claim, "new_listing": new_listing, "can_reply": bool(reply_to)},
         ),
         None,
         [claim.user.email],
-    )
+        reply_to=reply_to,
+    ).send()
+
+
+def _editors_address():
+    # The email sender is a no-reply address: answers go to the editors, when
+    # there are some (EDITORS_EMAIL, once settings have it; else the first manager).
+    address = getattr(settings, "EDITORS_EMAIL", "") or next(iter(settings.MANAGERS), "")
+    if isinstance(address, tuple | list):  # the older (name, address) form
+        address = address[1]
+    return [address] if address else []

@@ -290,3 +290,27 @@ def test_the_admin_actions_take_a_note_for_the_claimants(client, clinic, person,
     assert pending.status == status
     assert pending.decision_note == "We called the clinic's front desk."
     assert "We called the clinic's front desk." in mail.outbox[-1].body
+
+
+def test_the_decision_email_can_be_answered_by_the_editors(client, clinic, person, settings):
+    settings.MANAGERS = ["editors@site.example"]
+    claim(client, "jo@gmail.example")
+    sign_in_editor(client)
+    client.post(
+        "/admin/listings/claim/", {"action": "reject", "_selected_action": [Claim.objects.get().pk]}
+    )
+    assert mail.outbox[-1].reply_to == ["editors@site.example"]
+    assert "reply to this email" in mail.outbox[-1].body
+
+
+def test_without_an_editors_address_the_email_does_not_ask_for_a_reply(
+    client, clinic, person, settings
+):
+    settings.MANAGERS = []
+    claim(client, "jo@gmail.example")
+    sign_in_editor(client)
+    client.post(
+        "/admin/listings/claim/", {"action": "reject", "_selected_action": [Claim.objects.get().pk]}
+    )
+    assert not mail.outbox[-1].reply_to
+    assert "reply to this email" not in mail.outbox[-1].body
