@@ -286,8 +286,16 @@ class Clinic(models.Model):
             if located:
                 self.latitude, self.longitude = located[0], located[1]
         derived = {"city": ["city_slug"], "zip_code": ["latitude", "longitude"]}
+        update_fields = kwargs.get("update_fields")
+        # A slug neither loaded nor set (a deferred field) cannot have changed.
+        slug_saved = "slug" in self.__dict__ and (update_fields is None or "slug" in update_fields)
+        previous = self._previous_slug() if slug_saved else None
         super().save(*args, **with_derived_fields(kwargs, derived))
+        if slug_saved and previous != self.slug:
+            self._keep_old_slug(previous)
         self._stored_place = self._place()
+        if slug_saved:
+            self._stored_slug = self.slug
 
     def get_absolute_url(self):
         return reverse("clinics:detail", args=[self.slug])
@@ -296,7 +304,24 @@ class Clinic(models.Model):
     def from_db(cls, db, field_names, values, **kwargs):
         clinic = super().from_db(db, field_names, values, **kwargs)
         clinic._stored_place = clinic._place()
+        if "slug" in clinic.__dict__:
+            clinic._stored_slug = clinic.slug
         return clinic
+
+    def _previous_slug(self):
+        """The slug as stored, or None for a new clinic."""
+        if self._state.adding or self.pk is None:
+            return None
+        if "_stored_slug" in self.__dict__:
+            return self._stored_slug
+        return Clinic.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+
+    def _keep_old_slug(self, previous):
+        # Links and bookmarks to the old address keep working (a permanent
+        # redirect), and a slug taken again belongs to whoever has it now.
+        ClinicRedirect.objects.filter(old_slug=self.slug).delete()
+        if previous:
+            ClinicRedirect.objects.update_or_create(old_slug=previous, defaults={"clinic": self})
 
     def _place(self):
         # ZIP code and coordinates as they are now (None for a field not loaded).
@@ -359,6 +384,20 @@ class Clinic(models.Model):
         Clinic.objects.filter(pk=self.pk).update(prices_updated_at=self.prices_updated_at)
         # An update() sends no signal: drop the cached pages that show the old date.
         stats.forget()
+
+
+class ClinicRedirect(models.Model):
+    """An old slug of a clinic; its address redirects permanently to the current one."""
+
+    old_slug = models.SlugField(max_length=220, unique=True)
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.clinic.slug}"
 
 
 class Offering(models.Model):

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.validators import slug_re
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
@@ -13,7 +13,7 @@ from clinics.filters import DEFAULT_RADIUS, ClinicFilter
 from clinics.find_place import Found, find_place
 from clinics.forms import ZIP_PATTERN, CompareFindForm, FindForm
 from clinics.geo import distance_miles_expression, locate_zip
-from clinics.models import Clinic, Route
+from clinics.models import Clinic, ClinicRedirect, Route
 from clinics.pagination import CappedCountPaginator
 from clinics.states import US_STATES
 from clinics.stats import route_stats, search_key, states_with_clinics, vocabulary
@@ -246,10 +246,15 @@ def _place(state, city_slug):
 
 @cache_public_page
 def clinic_detail(request, slug):
-    clinic = get_object_or_404(
-        Clinic.objects.published().with_detail_data().with_staff_flag(),
-        slug=slug,
-    )
+    clinic = Clinic.objects.published().with_detail_data().with_staff_flag().filter(slug=slug)
+    clinic = clinic.first()
+    if clinic is None:
+        # An address from before an editor changed the slug.
+        old = ClinicRedirect.objects.filter(old_slug=slug, clinic__status=Clinic.Status.PUBLISHED)
+        old = old.select_related("clinic").only("clinic__slug").first()
+        if old is None:
+            raise Http404("No such clinic")
+        return redirect(old.clinic, permanent=True)
     routes = [offering.route for offering in clinic.offerings.all()]
     guides = Guide.objects.visible().for_routes(routes).only("title", "slug", "dek")[:4]
     return render(
@@ -274,18 +279,16 @@ def compare(request):
     notes = []
     # A string that cannot be a slug matches no clinic; PostgreSQL would refuse
     # some outright (a NUL byte), so they never reach the query.
-    clinics = (
-        Clinic.objects.published()
-        .with_detail_data()
-        .filter(slug__in=[slug for slug in slugs if slug_re.match(slug)])
-    )
+    listed = Clinic.objects.published().with_detail_data()
     near = request.GET.get("near", "")
     located = locate_zip(near) if ZIP_PATTERN.match(near) else None
     if located:
-        clinics = clinics.annotate(distance=distance_miles_expression(*located[:2]))
+        listed = listed.annotate(distance=distance_miles_expression(*located[:2]))
     else:
         near = ""
+    clinics = listed.filter(slug__in=[slug for slug in slugs if slug_re.match(slug)])
     by_slug = {clinic.slug: clinic for clinic in clinics}
+    slugs = _current_slugs(slugs, by_slug, listed)
     found = [by_slug[slug] for slug in slugs if slug in by_slug]
     if len(found) < len(slugs):
         notes.append("Some of the clinics asked for are not listed any more.")
@@ -348,6 +351,24 @@ def _compare_url_without_search(request):
     if near:
         query["near"] = near[-1]
     return f"{reverse('clinics:compare')}?{query.urlencode()}"
+
+
+def _current_slugs(slugs, by_slug, listed):
+    """
+    The slugs asked for, with a clinic's old slug (a link from before an editor
+    changed it) replaced by its current one, whose clinic (from `listed`) is
+    added to by_slug. Costs nothing when every slug is current.
+    """
+    missing = [slug for slug in slugs if slug not in by_slug and slug_re.match(slug)]
+    if not missing:
+        return slugs
+    moved = dict(
+        ClinicRedirect.objects.filter(old_slug__in=missing).values_list("old_slug", "clinic__slug")
+    )
+    if not moved:
+        return slugs
+    by_slug.update({clinic.slug: clinic for clinic in listed.filter(slug__in=moved.values())})
+    return list(dict.fromkeys(moved.get(slug, slug) for slug in slugs))
 
 
 def _compare_url(slugs, near="", view="clinics:compare"):

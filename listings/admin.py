@@ -1,24 +1,40 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from clinics import admin as clinics_admin
 from clinics.models import AcceptedPayer, Clinic, Offering, Route, unify_line_breaks
 from listings import claims, snapshots
+from listings.domains import email_matches_website
 from listings.editing import EditConflict, changes_since, revert, save_listing
 from listings.models import Claim, ListingChange, ListingReport, Membership
+from listings.word_diff import changed_words
+
+
+class ClaimActionForm(ActionForm):
+    # Approving or rejecting several claims at once still says why, to each claimant.
+    decision_note = forms.CharField(
+        label="Note to the claimants (emailed with the decision)",
+        max_length=Claim._meta.get_field("decision_note").max_length,
+        required=False,
+    )
 
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
+    action_form = ClaimActionForm
     list_display = [
         "clinic",
         "new_listing",
-        "user",
+        "claimant",
         "work_email",
+        "website",
+        "email_on_website",
         "job_title",
         "status",
         "created_at",
@@ -26,17 +42,22 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["clinic", "user"]
     search_fields = ["clinic__name", "user__email", "work_email"]
+    # Oldest first: the claim waiting longest is decided first.
+    ordering = ["created_at"]
+    # People are named as text: a link to their account is a 403 for editors.
     readonly_fields = [
         "clinic",
-        "user",
+        "claimant",
         "work_email",
+        "website",
+        "email_on_website",
         "job_title",
         "message",
         "created_at",
         "decided_at",
-        "decided_by",
+        "decider",
     ]
-    fields = [*readonly_fields[:6], "status", "decision_note", "decided_at", "decided_by"]
+    fields = [*readonly_fields[:8], "status", "decision_note", "decided_at", "decider"]
     actions = ["approve", "reject"]
 
     def has_add_permission(self, request):
@@ -62,6 +83,28 @@ class ClaimAdmin(admin.ModelAdmin):
             ]
         return form
 
+    def changelist_view(self, request, extra_context=None):
+        # The queue opens on the claims an editor must decide; "All" is one click away.
+        if not request.GET and request.method == "GET":
+            return redirect(f"{request.path}?status__exact={Claim.Status.IN_REVIEW}")
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="user", ordering="user__email")
+    def claimant(self, claim):
+        return claim.user.email
+
+    @admin.display(description="decided by")
+    def decider(self, claim):
+        return claim.decided_by.email if claim.decided_by else "-"
+
+    @admin.display(description="clinic's website")
+    def website(self, claim):
+        return claim.clinic.website or "-"
+
+    @admin.display(boolean=True, description="Email on its website's domain")
+    def email_on_website(self, claim):
+        return email_matches_website(claim.work_email, claim.clinic.website)
+
     @admin.display(boolean=True, description="new listing")
     def new_listing(self, claim):
         """Whether the claimant added the clinic; approving the claim publishes it."""
@@ -70,7 +113,7 @@ class ClaimAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Deciding through the status field does what the actions do: membership, emails.
         if "status" in form.changed_data and obj.status == Claim.Status.APPROVED:
-            claims.approve(obj, request.user)
+            claims.approve(obj, request.user, obj.decision_note)
         elif "status" in form.changed_data and obj.status == Claim.Status.REJECTED:
             claims.reject(obj, request.user, obj.decision_note)
         else:
@@ -87,8 +130,11 @@ class ClaimAdmin(admin.ModelAdmin):
     def _decide(self, request, queryset, decide, done):
         # Decided claims stay as they are: approving twice would mail twice.
         open_claims = queryset.filter(status__in=Claim.OPEN).select_related("clinic", "user")
+        # The action's own form is validated by the changelist only for "action".
+        note_field = self.action_form.base_fields["decision_note"]
+        note = request.POST.get("decision_note", "").strip()[: note_field.max_length]
         for claim in open_claims:
-            decide(claim, request.user)
+            decide(claim, request.user, note)
         self.message_user(request, f"{done} {len(open_claims)} claim(s).", messages.SUCCESS)
 
 
@@ -149,22 +195,50 @@ class MembershipInline(admin.TabularInline):
 class ChangeDescriptions:
     """A change's rows ("what: before → after"), for the admin's lists."""
 
+    @admin.display(description="user")
+    def author(self, change):
+        # Text, not a link to the account: that page is a 403 for editors.
+        return change.user.email if change.user else "-"
+
     @admin.display(description="what changed")
     def description(self, change):
-        rows = snapshots.described(change)
-        return "; ".join(f"{label}: {old} → {new}" for label, old, new in rows)
+        # A long text (a description) shows only its changed words, not both whole.
+        return format_html_join(
+            "; ",
+            "{}: {}",
+            (
+                (label, changed_words(old, new) or format_html("{} → {}", old, new))
+                for label, old, new in snapshots.described(change)
+            ),
+        )
+
+
+class LatestChangesFormSet(BaseInlineFormSet):
+    """The newest changes only: a listing's whole history grew the page with every save."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_latest"):
+            self._latest = super().get_queryset()[: ListingChangeInline.shown]
+        return self._latest
 
 
 class ListingChangeInline(ChangeDescriptions, admin.TabularInline):
     model = ListingChange
+    formset = LatestChangesFormSet
     fk_name = "clinic"
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ["created_at", "user", "description"]
+    fields = ["created_at", "author", "description"]
     readonly_fields = fields
     ordering = ["-version"]
-    verbose_name_plural = "change history (undo a change under Listing changes)"
+    shown = 20
+    template = "admin/listings/change_history_inline.html"
+    verbose_name_plural = "change history, latest first (undo a change under Listing changes)"
+
+    def get_queryset(self, request):
+        # Each row names its author and (as the row's title) its clinic.
+        return super().get_queryset(request).select_related("user", "clinic")
 
 
 @admin.register(ListingChange)
@@ -173,7 +247,7 @@ class ListingChangeAdmin(ChangeDescriptions, admin.ModelAdmin):
     list_select_related = ["clinic", "user", "reverts"]
     search_fields = ["clinic__name", "user__email"]
     date_hierarchy = "created_at"
-    readonly_fields = ["clinic", "user", "created_at", "version", "description", "reverts"]
+    readonly_fields = ["clinic", "author", "created_at", "version", "description", "reverts"]
     fields = readonly_fields
     actions = ["undo"]
 

@@ -1,7 +1,8 @@
 """Deciding claims: the emailed link that proves a work address, and editors' decisions."""
 
+from django.conf import settings
 from django.core import signing
-from django.core.mail import mail_managers, send_mail
+from django.core.mail import EmailMessage, mail_managers, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -108,12 +109,14 @@ def ask_editors(request, claim):
 
 
 @transaction.atomic
-def approve(claim, decided_by=None):
+def approve(claim, decided_by=None, note=""):
     """Make the claimant a member of the clinic's staff; the listing becomes verified."""
     claim.status = Claim.Status.APPROVED
     claim.decided_at = timezone.now()
     claim.decided_by = decided_by
-    claim.save(update_fields=["status", "decided_at", "decided_by"])
+    # The editor's note (from the form or the action) is emailed with the decision.
+    claim.decision_note = note or claim.decision_note
+    claim.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
     Membership.objects.get_or_create(
         clinic=claim.clinic, user=claim.user, defaults={"claim": claim}
     )
@@ -149,11 +152,23 @@ def _tell_claimant(claim, new_listing):
         subject = f"{name} is listed now" if claim.is_approved else f"We could not list {name}"
     else:
         subject = f"Your claim of {name}: {claim.get_status_display().lower()}"
-    send_mail(
+    reply_to = _editors_address()
+    EmailMessage(
         subject,
         render_to_string(
-            "listings/email/claim_decided.txt", {"claim": claim, "new_listing": new_listing}
+            "listings/email/claim_decided.txt",
+            {"claim": claim, "new_listing": new_listing, "can_reply": bool(reply_to)},
         ),
         None,
         [claim.user.email],
-    )
+        reply_to=reply_to,
+    ).send()
+
+
+def _editors_address():
+    # The email sender is a no-reply address: answers go to the editors, when
+    # there are some (EDITORS_EMAIL, once settings have it; else the first manager).
+    address = getattr(settings, "EDITORS_EMAIL", "") or next(iter(settings.MANAGERS), "")
+    if isinstance(address, tuple | list):  # the older (name, address) form
+        address = address[1]
+    return [address] if address else []

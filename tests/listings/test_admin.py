@@ -106,7 +106,7 @@ def test_staff_see_the_undo_in_their_history(client, clinic):
 
 
 def test_editors_see_claims_and_staff_but_cannot_make_up_history(client, editor, clinic):
-    assert client.get("/admin/listings/claim/").status_code == 200
+    assert client.get("/admin/listings/claim/?status__exact=in-review").status_code == 200
     assert client.get("/admin/listings/membership/").status_code == 200
     assert client.get("/admin/listings/listingchange/").status_code == 200
     assert client.get("/admin/listings/listingchange/add/").status_code == 403
@@ -526,3 +526,89 @@ def test_prices_are_changed_on_the_clinics_page_not_in_the_offering_list(client,
     )
     assert Offering.objects.get(pk=offering.pk).price_max == 450
     assert client.get("/admin/clinics/offering/").status_code == 200
+
+
+def _many_changes(clinic, staff, count):
+    long_text = " ".join(f"word{n}" for n in range(150))
+    ListingChange.objects.bulk_create(
+        ListingChange(
+            clinic=clinic,
+            user=staff,
+            version=version,
+            changes={"description": [long_text, long_text.replace("word75", f"edit{version}")]},
+        )
+        for version in range(1, count + 1)
+    )
+
+
+def test_the_clinic_page_does_not_grow_with_its_history(
+    client, editor, clinic, django_assert_max_num_queries
+):
+    staff = make_member(clinic)
+    _many_changes(clinic, staff, 200)
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    # 416 before: two per row of the whole history.
+    with django_assert_max_num_queries(18):
+        page = client.get(url)
+    assert page.status_code == 200
+    assert len(page.content) < 90_000  # it was 318 KB after 200 saves
+    # The latest changes only, and a way to all of them.
+    assert "edit200" in page.text and "edit150" not in page.text
+    assert f'href="/admin/listings/listingchange/?clinic__id__exact={clinic.pk}"' in page.text
+    listed = client.get(f"/admin/listings/listingchange/?clinic__id__exact={clinic.pk}")
+    assert listed.status_code == 200 and "200 listing changes" in listed.text
+
+
+def test_what_changed_shows_the_changed_words_not_both_whole_texts(client, editor, clinic):
+    staff = make_member(clinic)
+    before = "We offer IV ketamine. " * 20 + "Parking is free. " + "Call us to book. " * 20
+    after = before.replace("Parking is free.", "Parking is <b>$5</b>.")
+    ListingChange.objects.create(
+        clinic=clinic, user=staff, version=1, changes={"description": [before, after]}
+    )
+    for url in (f"/admin/clinics/clinic/{clinic.pk}/change/", "/admin/listings/listingchange/"):
+        page = client.get(url).text
+        assert "<del>free.</del>" in page and "<ins>&lt;b&gt;$5&lt;/b&gt;.</ins>" in page
+        assert page.count("We offer IV ketamine.") < 5
+        assert "<b>$5</b>" not in page
+
+
+def test_the_claims_queue_opens_on_those_waiting_for_an_editor_oldest_first(client, editor):
+    clinic = make_clinic("Calm Harbor Ketamine", website="https://www.calm-harbor.example")
+    first, second = make_user("first@gmail.example"), make_user("second@calm-harbor.example")
+    for person in (first, second):
+        Claim.objects.create(clinic=clinic, user=person, work_email=person.email, job_title="Nurse")
+    Claim.objects.create(
+        clinic=clinic,
+        user=make_user("done@example.org"),
+        work_email="done@example.org",
+        job_title="Nurse",
+        status=Claim.Status.APPROVED,
+    )
+    opened = client.get("/admin/listings/claim/")
+    assert opened.status_code == 302
+    assert opened["Location"].endswith("?status__exact=in-review")
+    page = client.get(opened["Location"]).text
+    assert "done@example.org" not in page
+    assert page.index("first@gmail.example") < page.index("second@calm-harbor.example")
+    assert "https://www.calm-harbor.example" in page
+    assert "Email on its website" in page
+    assert page.count('alt="True"') == 1  # the address on calm-harbor.example
+
+
+def test_claim_and_history_name_people_without_links_editors_cannot_open(client, editor, clinic):
+    from listings.editing import save_listing
+
+    person = make_user("jo@gmail.example")
+    claim = Claim.objects.create(
+        clinic=clinic, user=person, work_email="jo@gmail.example", job_title="Nurse"
+    )
+    save_listing(clinic, person, {"phone": "(512) 555-0100"})
+    for url in (
+        f"/admin/listings/claim/{claim.pk}/change/",
+        f"/admin/clinics/clinic/{clinic.pk}/change/",
+        f"/admin/listings/listingchange/{ListingChange.objects.get().pk}/change/",
+    ):
+        page = client.get(url).text
+        assert "jo@gmail.example" in page
+        assert "/admin/auth/user/" not in page

@@ -294,3 +294,66 @@ def test_confirming_says_what_each_change_records(client, clinic, person):
     assert "Confirm you work at Calm Harbor Ketamine" in page
     assert "recorded with your name" not in page
     assert "with your account's email address (jo@gmail.example) and the time" in page
+
+
+def test_a_note_typed_when_approving_is_kept_and_emailed(client, clinic, person):
+    claim(client, "jo@gmail.example")
+    pending = Claim.objects.get()
+    sign_in_editor(client)
+    response = client.post(
+        f"/admin/listings/claim/{pending.pk}/change/",
+        {"status": "approved", "decision_note": "Welcome! Please check the Spravato price."},
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == Claim.Status.APPROVED
+    assert pending.decision_note == "Welcome! Please check the Spravato price."
+    assert "Please check the Spravato price." in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize(
+    ("action", "status"), [("reject", Claim.Status.REJECTED), ("approve", Claim.Status.APPROVED)]
+)
+def test_the_admin_actions_take_a_note_for_the_claimants(client, clinic, person, action, status):
+    claim(client, "jo@gmail.example")
+    pending = Claim.objects.get()
+    sign_in_editor(client)
+    page = client.get("/admin/listings/claim/?status__exact=in-review")
+    assert 'name="decision_note"' in page.text
+    response = client.post(
+        "/admin/listings/claim/",
+        {
+            "action": action,
+            "_selected_action": [pending.pk],
+            "decision_note": "We called the clinic's front desk.",
+        },
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == status
+    assert pending.decision_note == "We called the clinic's front desk."
+    assert "We called the clinic's front desk." in mail.outbox[-1].body
+
+
+def test_the_decision_email_can_be_answered_by_the_editors(client, clinic, person, settings):
+    settings.MANAGERS = ["editors@site.example"]
+    claim(client, "jo@gmail.example")
+    sign_in_editor(client)
+    client.post(
+        "/admin/listings/claim/", {"action": "reject", "_selected_action": [Claim.objects.get().pk]}
+    )
+    assert mail.outbox[-1].reply_to == ["editors@site.example"]
+    assert "reply to this email" in mail.outbox[-1].body
+
+
+def test_without_an_editors_address_the_email_does_not_ask_for_a_reply(
+    client, clinic, person, settings
+):
+    settings.MANAGERS = []
+    claim(client, "jo@gmail.example")
+    sign_in_editor(client)
+    client.post(
+        "/admin/listings/claim/", {"action": "reject", "_selected_action": [Claim.objects.get().pk]}
+    )
+    assert not mail.outbox[-1].reply_to
+    assert "reply to this email" not in mail.outbox[-1].body
