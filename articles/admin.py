@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles.editor_notes import markdown_notes, posted_reference_count
 from articles.models import FAQ, Guide, GuideRedirect, GuideRoute, Person, Reference
 from articles.views import render_guide
 
@@ -95,9 +96,22 @@ class GuideAdmin(admin.ModelAdmin):
         form = self.get_form(request, guide)(request.POST, instance=guide or Guide())
         form.is_valid()  # puts what was typed on the instance; errors are for saving, not reading
         form.instance.render_body()
-        response = render_guide(request, form.instance, preview=True, unsaved=True)
+        # The FAQs shown are those saved; the references counted are the form's own.
+        references = posted_reference_count(request.POST)
+        if references is None:
+            references = guide.references.count() if guide else 0
+        notes = markdown_notes(
+            form.instance.rendered, guide.faqs.all() if guide else [], references
+        )
+        response = render_guide(request, form.instance, preview=True, unsaved=True, notes=notes)
         response["X-Robots-Tag"] = "noindex"
         return response
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        guide = form.instance
+        for note in markdown_notes(guide.rendered, guide.faqs.all(), guide.references.count()):
+            self.message_user(request, note, messages.WARNING)
 
     @admin.display(description="status", ordering="status")
     def state(self, guide):

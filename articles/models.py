@@ -8,8 +8,6 @@ from articles.rendering import render_markdown
 from clinics.models import Condition, Route
 from ketamine_directory.saving import with_derived_fields
 
-WORDS_PER_MINUTE = 200
-
 
 class Person(models.Model):
     """An author or medical reviewer of guides."""
@@ -134,10 +132,13 @@ class Guide(models.Model):
             )
 
     def render_body(self):
-        """Work out the HTML, table of contents and reading time from the Markdown."""
-        rendered = render_markdown(self.body)
-        self.body_html, self.toc = rendered.html, rendered.toc
-        self.reading_minutes = max(1, round(len(self.body.split()) / WORDS_PER_MINUTE))
+        """
+        Work out the HTML, table of contents and reading time from the Markdown.
+        `rendered` keeps the rest (what was left out, the citations) for the editor.
+        """
+        self.rendered = render_markdown(self.body)
+        self.body_html, self.toc = self.rendered.html, self.rendered.toc
+        self.reading_minutes = self.rendered.reading_minutes
 
     @property
     def is_visible(self):
