@@ -30,10 +30,35 @@ class ReferenceInline(admin.StackedInline):
     fields = ["order", "authors", "title", "publisher", "year", "url", "doi"]
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The statuses, with published guides whose time is still to come apart as scheduled."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Guide.Status.DRAFT, "Draft"),
+            (Guide.Status.IN_REVIEW, "In medical review"),
+            ("scheduled", "Scheduled"),
+            (Guide.Status.PUBLISHED, "Published"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "scheduled":
+            return queryset.filter(status=Guide.Status.PUBLISHED, published_at__gt=now)
+        if self.value() == Guide.Status.PUBLISHED:
+            return queryset.visible()
+        if self.value() in (Guide.Status.DRAFT, Guide.Status.IN_REVIEW):
+            return queryset.filter(status=self.value())
+        return queryset
+
+
 @admin.register(Guide)
 class GuideAdmin(admin.ModelAdmin):
     list_display = ["title", "category", "state", "published_at", "last_reviewed", "preview"]
-    list_filter = ["status", "category", "medical_reviewer"]
+    list_filter = [StatusFilter, "category", "medical_reviewer"]
     list_select_related = ["medical_reviewer"]
     search_fields = ["title", "dek", "body"]
     prepopulated_fields = {"slug": ["title"]}

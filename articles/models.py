@@ -55,7 +55,11 @@ class Guide(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    dek = models.CharField(max_length=300, help_text="One-sentence summary under the title.")
+    dek = models.CharField(
+        "summary under the title",
+        max_length=300,
+        help_text="One sentence, shown under the title and with the guide in lists of guides.",
+    )
     body = models.TextField(
         help_text=(
             "Markdown. Cite with [ref:1]. Live blocks: [[price iv]], [[series iv]], "
@@ -67,7 +71,14 @@ class Guide(models.Model):
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     category = models.CharField(max_length=20, choices=Category)
     conditions = models.ManyToManyField(Condition, blank=True, related_name="guides")
-    meta_description = models.CharField(max_length=160)
+    meta_description = models.CharField(
+        max_length=160,
+        help_text=(
+            "What search engines show under the title in their results, and link previews "
+            "too: what the guide answers, in about 155 characters (160 at most; longer "
+            "is cut off). Readers of the page do not see it."
+        ),
+    )
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="authored_guides")
     medical_reviewer = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="reviewed_guides"

@@ -42,7 +42,7 @@ def guide_list(request):
 @cache_public_page
 def guide_detail(request, slug):
     guides = Guide.objects.select_related("author", "medical_reviewer").prefetch_related(
-        "faqs", "references", "route_links"
+        "faqs", "references", "route_links", "conditions"
     )
     guide = guides.filter(slug=slug).first()
     if guide is None:

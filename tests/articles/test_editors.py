@@ -184,3 +184,61 @@ def test_a_preview_of_a_guide_deleted_meanwhile_is_not_found(editor_client):
 def test_a_preview_of_anything_typed_is_a_page_not_a_server_error(editor_client, junk):
     data = {"title": junk, "slug": junk, "body": junk, "status": junk, "author": junk}
     assert editor_client.post(PREVIEW, data).status_code == 200
+
+
+def test_a_half_written_preview_leaves_out_what_is_not_there_yet(editor_client):
+    page = editor_client.post(PREVIEW, {"title": "Half", "body": "Words."}).text
+    assert "By ·" not in page and "By  ·" not in page
+    assert "Medically reviewed by ," not in page and "Medically reviewed by <" not in page
+    assert "Last reviewed ." not in page and "Last reviewed <time" not in page
+    assert "min read" in page
+    # Without a reviewer, the preview says what publishing will need.
+    assert "Not medically reviewed yet" in page
+
+
+def test_a_reviewer_without_credentials_is_named_without_a_dangling_comma(editor_client):
+    reviewer = make_person("Dana Doctor", credentials="")
+    page = editor_client.post(PREVIEW, {"title": "T", "body": "B", "medical_reviewer": reviewer.pk})
+    assert "Medically reviewed by Dana Doctor</strong>" in page.text
+
+
+def test_the_scheduled_preview_ends_its_sentence_once(editor_client):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from tests.articles.builders import make_guide
+
+    when = timezone.make_aware(datetime(2099, 1, 1, 9, 0))
+    page = editor_client.get(make_guide("Later", published_at=when).get_absolute_url()).text
+    assert "scheduled to publish on Jan. 1, 2099, at 9 a.m. Only staff" in page
+    noon = timezone.make_aware(datetime(2099, 1, 1, 12, 0))
+    page = editor_client.get(make_guide("Noon", published_at=noon).get_absolute_url()).text
+    assert "at noon. Only staff" in page
+
+
+def test_the_guide_list_filters_scheduled_guides(editor_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.articles.builders import make_guide
+
+    make_guide("Live one")
+    make_guide("Later one", published_at=timezone.now() + timedelta(days=2))
+    make_guide("Draft one", status=Guide.Status.DRAFT, published_at=None)
+    page = editor_client.get("/admin/articles/guide/").text
+    assert re.search(r'<a href="\?status=scheduled"[^>]*>Scheduled</a>', page)
+    listed = editor_client.get("/admin/articles/guide/", {"status": "scheduled"}).text
+    assert "Later one" in listed and "Live one" not in listed and "Draft one" not in listed
+    listed = editor_client.get("/admin/articles/guide/", {"status": "published"}).text
+    assert "Live one" in listed and "Later one" not in listed and "Draft one" not in listed
+    listed = editor_client.get("/admin/articles/guide/", {"status": "draft"}).text
+    assert "Draft one" in listed and "Live one" not in listed
+
+
+def test_the_form_says_what_the_summary_and_meta_description_are(editor_client):
+    page = editor_client.get("/admin/articles/guide/add/").text
+    assert re.search(r'<label[^>]*for="id_dek"[^>]*>Summary under the title', page)
+    assert "about 155 characters" in page
+    assert re.search(r'name="dek"', page) and re.search(r'name="meta_description"', page)

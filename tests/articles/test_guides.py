@@ -263,3 +263,18 @@ def test_a_search_too_long_to_run_says_so_in_plain_words(client):
     text = client.get("/guides/", {"q": "ketamine " * 30}).text
     assert "That is more than 200 characters. Try a few words of it." in text
     assert "Ensure this value" not in text
+
+
+def test_json_ld_is_about_the_guides_conditions(client):
+    from clinics.models import Condition
+
+    guide = make_guide("About PTSD")
+    guide.conditions.set(Condition.objects.filter(slug__in=["ptsd", "anxiety"]))
+    about = json_ld(client.get(guide.get_absolute_url()).text)[0]["about"]
+    assert sorted(item["name"] for item in about) == ["Anxiety", "PTSD"]
+    assert {item["@type"] for item in about} == {"MedicalCondition"}
+    # A guide about no condition in particular is about depression, the site's subject.
+    plain = make_guide("Plain")
+    assert json_ld(client.get(plain.get_absolute_url()).text)[0]["about"] == [
+        {"@type": "MedicalCondition", "name": "Depression"}
+    ]
