@@ -1,15 +1,21 @@
+from datetime import timedelta
+
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from articles.editor_notes import markdown_notes, posted_reference_count
 from articles.models import FAQ, Guide, GuideRedirect, GuideRoute, Person, Reference
 from articles.views import render_guide
+
+# A publish date further back than this is backdating, not a correction.
+BACKDATING = timedelta(days=7)
 
 
 class GuideRouteInline(admin.TabularInline):
@@ -132,6 +138,20 @@ class GuideAdmin(admin.ModelAdmin):
         response["X-Robots-Tag"] = "noindex"
         return response
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        dated = {"published_at", "status"} & set(form.changed_data)
+        published = obj.status == Guide.Status.PUBLISHED
+        if dated and published and obj.published_at < timezone.now() - BACKDATING:
+            when = date_format(timezone.localtime(obj.published_at))
+            self.message_user(
+                request,
+                f"The publish date, {when}, is more than a week ago: readers, the feed "
+                "and search engines take the guide as published then. If it was not, "
+                "correct the date, or empty it to publish now.",
+                messages.WARNING,
+            )
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         guide = form.instance
@@ -157,19 +177,30 @@ class GuideAdmin(admin.ModelAdmin):
     @admin.action(description="Publish the selected guides now", permissions=["change"])
     def publish_now(self, request, queryset):
         now = timezone.now()
+        published, refused = 0, []
         for guide in queryset:
             guide.status = Guide.Status.PUBLISHED
             if guide.published_at is None or guide.published_at > now:
                 guide.published_at = now  # "now" includes guides scheduled for later
+            try:
+                # What the form checks: reviewed first, with a reviewer and a date.
+                guide.full_clean()
+            except ValidationError as error:
+                refused.append(f"“{guide}”: {' '.join(error.messages)}")
+                continue
             guide.save()
-        count = len(queryset)
-        self.message_user(request, f"Published {count} guide{pluralize(count)}.")
+            self.log_change(request, guide, "Published now.")
+            published += 1
+        self.message_user(request, f"Published {published} guide{pluralize(published)}.")
+        if refused:
+            self.message_user(request, f"Not published: {' '.join(refused)}", messages.ERROR)
 
     @admin.action(description="Send the selected guides to medical review", permissions=["change"])
     def send_to_review(self, request, queryset):
         for guide in queryset:
             guide.status = Guide.Status.IN_REVIEW
             guide.save()
+            self.log_change(request, guide, "Sent to medical review.")
         count = len(queryset)
         self.message_user(
             request,

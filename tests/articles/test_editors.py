@@ -8,6 +8,7 @@ from articles.models import Guide
 from clinics.models import Clinic
 from tests.articles.builders import make_person, new_guide_data
 from tests.builders import make_clinic
+from tests.pages import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +34,12 @@ def test_editor_can_create_and_publish_a_guide_through_the_admin(editor_client):
     author = make_person("Writer Person", credentials="Writer")
     reviewer = make_person("Doctor Person", credentials="MD")
     assert editor_client.get("/admin/articles/guide/add/").status_code == 200
-    data = new_guide_data(author, reviewer)
+    data = new_guide_data(author, reviewer, status="review")
     response = editor_client.post("/admin/articles/guide/add/", data)
     assert response.status_code == 302, response.text[:3000]
     guide = Guide.objects.get(slug="editors-guide")
     assert guide.routes == ["iv"] and guide.faqs.count() == 1 and guide.references.count() == 1
-    assert visitor.get("/guides/editors-guide/").status_code == 404  # still a draft
+    assert visitor.get("/guides/editors-guide/").status_code == 404  # still in review
 
     response = editor_client.post(
         "/admin/articles/guide/",
@@ -55,23 +56,27 @@ def test_editor_can_edit_clinics_but_not_users(editor_client):
     assert Clinic.objects.count() == 1
 
 
-def test_publishing_without_a_date_publishes_now(editor_client):
-    data = new_guide_data(make_person("W"), make_person("D"), status="published")
-    response = editor_client.post("/admin/articles/guide/add/", data)
+def publish_from_its_form(client, **dates):
+    """Add a guide in medical review, then publish it from its change form."""
+    data = new_guide_data(make_person("W"), make_person("D"), status="review")
+    assert client.post("/admin/articles/guide/add/", data).status_code == 302
+    guide = Guide.objects.get(slug="editors-guide")
+    url = f"/admin/articles/guide/{guide.pk}/change/"
+    data = form_data(client.get(url).text, "guide_form") | {"status": "published", **dates}
+    response = client.post(url, data)
     assert response.status_code == 302, response.text[:3000]
+    return guide
+
+
+def test_publishing_without_a_date_publishes_now(editor_client):
+    publish_from_its_form(editor_client)
     assert Client().get("/guides/editors-guide/").status_code == 200
 
 
 def test_a_scheduled_guide_is_listed_so_and_publish_now_publishes_it_now(editor_client):
-    data = new_guide_data(
-        make_person("W"),
-        make_person("D"),
-        status="published",
-        published_at_0="2099-01-01",
-        published_at_1="09:00",
+    guide = publish_from_its_form(
+        editor_client, published_at_0="2099-01-01", published_at_1="09:00"
     )
-    assert editor_client.post("/admin/articles/guide/add/", data).status_code == 302
-    guide = Guide.objects.get(slug="editors-guide")
     assert Client().get("/guides/editors-guide/").status_code == 404  # scheduled
     assert "Scheduled" in editor_client.get("/admin/articles/guide/").text
     response = editor_client.post(
