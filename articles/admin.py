@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -11,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from articles.editor_notes import markdown_notes, posted_reference_count
+from articles.forms import GuideAdminForm, RowForm, RowFormSet
 from articles.models import FAQ, Guide, GuideRedirect, GuideRoute, Person, Reference
 from articles.views import render_guide
 
@@ -20,20 +23,27 @@ BACKDATING = timedelta(days=7)
 
 class GuideRouteInline(admin.TabularInline):
     model = GuideRoute
+    form = RowForm
+    formset = RowFormSet
     extra = 0
     verbose_name = "treatment route"
+    fields = ["route", "opened"]
 
 
 class FAQInline(admin.StackedInline):
     model = FAQ
+    form = RowForm
+    formset = RowFormSet
     extra = 0
-    fields = ["order", "question", "answer"]
+    fields = ["order", "question", "answer", "opened"]
 
 
 class ReferenceInline(admin.StackedInline):
     model = Reference
+    form = RowForm
+    formset = RowFormSet
     extra = 0
-    fields = ["order", "authors", "title", "publisher", "year", "url", "doi"]
+    fields = ["order", "authors", "title", "publisher", "year", "url", "doi", "opened"]
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -74,8 +84,9 @@ class GuideAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     inlines = [GuideRouteInline, FAQInline, ReferenceInline]
     actions = ["publish_now", "send_to_review"]
+    form = GuideAdminForm
     fieldsets = [
-        (None, {"fields": ["title", "slug", "dek", "category", "body", "preview"]}),
+        (None, {"fields": ["title", "slug", "dek", "category", "body", "preview", "opened"]}),
         (
             "Review and publishing",
             {
@@ -93,8 +104,43 @@ class GuideAdmin(admin.ModelAdmin):
         ("Generated", {"fields": ["reading_minutes", "created_at", "modified_at"]}),
     ]
 
-    # Adds "Preview unsaved changes" under the form.
+    # Adds "Preview unsaved changes" under the form, and what someone else
+    # saved after the page was opened above it.
     change_form_template = "admin/articles/guide/change_form.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # Merged with what is stored only when saving a change (the preview reads the form).
+        form.merging = change
+        return form
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        formsets = [inline.formset for inline in context["inline_admin_formsets"]]
+        context["stale"] = self._saved_meanwhile(context["adminform"].form, formsets, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _saved_meanwhile(self, form, formsets, guide):
+        """What others saved after this page was opened, and who they are (or None)."""
+        changes = [*form.changes, *(c for formset in formsets for c in formset.changes)]
+        if not changes and not form.unknown:
+            return None
+        who = []
+        if guide is not None and form.opened_at:
+            entries = LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Guide),
+                object_id=str(guide.pk),
+                action_time__gte=form.opened_at,
+            ).select_related("user")
+            for entry in entries.order_by("action_time"):
+                name = entry.user.get_full_name() or entry.user.get_username()
+                if name not in who:
+                    who.append(name)
+        return {
+            "changes": changes,
+            "who": ", ".join(who) or "someone else",
+            "unknown": form.unknown,
+            "conflict": any(change.conflict for change in changes),
+        }
 
     def get_urls(self):
         preview = path(
@@ -155,6 +201,15 @@ class GuideAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         guide = form.instance
+        meanwhile = self._saved_meanwhile(form, formsets, guide) if change else None
+        if meanwhile:
+            kept = "; ".join(str(change) for change in meanwhile["changes"])
+            self.message_user(
+                request,
+                f"After you opened this guide, {meanwhile['who']} saved it too. Kept from "
+                f"their save, alongside yours: {kept}.",
+                messages.WARNING,
+            )
         for note in markdown_notes(guide.rendered, guide.faqs.all(), guide.references.count()):
             self.message_user(request, note, messages.WARNING)
 

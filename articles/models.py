@@ -228,7 +228,14 @@ class GuideRoute(models.Model):
     class Meta:
         ordering = ["guide", "route"]
         constraints = [
-            models.UniqueConstraint(fields=["guide", "route"], name="one_link_per_guide_route")
+            models.UniqueConstraint(
+                fields=["guide", "route"],
+                name="one_link_per_guide_route",
+                violation_error_message=(
+                    "The guide already links to this treatment route (someone may have added "
+                    "it after you opened the page). Remove this row, or choose another route."
+                ),
+            )
         ]
         indexes = [models.Index(fields=["route", "guide"], name="guide_route_idx")]
 
