@@ -18,5 +18,9 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 # The app logs one line per request itself (without query strings); no access log here.
 accesslog = None
+# Should it be turned on (--access-logfile -), its lines are like the app's: no
+# query string, no client address, no token of a claim, confirmation or reset link.
+access_log_format = "%(m)s %(U)s %(s)s %(M)sms %(B)s"
+logger_class = "ketamine_directory.gunicorn_logging.RedactingLogger"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

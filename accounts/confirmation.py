@@ -32,6 +32,15 @@ def _fingerprint(email):
     return hashlib.sha256(email.lower().encode()).hexdigest()[:16]
 
 
+def address_hint(email):
+    """
+    "j…@calm-harbor.example": enough of an address for its owner to recognise,
+    for pages shown to whoever holds a link, who need not be that owner.
+    """
+    local, _, domain = email.rpartition("@")
+    return f"{local[:1]}…@{domain}"
+
+
 def send_link(request, user, next_url=""):
     """
     Email the account a link that leads on to `next_url` (a path on this site)

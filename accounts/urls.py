@@ -21,7 +21,7 @@ urlpatterns = [
     path("password/", views.change_password, name="password_change"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             form_class=ResetForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
             # Not registration/...: the admin's templates of those names come first.

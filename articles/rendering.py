@@ -44,10 +44,13 @@ ALIGNMENTS = {"left", "right", "center"}
 ALIGN = re.compile(r'<(t[hd])([^>]*?) align="(left|right|center)"')
 CITATION = re.compile(r"\[ref:(\d{1,3})\]")
 TABLE = re.compile(r"<table>|</table>")
-WHOLE_TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
 TABLE_ROW = re.compile(r"<tr[ >]")
 HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
+WHOLE_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+CELL = re.compile(r"<(t[hd])([^>]*)>(.*?)</\1>", re.DOTALL)
+CLASS = re.compile(r' class="([^"]*)"')
 IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL)
 
@@ -111,6 +114,60 @@ def _scrollable_tables(clean):
         )
 
     return TABLE.sub(wrap, clean)
+
+
+def _stacked_tables(clean):
+    """
+    Let each table stack into one block per row on a phone, each cell with its
+    column's name (`.stacked-table` in site.css): a table scrolled sideways
+    hides its last columns, and nothing says they are there.
+
+    The first cell of a row becomes its header, and explicit roles keep the
+    table a table for screen readers once CSS changes its display; the names
+    repeated in each cell are hidden from them, since the headers say it.
+    Runs on sanitised HTML, whose tables are balanced and text escaped.
+    """
+
+    def table(match):
+        if "</thead>" not in match.group(1):
+            return match.group()  # written as HTML without headings: nothing to label with
+        head, _, body = match.group(1).partition("</thead>")
+        headings = [TAG.sub("", cell).strip() for _, _, cell in CELL.findall(head)]
+
+        def header_row(row):
+            cells = CELL.sub(r'<\1\2 scope="col" role="columnheader">\3</\1>', row.group(1))
+            return f'<tr role="row">{cells}</tr>'
+
+        def body_row(row):
+            cells = []
+            for number, (_, attrs, content) in enumerate(CELL.findall(row.group(1))):
+                if number == 0:
+                    cells.append(f'<th{attrs} scope="row" role="rowheader">{content}</th>')
+                    continue
+                heading = headings[number] if number < len(headings) else ""
+                if not content.strip():
+                    cells.append(f"<td{_with_class(attrs, 'empty-cell')}>{content}</td>")
+                    continue
+                label = (
+                    f'<span class="cell-label" aria-hidden="true">{heading}: </span>'
+                    if heading
+                    else ""
+                )
+                cells.append(f'<td{attrs} role="cell">{label}{content}</td>')
+            return f'<tr role="row">{"".join(cells)}</tr>'
+
+        head = ROW.sub(header_row, head.replace("<thead>", '<thead role="rowgroup">'))
+        body = ROW.sub(body_row, body.replace("<tbody>", '<tbody role="rowgroup">'))
+        return f'<table class="stacked-table" role="table">{head}</thead>{body}</table>'
+
+    return WHOLE_TABLE.sub(table, clean)
+
+
+def _with_class(attrs, name):
+    """A cell's attributes with `role="cell"` and one more class."""
+    if CLASS.search(attrs):
+        return CLASS.sub(lambda m: f' class="{m.group(1)} {name}"', attrs) + ' role="cell"'
+    return f'{attrs} role="cell" class="{name}"'
 
 
 def _flatten(tokens):
@@ -282,7 +339,7 @@ def render_markdown(text):
                 "FAQs and references have their own places under the guide."
             )
     return Rendered(
-        html=_scrollable_tables(clean),
+        html=_stacked_tables(_scrollable_tables(clean)),
         toc=toc,
         reading_minutes=_reading_minutes(clean),
         removed=removed,

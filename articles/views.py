@@ -33,10 +33,40 @@ def guide_list(request):
             for value, label in Guide.Category.choices
             if value in by_category
         ]
-    context = {"filter": guide_filter, "page": page, "groups": groups, "searching": searching}
+    category = (
+        guide_filter.form.cleaned_data.get("category") if guide_filter.form.is_valid() else ""
+    )
+    context = {
+        "filter": guide_filter,
+        "page": page,
+        "groups": groups,
+        "searching": searching,
+        "summary": _summary(page, category, searching),
+    }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "articles/guide_list.html#guide-results", context)
     return render(request, "articles/guide_list.html", context)
+
+
+def _summary(page, category, searching):
+    """
+    What a screen reader announces after a new topic or search: a count, not
+    the list (the list itself is no live region, or all of it is read out).
+    """
+    count = page.paginator.count
+    if not count:
+        return "No guide matches that search."
+    guides = f"{count} guide{'s' if count != 1 else ''}"
+    topic = f" about {Guide.Category(category).label.lower()}" if category else ""
+    if searching:
+        words = f"{guides} found{topic}."
+    elif topic:
+        words = f"{guides}{topic}."
+    else:
+        words = f"All {guides}." if count > 1 else f"{guides}."
+    if page.has_other_pages():
+        words += f" Page {page.number} of {page.paginator.num_pages}."
+    return words
 
 
 @cache_public_page

@@ -57,8 +57,24 @@ class ConditionAdmin(admin.ModelAdmin):
 
 @admin.register(Offering)
 class OfferingAdmin(admin.ModelAdmin):
+    """
+    Prices across clinics, to look up. They are changed on the clinic's page
+    only, where each change is recorded in the listing's history: a change here
+    would be in no history, so a clinic page opened before it would put the
+    old price back without a word.
+    """
+
     list_display = ["clinic", "route", "price_min", "price_max", "updated_at"]
     list_filter = ["route"]
     list_select_related = ["clinic"]
     search_fields = ["clinic__name"]
     autocomplete_fields = ["clinic"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,11 +8,12 @@ dropped whenever a clinic, offering or payer acceptance changes (see signals).
 import hashlib
 import json
 import uuid
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
 
 from clinics.models import DEFAULT_SERIES_SESSIONS, Clinic, Condition, Offering, Payer, Route
@@ -31,8 +32,17 @@ COUNT_TIMEOUT = 5 * 60
 
 
 def forget():
+    _drop()
+    if connection.in_atomic_block:
+        # Until the change commits, other requests still read the old rows, and
+        # would store what they render under the new version (a page for 5
+        # minutes, a figure for an hour): drop it all again once committed.
+        transaction.on_commit(_drop)
+
+
+def _drop():
     cache.delete_many(CACHE_KEYS)
-    # Counts are keyed by version, so a new version drops them all at once.
+    # Counts and pages are keyed by version, so a new version drops them all at once.
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
@@ -79,7 +89,7 @@ def _compute_route_stats():
         stats[route] = {
             "count": len(offerings),
             **{
-                name: round(median(values))
+                name: rounded_typical(median(values))
                 for name, values in zip(STAT_NAMES, columns, strict=True)
             },
             "cheapest": min(columns[0]),
@@ -88,6 +98,17 @@ def _compute_route_stats():
 
 
 STAT_NAMES = ["price_low", "price_high", "series_low", "series_high"]
+
+
+def rounded_typical(value):
+    """
+    A median price as an estimate is said: to the nearest $5 below $100, $25
+    below $1,000 and $100 from there, halves up. "$450–$562" claimed a
+    precision that a median of what clinics report does not have.
+    """
+    step = 5 if value < 100 else 25 if value < 1000 else 100
+    steps = (Decimal(str(value)) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return int(steps) * step
 
 
 def _route_stats_in_postgresql():
@@ -113,14 +134,21 @@ def _route_stats_in_postgresql():
         for route, count, cheapest, *medians in cursor.fetchall():
             stats[route] = {
                 "count": count,
-                **{name: round(value) for name, value in zip(STAT_NAMES, medians, strict=True)},
+                **{
+                    name: rounded_typical(value)
+                    for name, value in zip(STAT_NAMES, medians, strict=True)
+                },
                 "cheapest": cheapest,
             }
     return stats
 
 
 def route_stats():
-    """Per route: how many listed clinics offer it and its median price range."""
+    """
+    Per route: how many listed clinics offer it, its typical (median) price
+    range and first-series cost, rounded (rounded_typical), and the lowest
+    price listed, exact.
+    """
     return cache.get_or_set(
         ROUTE_STATS_KEY, _compute_route_stats, settings.DIRECTORY_FIGURES_TIMEOUT
     )

@@ -27,6 +27,8 @@ MAX_COMPARE = 4
 MAX_CARRIED = 8
 # Clinics offered to add to a comparison at a time.
 COMPARE_CANDIDATES = 8
+# The directory's search, as its address has it (the ticks and the page apart).
+SEARCH_PARAMS = tuple(ClinicFilter.base_filters)
 
 
 def _home_context(**extra):
@@ -99,6 +101,10 @@ def clinic_list(request, state=None, city_slug=None):
             path = reverse("clinics:state", args=[state.lower()])
         query = request.META.get("QUERY_STRING")
         return redirect(f"{path}?{query}" if query else path, permanent=True)
+    if "clear" in request.GET:
+        # "Clear all filters" sends the compare form: the search goes, the
+        # clinics ticked to compare stay.
+        return redirect(_compare_url(_compare_slugs(request)[:MAX_CARRIED], view="clinics:list"))
     place = _place(state, city_slug)
     data = request.GET.copy()
     data.setdefault("radius", str(DEFAULT_RADIUS))
@@ -123,7 +129,9 @@ def clinic_list(request, state=None, city_slug=None):
         among=clinic_filter.among,
     )
     page = paginator.get_page(request.GET.get("page"))
+    search = _search_params(request)
     comparing = _compare_slugs(request)[:MAX_CARRIED]
+    compared_elsewhere, ticked_count = _ticked(comparing, page)
     # The rendered result list is the same for everyone making this search
     # with the same clinics ticked to compare.
     results_key = search_key({**cleaned, "page": page.number, "comparing": comparing})
@@ -143,7 +151,29 @@ def clinic_list(request, state=None, city_slug=None):
         "cities": Clinic.objects.cities_in(place["state"]) if place else None,
         "results_key": results_key,
         "comparing": comparing,
-        "compared_elsewhere": _compared_elsewhere(comparing, page),
+        "compared_elsewhere": compared_elsewhere,
+        # As many as the page shows ticked boxes, for the Compare buttons.
+        "ticked_count": ticked_count,
+        "max_compare": MAX_COMPARE,
+        # Without JavaScript the page buttons send the compare form, which
+        # holds the ticks; this is the search that goes with them.
+        "search": search,
+        # With htmx, each page button adds its page and the boxes their ticks.
+        "search_url": _list_url(request.path, search),
+        "page_numbers": list(
+            paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+        ),
+        # Search engines follow links, not buttons: the head names the pages
+        # next to this one, of the same search without anyone's ticks.
+        "previous_url": (
+            _list_url(request.path, search, page.previous_page_number())
+            if page.has_previous()
+            else None
+        ),
+        "next_url": (
+            _list_url(request.path, search, page.next_page_number()) if page.has_next() else None
+        ),
+        "untick_url": _list_url(request.path, search, page.number),
         # The filter form of a state or city page searches the whole directory.
         "left_place_page": bool(request.htmx and request.headers.get("X-Place-Page") and not place),
     }
@@ -153,25 +183,51 @@ def clinic_list(request, state=None, city_slug=None):
     return render(request, "clinics/clinic_list.html", context)
 
 
+def _search_params(request):
+    """
+    [(name, value)] of the search in the address, without its empty fields (as
+    the filter form sends them without JavaScript) and without a distance when
+    there is no ZIP code to measure it from, as directory.js leaves them out.
+    """
+    params = [
+        (name, value)
+        for name in SEARCH_PARAMS
+        for value in request.GET.getlist(name)
+        if value.strip()
+    ]
+    if not any(name == "near" for name, _ in params):
+        params = [(name, value) for name, value in params if name != "radius"]
+    return params
+
+
+def _list_url(path, search, page_number=1):
+    params = search + ([("page", page_number)] if page_number > 1 else [])
+    return f"{path}?{urlencode(params)}" if params else path
+
+
 def _compare_slugs(request):
     """The clinics ticked to compare, in order, once each; never a string no slug could be."""
     return list(dict.fromkeys(s for s in request.GET.getlist("clinic") if slug_re.match(s)))
 
 
-def _compared_elsewhere(slugs, page):
+def _ticked(slugs, page):
     """
     The clinics ticked to compare on other pages of results (or before the
-    filters changed), so that a comparison can be built across pages.
+    filters changed), so that a comparison can be built across pages; and how
+    many clinics are ticked in all, here and there (slugs no clinic has are
+    no ticked box, so they do not count).
     """
     if not slugs:
-        return []  # and the page's clinics stay unread when their cards are cached
+        return [], 0  # and the page's clinics stay unread when their cards are cached
     on_page = {clinic.slug for clinic in page.object_list}
     wanted = [slug for slug in slugs if slug not in on_page]
+    ticked_here = len(slugs) - len(wanted)
     if not wanted:
-        return []
+        return [], ticked_here
     found = Clinic.objects.published().filter(slug__in=wanted).only("slug", "name", "city", "state")
     by_slug = {clinic.slug: clinic for clinic in found}
-    return [by_slug[slug] for slug in wanted if slug in by_slug]
+    elsewhere = [by_slug[slug] for slug in wanted if slug in by_slug]
+    return elsewhere, ticked_here + len(elsewhere)
 
 
 def _insurer(slug):
@@ -226,6 +282,8 @@ def compare(request):
     Clinics can be removed, and added by name or city, so a comparison can take
     in clinics from other result pages, other cities or a clinic's own page.
     """
+    if _sent_with_a_search(request):
+        return redirect(_compare_url_without_search(request))
     # Beyond four, clinics ticked in the results wait their turn: they are
     # named, and come in as one is removed.
     slugs = list(dict.fromkeys(s for s in request.GET.getlist("clinic") if s))[:MAX_CARRIED]
@@ -283,6 +341,29 @@ def compare(request):
             "list_url": _compare_url(chosen_slugs + waiting_slugs, near, "clinics:list"),
         },
     )
+
+
+# What the clinic list's compare form sends without JavaScript and a comparison
+# has no use for: the search (for its page buttons), and the ZIP code twice
+# (once more on the Compare button).
+SEARCH_ONLY_PARAMS = (*(name for name in SEARCH_PARAMS if name != "near"), "page")
+
+
+def _sent_with_a_search(request):
+    return len(request.GET.getlist("near")) > 1 or any(
+        name in request.GET for name in SEARCH_ONLY_PARAMS
+    )
+
+
+def _compare_url_without_search(request):
+    """The comparison's own address: its clinics, the ZIP code once and any words typed."""
+    query = request.GET.copy()
+    for name in SEARCH_ONLY_PARAMS:
+        query.pop(name, None)
+    near = query.pop("near", [])
+    if near:
+        query["near"] = near[-1]
+    return f"{reverse('clinics:compare')}?{query.urlencode()}"
 
 
 def _compare_url(slugs, near="", view="clinics:compare"):

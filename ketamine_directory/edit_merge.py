@@ -17,7 +17,15 @@ On save, for each field:
   page then counts as opened now, so the next save is a choice.
 
 MergingModelForm does this for one object (a guide, an FAQ row); a row
-deleted meanwhile is the formset's to handle (articles/admin.py).
+deleted meanwhile is the formset's to handle (articles/forms.py).
+
+The clinic admin merges the fields outside a listing's history by the same
+rule with Django's per-field hidden initial values (ClinicAdminForm in
+listings/admin.py). One record is kept here instead because Django does not
+carry a split date and time field's hidden initial value over when the page
+is shown again (its inputs are named `initial-x_0`, `_1`), so a changed
+publish date would read as unchanged after any other error; and because the
+record says when the page was opened, which names who saved since.
 """
 
 import difflib

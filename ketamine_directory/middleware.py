@@ -5,6 +5,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from ketamine_directory.log_redaction import redact
+
 request_log = logging.getLogger("ketamine_directory.requests")
 
 
@@ -13,12 +15,10 @@ class RequestLogMiddleware:
     One line per request: method, path, status, milliseconds, bytes.
 
     Never the query string or the body: searches can hold a ZIP code and
-    inquiries are health data, so neither belongs in logs. Nor the secret parts
-    of a path (a password reset's token), which would let anyone who reads the
-    logs use the link.
+    inquiries are health data, so neither belongs in logs. Nor the token of a
+    claim, confirmation or password-reset link, which would let anyone who reads
+    the logs use the link: it is cut out whether or not the path resolves.
     """
-
-    SECRET_PARTS = ("uidb64", "token")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,20 +31,13 @@ class RequestLogMiddleware:
         request_log.info(
             "%s %s %s %.1fms %s",
             request.method,
-            self.loggable_path(request),
+            # Escaped as Django escapes its own: a path can't add a line to the log.
+            redact(request.path).encode("unicode_escape").decode("ascii"),
             response.status_code,
             elapsed,
             size,
         )
         return response
-
-    def loggable_path(self, request):
-        path = request.path
-        match = request.resolver_match
-        for name in self.SECRET_PARTS if match else ():
-            if match.kwargs.get(name):
-                path = path.replace(f"/{match.kwargs[name]}/", "/…/")
-        return path
 
 
 class DatabaseUnavailableMiddleware:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # After clinics: its admin extends the clinic admin with staff and history.
     "listings",
     "inquiries",
+    "policies",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinics.context_processors.sample_data",
+                "policies.context_processors.editors_email",
             ],
         },
     },
@@ -182,6 +184,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[Ketamine Clinic Guide] "
 # Editors who are told about claims waiting for review, comma separated.
 MANAGERS = env_list("MANAGERS", [])
+# Where visitors and staff write to the editors: shown on the About and Privacy
+# pages and wherever the site says "email the editors". `check --deploy` warns
+# while it is the development default.
+EDITORS_EMAIL = os.environ.get("EDITORS_EMAIL", "editors@localhost")
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -259,7 +265,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Paths in Django's warnings ("Bad Request: /account/claim/confirm/<token>/")
+    # can carry a link's signed token: every line loses it on the way out.
+    "filters": {"redact_tokens": {"()": "ketamine_directory.log_redaction.RedactTokens"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": "WARNING"},
     "loggers": {
         "ketamine_directory.requests": {
@@ -272,6 +288,9 @@ LOGGING = {
             "level": os.environ.get("LOG_LEVEL", "INFO"),
             "propagate": False,
         },
+        # runserver's request lines, which Django otherwise sends to a handler
+        # of its own, unfiltered.
+        "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
     },
 }
 

@@ -8,7 +8,7 @@ from clinics.stats import states_with_clinics
 
 class StaticSitemap(Sitemap):
     def items(self):
-        return ["home", "clinics:list", "articles:list"]
+        return ["home", "clinics:list", "articles:list", "policies:about", "policies:privacy"]
 
     def location(self, item):
         return reverse(item)

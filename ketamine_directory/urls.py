@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("listings.report_urls")),
     path("clinics/", include("clinics.urls")),
     path("guides/", include("articles.urls")),
+    path("", include("policies.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon),

@@ -114,6 +114,10 @@ class MembershipForm(forms.ModelForm):
 
     def clean_account(self):
         email = self.cleaned_data["account"].strip()
+        if self.instance.user_id and email.lower() == self.instance.user.email.lower():
+            # Someone already on the staff, kept as they are: a deactivated account's
+            # row must not stop the editor saving the rest of the listing.
+            return email
         user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
         if user is None:
             raise forms.ValidationError(
@@ -206,6 +210,13 @@ class ClinicAdminForm(forms.ModelForm):
     """
     The clinic admin's form, saved the way the staff form is (save_listing):
     only the parts the editor changed since opening the page are written.
+
+    The fields the listing's history does not hold (name, place, status,
+    "verified" and the like) are merged by what the page showed: each carries
+    a hidden copy of its value when the page was opened, so a field the editor
+    left alone keeps what is stored now, however it got there (another editor,
+    or a listing unverified when its staff left), and one that someone else
+    changed too is refused with both values shown.
     """
 
     # The listing's edit_version when the page was opened, and the latest one
@@ -219,9 +230,22 @@ class ClinicAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["started"].initial = self.instance.edit_version
         self.fields["seen_version"].initial = self.instance.edit_version
+        # Of the fields outside the history: the editor's changes, and all of
+        # them as stored now (both set by clean, for ClinicAdmin.save_model).
+        self.outside_history = []
+        if self.instance.pk:
+            columns = {field.name for field in Clinic._meta.concrete_fields}
+            self.outside_history = [
+                name for name in self.fields if name in columns and name not in snapshots.FIELDS
+            ]
+        for name in self.outside_history:
+            self.fields[name].show_hidden_initial = True
+        self.outside_changes, self.stored = [], {}
 
     def clean(self):
         cleaned = super().clean()
+        if self.outside_history:
+            self._merge_outside_history(cleaned)
         if not self.conflict:
             return cleaned
         seen = cleaned.get("seen_version")
@@ -241,6 +265,91 @@ class ClinicAdminForm(forms.ModelForm):
             params={"saved": saved or "no visible change"},
             code="conflict",
         )
+
+    def _merge_outside_history(self, cleaned):
+        # Locked until the save commits, so nobody's change lands between this
+        # comparison and the write.
+        self.stored = (
+            Clinic.objects.select_for_update()
+            .values(*self.outside_history)
+            .get(pk=self.instance.pk)
+        )
+        refused, theirs = [], []
+        for name in self.outside_history:
+            field = self.fields[name]
+            opened = self._as_python(field, self._opened_value(name))
+            stored = self._as_python(field, self.stored[name])
+            if name not in self.changed_data:
+                if stored != opened:
+                    theirs.append(name)
+                continue
+            if name not in cleaned:
+                continue  # refused for its own sake already
+            self.outside_changes.append(name)
+            yours = self._as_python(field, cleaned[name])
+            if stored not in (opened, yours):
+                refused.append(name)
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        "Someone else changed this to “%(theirs)s” after you opened the "
+                        "page. Yours, “%(yours)s”, is below and not saved yet: save again "
+                        "to put it in place of theirs.",
+                        params={
+                            "theirs": self._shown(field, stored),
+                            "yours": self._shown(field, yours),
+                        },
+                        code="conflict",
+                    ),
+                )
+        if not refused:
+            return
+        self.add_error(
+            None,
+            forms.ValidationError(
+                "Someone saved this listing after you opened it, changing fields you "
+                "changed too (marked below). Fields you left alone now show what they saved.",
+                code="conflict",
+            ),
+        )
+        # The page shown again counts as opened now: saving it again puts the
+        # editor's values of the fields both changed in place, a choice made
+        # having read theirs, and the fields only someone else changed show it.
+        self.data = self.data.copy()
+        for name in [*refused, *theirs]:
+            field = self.fields[name]
+            self.data[self.add_initial_prefix(name)] = (
+                field.hidden_widget().format_value(field.prepare_value(self.stored[name])) or ""
+            )
+        for name in theirs:
+            self.data[self.add_prefix(name)] = self._as_posted(self.fields[name], self.stored[name])
+
+    def _opened_value(self, name):
+        widget = self.fields[name].hidden_widget()
+        return widget.value_from_datadict(self.data, self.files, self.add_initial_prefix(name))
+
+    @staticmethod
+    def _as_python(field, value):
+        try:
+            return field.to_python(value)
+        except forms.ValidationError:
+            return value
+
+    @staticmethod
+    def _shown(field, value):
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if value in (None, ""):
+            return "(empty)"
+        return dict(getattr(field, "choices", ())).get(value, value)
+
+    @staticmethod
+    def _as_posted(field, value):
+        """A value as the browser would send it back for this field."""
+        if isinstance(field.widget, forms.CheckboxInput):
+            return "on" if value else ""
+        value = field.prepare_value(value)
+        return "" if value is None else str(value)
 
 
 def submitted_listing(form, formsets):
@@ -282,11 +391,35 @@ class ListingRowsFormSet(BaseInlineFormSet):
             form.fields[pk] = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class ListingRowForm(forms.ModelForm):
+    """
+    A price or insurance row of a listing. It is checked against the other
+    rows on the page (the formset refuses the same route twice), not against
+    the rows stored: one someone else added after the page was opened, that
+    this page adds too, is for save_listing to merge (the same values) or show
+    as a conflict with both values (different ones), not "already exists".
+    """
+
+    def validate_constraints(self):
+        if self.instance.clinic_id is None:  # a new clinic: nothing stored to merge with
+            super().validate_constraints()
+            return
+        # Route is in both rows' unique constraints and in none of the others
+        # (the price checks), which still apply.
+        exclude = self._get_validation_exclusions() | {"route"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+
 class OfferingInline(clinics_admin.OfferingInline):
+    form = ListingRowForm
     formset = ListingRowsFormSet
 
 
 class AcceptedPayerInline(clinics_admin.AcceptedPayerInline):
+    form = ListingRowForm
     formset = ListingRowsFormSet
 
 
@@ -325,16 +458,16 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        # Only the fields the merge does not cover (name, place, status): the
-        # listing's parts are written by save_related, and saving the whole row
-        # would also put back an edit_version or lowest price read before
-        # someone else's save.
-        fields = [
-            field.name
-            for field in Clinic._meta.concrete_fields
-            if field.name in form.cleaned_data and field.name not in snapshots.FIELDS
-        ]
-        obj.save(update_fields=[*fields, "updated_at"])
+        # Only the fields outside the history that the editor changed (name,
+        # place, status...): the others keep what is stored, which can be newer
+        # than the page (ClinicAdminForm.clean). The listing's parts are written
+        # by save_related, and saving the whole row would also put back an
+        # edit_version or lowest price read before someone else's save.
+        for name in form.outside_history:
+            if name not in form.outside_changes:
+                setattr(obj, name, form.stored[name])
+        if form.outside_changes:
+            obj.save(update_fields=[*form.outside_changes, "updated_at"])
 
     def save_related(self, request, form, formsets, change):
         if not change:

@@ -250,12 +250,28 @@ class ListingEditForms:
 
     def __init__(self, clinic, data=None, snapshot=None):
         self.clinic = clinic
+        # Without the versions it was opened at, a save can't tell the person's
+        # changes from other people's, and might undo theirs. The hidden fields
+        # can't show an error: the page says so itself, and starts from the
+        # listing as it is now, so that saving again is deliberate.
+        self.version_unknown = data is not None and not self._knows_version(data)
+        if self.version_unknown:
+            data = data.copy()
+            data["started"] = data["version"] = str(clinic.edit_version)
         self.details = ListingForm(data, instance=clinic)
         self.offerings = [
             OfferingForm(route, data, initial=(snapshot or {}).get(f"offering:{route}") or {})
             for route in Route.values
         ]
         self.insurance = InsuranceForm(data, initial_accepted=(snapshot or {}).get("insurance", []))
+
+    def _knows_version(self, data):
+        """Whether the page says which versions of the listing it was opened at and shown."""
+        try:
+            started, version = int(data.get("started", "")), int(data.get("version", ""))
+        except (TypeError, ValueError):
+            return False
+        return 0 <= started <= version <= self.clinic.edit_version
 
     @property
     def all(self):
@@ -266,7 +282,7 @@ class ListingEditForms:
         results = [form.is_valid() for form in self.all]
         if all(results):
             self._check_insurance_routes()
-        return all(results) and not self.insurance.errors
+        return all(results) and not self.insurance.errors and not self.version_unknown
 
     def _check_insurance_routes(self):
         """Insurance for one treatment only makes sense if the clinic lists that treatment."""
@@ -283,6 +299,10 @@ class ListingEditForms:
 
     @property
     def has_errors(self):
+        return self.version_unknown or self.has_field_errors
+
+    @property
+    def has_field_errors(self):
         return any(form.errors for form in self.all)
 
     @property

@@ -4,12 +4,15 @@ Keep the public listing in step with who manages it.
 The clinic page offers the message form only while the clinic has staff to
 read it. That page is cached whole for visitors, keyed by the directory
 version, so a change of staff must change the version too, or the link would
-appear or disappear up to 5 minutes late.
+appear or disappear up to 5 minutes late. That includes an account closed or
+opened again (is_active), saved through the admin or any other save(); an
+UPDATE of the accounts table itself (QuerySet.update) sends no signal, and
+its pages run out their 5 minutes.
 """
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -29,20 +32,33 @@ def unverify_when_nobody_manages(instance, **kwargs):
         )
 
 
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def note_whether_the_account_opens_or_closes(instance, update_fields=None, **kwargs):
+    # Signing in saves last_login only, and a new account manages nothing yet.
+    if instance.pk is None or (update_fields is not None and "is_active" not in update_fields):
+        instance._opens_or_closes = False
+        return
+    stored = type(instance).objects.filter(pk=instance.pk).values_list("is_active", flat=True)
+    instance._opens_or_closes = stored.first() != instance.is_active
+
+
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
-def unverify_when_staff_are_deactivated(instance, update_fields=None, **kwargs):
+def staff_account_opened_or_closed(instance, **kwargs):
     # A deactivated account can't sign in to keep the listing up to date, nor
     # read its messages (the message form goes with it): for the listing it is
-    # as if that person had left. Signing in saves last_login only: skip that.
-    if instance.is_active or (update_fields and "is_active" not in update_fields):
+    # as if that person had left. Opened again, the form comes back; the
+    # listing stays unverified until an editor has checked it again.
+    if not getattr(instance, "_opens_or_closes", False):
         return
+    instance._opens_or_closes = False
     clinics = Membership.objects.filter(user=instance).values("clinic_id")
     if not clinics.exists():
         return
-    others = Membership.objects.filter(clinic=OuterRef("pk"), user__is_active=True)
-    Clinic.objects.filter(pk__in=clinics, is_verified=True).exclude(Exists(others)).update(
-        is_verified=False, updated_at=timezone.now()
-    )
+    if not instance.is_active:
+        others = Membership.objects.filter(clinic=OuterRef("pk"), user__is_active=True)
+        Clinic.objects.filter(pk__in=clinics, is_verified=True).exclude(Exists(others)).update(
+            is_verified=False, updated_at=timezone.now()
+        )
     stats.forget()
 
 

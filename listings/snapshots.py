@@ -112,14 +112,17 @@ def describe(key, value, names):
 
 def described(change):
     """[(label, old, new)] for a ListingChange, in the listing's own order."""
+    return described_changes(change.changes)
+
+
+def described_changes(changes):
+    """[(label, old, new)] for {part: [old, new]}, as `diff()` gives, in the listing's order."""
     # The directory's cached menus name the payers and conditions.
     words = stats.vocabulary()
     names = {"conditions": dict(words["conditions"]), "payers": dict(words["payers"])}
     order = {key: position for position, key in enumerate(PART_ORDER)}
     rows = []
-    for key, (old, new) in sorted(
-        change.changes.items(), key=lambda item: order.get(item[0], len(order))
-    ):
+    for key, (old, new) in sorted(changes.items(), key=lambda item: order.get(item[0], len(order))):
         if key == "insurance":
             # Long lists: what went and what came is what a reader wants.
             removed, added = sorted(set(old) - set(new)), sorted(set(new) - set(old))

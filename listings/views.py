@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 
 from accounts.confirmation import is_confirmed
 from accounts.decorators import confirmed_email_required, signed_in_required
@@ -19,6 +20,7 @@ from listings.forms import (
     ReportForm,
 )
 from listings.models import Claim, Membership
+from policies.contact import email_the_editors
 
 HISTORY_PER_PAGE = 50
 
@@ -54,8 +56,11 @@ def claim(request, slug):
     if request.method == "POST" and claims.SENT.exceeded(request):
         form.add_error(
             None,
-            "You have sent several claims in the last hour. Please wait an hour and send "
-            "this one again, or email the editors.",
+            format_html(
+                "You have sent several claims in the last hour. Please wait an hour and send "
+                "this one again, or {}.",
+                email_the_editors(),
+            ),
         )
         context = {"clinic": clinic, "form": form, "website_domain": website_domain(clinic.website)}
         return render(request, "listings/claim.html", context, status=429)
@@ -167,7 +172,7 @@ def _member_clinic(request, slug):
 @signed_in_required
 def edit(request, slug):
     clinic = _member_clinic(request, slug)
-    conflict = None
+    conflict = unsure = None
     if request.method == "POST":
         forms = ListingEditForms(clinic, request.POST)
         if forms.is_valid():
@@ -191,6 +196,10 @@ def edit(request, slug):
                 else:
                     messages.info(request, "Nothing had changed, so nothing was saved.")
                 return redirect("listings:edit", slug=clinic.slug)
+        elif forms.version_unknown and not forms.has_field_errors:
+            # What saving the page again would write over the listing as it is now.
+            now = snapshots.take(clinic)
+            unsure = snapshots.described_changes(snapshots.diff(now, forms.values()))
     else:
         forms = ListingEditForms(clinic, snapshot=snapshots.take(clinic))
     status = 409 if conflict else (400 if forms.has_errors else 200)
@@ -201,6 +210,7 @@ def edit(request, slug):
             "clinic": clinic,
             "forms": forms,
             "conflict": [(change, snapshots.described(change)) for change in conflict or []],
+            "unsure": unsure,
         },
         status=status,
     )

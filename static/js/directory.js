@@ -1,6 +1,6 @@
 // The directory's htmx requests, made a little kinder. The page works the
 // same without this file: it only shortens addresses, keeps the clinics ticked
-// to compare in the address and moves focus.
+// to compare in the address and counted on the Compare buttons, and moves focus.
 (function () {
   "use strict";
 
@@ -20,18 +20,103 @@
     if (!data.has("near")) data.delete("radius");
   });
 
+  var TICK_BOXES = '#results input[name="clinic"]';
+  // Long enough for a run of ticks to be told once, when it stops.
+  var ANNOUNCE_AFTER_MS = 1000;
+  var announceTimer = null;
+  // The count a screen reader last heard, or saw rendered by the server.
+  var countKnown = null;
+
+  // Worded as clinics/includes/results.html words it.
+  function compareLabel(count, most) {
+    if (count === 0) return "Compare selected";
+    if (count === 1) return "Compare 1 clinic";
+    if (count <= most) return "Compare " + count + " clinics";
+    return "Compare " + most + " of " + count + " clinics";
+  }
+
+  function announcement(count, most) {
+    if (count === 0) return "No clinics ticked to compare.";
+    if (count === 1) return "1 clinic ticked to compare.";
+    if (count <= most) return count + " clinics ticked to compare.";
+    return count + " clinics ticked. Compare takes at most " + most + " at a time.";
+  }
+
+  function serverCount() {
+    var form = document.getElementById("compare-form");
+    return form ? Number(form.dataset.ticked) : 0;
+  }
+
+  // Politely, once the ticking stops, and only when the count has changed.
+  function announceSoon(count, most) {
+    if (countKnown === null) countKnown = serverCount();
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(function () {
+      var live = document.getElementById("ticked-live");
+      if (!live || count === countKnown) return;
+      countKnown = count;
+      live.textContent = announcement(count, most);
+    }, ANNOUNCE_AFTER_MS);
+  }
+
   // Ticking "Compare" writes the ticked clinics into the address, so that a
   // reload, Back to this page or the address shared keeps them ticked (the
-  // server renders clinic= as ticked boxes).
-  document.addEventListener("change", function (event) {
-    var box = event.target;
-    if (!box.matches || !box.matches('#results input[name="clinic"]')) return;
+  // server renders clinic= as ticked boxes), and counts them on the buttons.
+  function ticksChanged() {
+    var form = document.getElementById("compare-form");
+    var boxes = document.querySelectorAll(TICK_BOXES);
+    var ticked = document.querySelectorAll(TICK_BOXES + ":checked");
     var url = new URL(window.location.href);
     url.searchParams.delete("clinic");
-    document.querySelectorAll('#results input[name="clinic"]:checked').forEach(function (ticked) {
-      url.searchParams.append("clinic", ticked.value);
+    ticked.forEach(function (box) {
+      url.searchParams.append("clinic", box.value);
     });
     history.replaceState(history.state, "", url);
+
+    var most = form ? Number(form.dataset.compareMax) : 4;
+    var count = ticked.length;
+    announceSoon(count, most);
+    // Before the count on the buttons, as the stylesheet has it: each box's
+    // default is now what the count is from.
+    boxes.forEach(function (box) {
+      box.defaultChecked = box.checked;
+    });
+    document.querySelectorAll("#results .ticked-count").forEach(function (label) {
+      label.textContent = compareLabel(count, most);
+    });
+    var limit = document.getElementById("compare-limit");
+    if (limit) limit.hidden = count <= most;
+    document.querySelectorAll(".untick-all").forEach(function (link) {
+      link.hidden = count === 0;
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.matches && box.matches(TICK_BOXES)) ticksChanged();
+  });
+
+  // "Untick all" is a link to this search without clinic=; here it unticks
+  // the boxes where they are, without a new request.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".untick-all");
+    if (!link) return;
+    event.preventDefault();
+    document.querySelectorAll(TICK_BOXES).forEach(function (box) {
+      box.checked = false;
+    });
+    ticksChanged();
+    // Its link is hidden now: leave focus on the form it was in.
+    var button = link.closest("form").querySelector("button");
+    if (button) button.focus();
+  });
+
+  // New results come counted by the server: nothing to say about them.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "results") {
+      clearTimeout(announceTimer);
+      countKnown = serverCount();
+    }
   });
 
   // After "Next" or "Previous", start at the top of the new page of results

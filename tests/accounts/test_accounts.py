@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -127,6 +129,63 @@ def test_password_reset_emails_one_address_a_few_times_an_hour(client):
     make_user("other@clinic.example", password=PASSWORD)
     client.post("/account/password-reset/", {"email": "other@clinic.example"})
     assert len(mail.outbox) == 4
+
+
+def reset_page_without(response, email):
+    """The page as anyone would see it, whatever address was typed."""
+    text = re.sub(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]+"', "", response.text)
+    return text.replace(email, "EMAIL")
+
+
+def test_one_visitor_asks_for_a_few_resets_an_hour_whatever_the_addresses(client):
+    # Without a limit per visitor, one could have thousands of addresses sent a reset.
+    make_user("staff@clinic.example", password=PASSWORD)
+    for n in range(10):
+        response = client.post("/account/password-reset/", {"email": f"person{n}@clinic.example"})
+        assert response["Location"] == "/account/password-reset/sent/"
+    pages = []
+    for email in ("staff@clinic.example", "nobody@clinic.example"):
+        response = client.post("/account/password-reset/", {"email": email})
+        assert response.status_code == 429
+        assert response["Retry-After"] == "3600"
+        assert "Many password resets were asked for from your network" in response.text
+        assert f'value="{email}"' in response.text
+        pages.append(reset_page_without(response, email))
+    # Whether the address has an account shows neither in the answer nor in the page.
+    assert pages[0] == pages[1]
+    assert not mail.outbox
+    # Another visitor is not held up.
+    other = client.post(
+        "/account/password-reset/", {"email": "staff@clinic.example"}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert other["Location"] == "/account/password-reset/sent/"
+    assert len(mail.outbox) == 1
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_reset_limit(client, settings):
+    settings.TRUST_X_FORWARDED_FOR = True
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for n in range(10):
+        client.post(
+            "/account/password-reset/",
+            {"email": f"person{n}@clinic.example"},
+            HTTP_X_FORWARDED_FOR="198.51.100.7",
+            **proxy,
+        )
+    data = {"email": "someone@clinic.example"}
+    refused = client.post(
+        "/account/password-reset/", data, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy
+    )
+    assert refused.status_code == 429
+    # The address the proxy appended is the visitor's, whatever the client put before it.
+    spoofed = client.post(
+        "/account/password-reset/", data, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7", **proxy
+    )
+    assert spoofed.status_code == 429
+    other = client.post(
+        "/account/password-reset/", data, HTTP_X_FORWARDED_FOR="203.0.113.20", **proxy
+    )
+    assert other["Location"] == "/account/password-reset/sent/"
 
 
 def test_sign_out_is_a_post_and_ends_the_session(client):

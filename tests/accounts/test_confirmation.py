@@ -135,3 +135,42 @@ def test_no_new_link_for_an_address_already_confirmed(client):
     client.force_login(make_user("jo@gmail.example"))
     response = client.post("/account/confirm-email/", follow=True)
     assert "confirmed already" in response.text and not mail.outbox
+
+
+def test_a_link_opened_while_signed_in_as_another_account_says_what_happened(client):
+    jo = make_user("jo@calm-harbor.example", confirmed=False)
+    client.force_login(jo)
+    client.post("/account/confirm-email/", {"next": "/account/claim/calm-harbor/"})
+    link = emailed_link()
+    sam = make_user("sam@gmail.example", confirmed=False)
+    client.force_login(sam)  # a colleague's browser, or the same person's other account
+
+    response = client.get(link)
+    assert response.status_code == 200
+    page = response.text
+    assert "This link is for another account" in page
+    # Enough of the address to recognise it, not all of it: whoever holds the
+    # link need not be the one it was sent to.
+    assert "j…@calm-harbor.example" in page and "jo@calm-harbor.example" not in page
+    assert "You're signed in as sam@gmail.example" in page
+    assert is_confirmed(jo) and not is_confirmed(sam)
+    assert "no-store" in response["Cache-Control"]
+
+    # Signing out from there leads to signing in as that account, then on to the claim.
+    assert 'action="/account/logout/"' in page
+    on = "/account/login/?next=/account/claim/calm-harbor/"
+    assert f'name="next" value="{on}"' in page.replace("&amp;", "&")
+    assert client.post("/account/logout/", {"next": on})["Location"] == on
+    # And nothing about it waits to surprise the other account on its next page.
+    client.force_login(sam)
+    assert "calm-harbor" not in client.get("/account/").text
+
+
+def test_signed_out_the_link_names_its_address_only_in_part(client):
+    user = make_user("jo@calm-harbor.example", confirmed=False)
+    client.force_login(user)
+    client.post("/account/confirm-email/")
+    client.logout()
+    page = client.get(emailed_link(), follow=True).text
+    assert "j…@calm-harbor.example is confirmed" in page
+    assert "jo@calm-harbor.example" not in page

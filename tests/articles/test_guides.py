@@ -113,7 +113,7 @@ def test_a_table_scrolls_on_its_own_and_a_keyboard_can_reach_it(client):
     page = client.get(guide.get_absolute_url()).text
     wrapper = (
         '<div class="table-scroll" role="region" tabindex="0" '
-        'aria-label="Table: Route, Price now &quot;">\n<table>'
+        'aria-label="Table: Route, Price now &quot;">\n<table class="stacked-table" role="table">'
     )
     assert wrapper in page
     # A table written as HTML is wrapped too, once it has been cleaned.
@@ -128,9 +128,11 @@ def test_a_tables_column_alignment_survives_without_a_style_attribute(client):
         '<table><tr><td align="evil">raw</td></tr></table>'
     )
     html = make_guide("Aligned", body=body).body_html
-    assert '<th class="align-left">Route</th>' in html
-    assert '<td class="align-right">$400</td>' in html
-    assert '<td class="align-center">x</td>' in html
+    assert '<th class="align-left" scope="col" role="columnheader">Route</th>' in html
+    assert '<th class="align-left" scope="row" role="rowheader">IV</th>' in html
+    label = '<span class="cell-label" aria-hidden="true">'
+    assert f'<td class="align-right" role="cell">{label}Price: </span>$400</td>' in html
+    assert f'<td class="align-center" role="cell">{label}Note: </span>x</td>' in html
     assert "style=" not in html and "evil" not in html
 
 
@@ -158,8 +160,9 @@ def test_live_blocks_render_current_directory_figures(client):
         "[[clinics iv state=tx limit=1]]\n\n[[price laser]]",
     )
     text = client.get(guide.get_absolute_url()).text
-    assert "IV costs $410–$510 per session" in text
-    assert "a series $2,460–$3,060" in text
+    # Medians $410–$510 and $2,460–$3,060, rounded as estimates (clinics.stats).
+    assert "IV costs $400–$500 per session" in text
+    assert "a series $2,500–$3,100" in text
     assert "2 clinics listed" in text
     assert 'class="live-clinics"' in text and "Live Clinic" in text
     assert "/clinics/?route=iv&amp;state=tx" in text
@@ -169,7 +172,7 @@ def test_live_blocks_render_current_directory_figures(client):
     offering = Offering.objects.get(clinic=clinic)
     offering.price_min, offering.price_max = 300, 380
     offering.save()
-    assert "IV costs $360–$450 per session" in client.get(guide.get_absolute_url()).text
+    assert "IV costs $350–$450 per session" in client.get(guide.get_absolute_url()).text
 
 
 def test_route_guides_end_with_clinics_offering_it_and_clinic_pages_link_back(client):
@@ -278,3 +281,81 @@ def test_json_ld_is_about_the_guides_conditions(client):
     assert json_ld(client.get(plain.get_absolute_url()).text)[0]["about"] == [
         {"@type": "MedicalCondition", "name": "Depression"}
     ]
+
+
+def test_a_clinic_list_in_a_guide_says_it_is_examples_and_how_they_were_chosen(client):
+    make_clinic("Zed Clinic", offerings={"iv": (400, 500)}, is_verified=True)
+    make_clinic("Able Clinic", offerings={"iv": (400, 500)})
+    make_clinic("Texas Only", offerings={"iv": (400, 500)}, state="TX")
+    guide = make_guide(
+        "Listed", body="Some clinics:\n\n[[clinics iv limit=2]]\n\n[[clinics iv state=tx]]"
+    )
+    page = client.get(guide.get_absolute_url()).text
+    blocks = page.split('class="live-clinics"')[1:]
+    assert len(blocks) == 2
+    for block in blocks:
+        assert "Examples from the directory, not recommendations" in block
+        assert "verified listings first, then in alphabetical order" in block
+    assert "The first 2 listed clinics offering it, from anywhere in the country" in blocks[0]
+    assert blocks[0].index("Zed Clinic") < blocks[0].index("Able Clinic")
+    assert "listed clinics offering it in Texas" in blocks[1]
+
+
+def test_a_new_topic_or_search_is_announced_as_a_short_summary(client):
+    # The whole result list in a live region was read out on every change.
+    make_guide("Paying for it", category=Guide.Category.COST_INSURANCE)
+    make_guide("Insurance appeals", category=Guide.Category.COST_INSURANCE)
+    make_guide("Side effects", category=Guide.Category.SAFETY)
+    page = client.get("/guides/").text
+    results_tag = page.split('<section id="guide-results"')[1].split(">")[0]
+    assert "aria-live" not in results_tag
+    # An empty region the page starts with, outside what htmx swaps.
+    assert '<p id="guide-summary" class="visually-hidden" aria-live="polite"></p>' in page
+
+    def summary(query):
+        fragment = client.get(f"/guides/?{query}", headers={"hx-request": "true"}).text
+        return fragment.split('<p id="guide-summary" hx-swap-oob="innerHTML">')[1].split("</p>")[0]
+
+    assert summary("category=cost-insurance") == "2 guides about cost and insurance."
+    assert summary("category=safety") == "1 guide about safety."
+    assert summary("category=") == "All 3 guides."
+    assert summary("q=appeals") == "1 guide found."
+    assert summary("q=zebrafish") == "No guide matches that search."
+
+
+def test_a_guide_table_carries_its_column_names_into_each_row_for_a_phone(client):
+    # On a phone each row stacks into a block (.stacked-table in site.css),
+    # each figure with its column's name, so no column is hidden off screen.
+    guide = make_guide(
+        "Table guide",
+        body="## At a glance\n\n| Route | Typical price | Who usually pays |\n"
+        "| --- | ---: | --- |\n| IV infusion | [[price iv]] | You [ref:1] |\n"
+        "| Spravato | $600 | |\n",
+    )
+    make_clinic(offerings={"iv": (400, 500)})
+    html = client.get(guide.get_absolute_url()).text
+    assert '<table class="stacked-table" role="table">' in html
+    assert '<thead role="rowgroup">' in html and '<tbody role="rowgroup">' in html
+    assert '<th scope="col" role="columnheader">Route</th>' in html
+    assert '<th scope="row" role="rowheader">IV infusion</th>' in html
+    assert (
+        '<td class="align-right" role="cell"><span class="cell-label" aria-hidden="true">'
+        "Typical price: </span>$400–$500</td>"
+    ) in html
+    assert '<span class="cell-label" aria-hidden="true">Who usually pays: </span>You <sup' in html
+    # An empty cell gets no label of its own to dangle.
+    assert '<td role="cell" class="empty-cell"></td>' in html
+    # Still in its own scrolling region for wider tables on wider screens.
+    assert 'class="table-scroll" role="region" tabindex="0"' in html
+
+
+def test_guides_saved_before_stacked_tables_are_rendered_again_by_a_migration():
+    import importlib
+
+    from django.apps import apps
+
+    guide = make_guide("Old table", body="| A | B |\n| --- | --- |\n| 1 | 2 |\n")
+    Guide.objects.filter(pk=guide.pk).update(body_html="<table><tr><td>1</td></tr></table>")
+    migration = importlib.import_module("articles.migrations.0004_render_tables_stacked")
+    migration.render_again(apps, None)
+    assert 'class="stacked-table"' in Guide.objects.get(pk=guide.pk).body_html

@@ -3,9 +3,11 @@
 import re
 
 import pytest
+from django.contrib.humanize.templatetags.humanize import apnumber
 
 from articles.models import Guide
 from articles.sample_guides import GUIDES_DIR, parse_guide
+from clinics.models import DEFAULT_SERIES_SESSIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +41,31 @@ def test_each_sample_guide_is_complete_and_cited(path):
         # Live directory figures ([[price iv]]) are computed, not quoted statistics.
         if STATISTIC.search(re.sub(r"\[\[.*?\]\]|\(/clinics/[^)]*\)", "", paragraph)):
             assert "[ref:" in paragraph, f"{path.name}: uncited figure in: {paragraph[:120]}"
+
+
+NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|twelve|\\d+"
+COURSE_LENGTH = re.compile(rf"\b(?:{NUMBER_WORDS})(?: to (?:{NUMBER_WORDS}))? (?:doses|sessions)\b")
+
+
+def test_the_at_home_guide_counts_a_first_course_as_the_directory_does():
+    _, body = parse_guide((GUIDES_DIR / "at-home-ketamine.md").read_text())
+    paragraphs = body.split("\n\n")
+    sessions = apnumber(DEFAULT_SERIES_SESSIONS["at-home"])
+    cost = next(p for p in paragraphs if "[[series at-home]]" in p)
+    assert f"{sessions} sessions" in cost, "the first-course figure must say what it counts"
+    # Every number of doses or sessions the guide gives is cited, or is how the
+    # directory's own figure is worked out.
+    for paragraph in paragraphs:
+        for match in COURSE_LENGTH.finditer(paragraph):
+            if match.group() != f"{sessions} sessions":
+                assert "[ref:" in paragraph, f"uncited course length: {match.group()}"
+
+
+def test_the_overview_guide_points_to_searches_not_to_particular_clinics():
+    # A handful of clinics from across the country, inside a medically
+    # reviewed guide for everyone, reads as a recommendation and is near
+    # nobody: the overview sends readers to a search of their own instead.
+    _, body = parse_guide((GUIDES_DIR / "ketamine-for-depression.md").read_text())
+    assert "[[clinics" not in body
+    assert "(/#states-heading)" in body  # browse by state
+    assert "ZIP code" in body and "](/)" in body  # the home page's ZIP or city box

@@ -1,11 +1,21 @@
 """Clinic staff in a real browser: sign in, edit the listing on a phone, accessibly."""
 
-import pytest
+import re
+from types import SimpleNamespace
 
+import pytest
+from django.core import mail
+
+from accounts.confirmation import send_link
+from accounts.views import RESETS_ASKED
 from clinics.models import Clinic, Offering
 from listings.models import ListingChange
 from tests.browser.conftest import PHONE
-from tests.browser.test_page_health import assert_no_serious_violations
+from tests.browser.test_page_health import (
+    AXE_SOURCE,
+    assert_no_serious_violations,
+    format_violations,
+)
 from tests.builders import make_member, make_user
 
 PASSWORD = "a long test password"
@@ -115,3 +125,63 @@ def test_a_patient_writes_to_a_clinic_and_its_staff_read_it(new_page, staff_clin
     assert_no_serious_violations(staff, f"/account/clinics/{staff_clinic.slug}/inquiries/")
     staff.locator(".inquiry a").first.click()
     assert staff.get_by_text("Do you offer payment plans for IV?").is_visible()
+
+
+def assert_this_page_has_no_serious_violations(page):
+    """axe-core on the page as it is (after a form was sent), not a fresh load."""
+    page.evaluate(AXE_SOURCE)
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"axe-core found on {page.url}:\n{format_violations(serious)}"
+    assert page.csp_violations == [] and page.page_errors == []
+
+
+def test_an_edit_page_without_its_version_is_explained_on_a_phone(new_page, staff_clinic):
+    page = new_page(viewport=PHONE)
+    sign_in(page)
+    page.goto(f"/account/clinics/{staff_clinic.slug}/")
+    page.locator("input[name=version]").evaluate("input => input.remove()")
+    page.get_by_label("Description").fill("Evening infusions on Thursdays.")
+    page.get_by_role("button", name="Save the listing").click()
+
+    summary = page.locator("#form-errors")
+    assert summary.get_by_text("This page didn't say which version").is_visible()
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert summary.get_by_role("cell", name="Evening infusions on Thursdays.").is_visible()
+    assert page.get_by_label("Description").input_value() == "Evening infusions on Thursdays."
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_this_page_has_no_serious_violations(page)
+
+    page.get_by_role("button", name="Save the listing").click()
+    assert page.get_by_text("Saved. The listing shows your changes now.").is_visible()
+    staff_clinic.refresh_from_db()
+    assert staff_clinic.description == "Evening infusions on Thursdays."
+
+
+def test_a_confirmation_link_for_another_account_is_explained_accessibly(page, staff_clinic):
+    new = make_user("new@clinic.example", password=PASSWORD, confirmed=False)
+    request = SimpleNamespace(build_absolute_uri=lambda path: path)
+    send_link(request, new)
+    link = re.search(r"(/account/confirm-email/\S+/)", mail.outbox[-1].body)[1]
+    sign_in(page)  # as staff@clinic.example
+    assert_no_serious_violations(page, link)
+    assert page.get_by_role("heading", name="This link is for another account").is_visible()
+    page.get_by_role("button", name="Sign out and sign in as n…@clinic.example").click()
+    page.wait_for_url("**/account/login/")
+    page.get_by_label("Email").fill("new@clinic.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/")
+    assert page.get_by_text("Please confirm your email address.").count() == 0
+
+
+def test_too_many_password_resets_are_refused_calmly_and_accessibly(page, staff_clinic):
+    visitor = SimpleNamespace(META={"REMOTE_ADDR": "127.0.0.1"})
+    for _ in range(RESETS_ASKED.limit):
+        RESETS_ASKED.record(visitor)
+    page.goto("/account/password-reset/")
+    page.get_by_label("Email").fill("staff@clinic.example")
+    page.get_by_role("button", name="Send the link").click()
+    assert page.get_by_text("Many password resets were asked for from your network").is_visible()
+    assert page.get_by_label("Email").input_value() == "staff@clinic.example"
+    assert_this_page_has_no_serious_violations(page)

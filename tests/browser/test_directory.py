@@ -42,7 +42,7 @@ def query(url):
     return parse_qs(urlsplit(url).query)
 
 
-def wait_for_htmx(page, **params):
+def wait_for_htmx(page, /, **params):
     """Wait until the address bar shows `params` and htmx has swapped the response in."""
 
     def url_matches(url):
@@ -150,9 +150,9 @@ def test_clinics_ticked_on_different_pages_and_searches_are_compared_together(pa
     first_slug = first.get_attribute("data-clinic")
     first.get_by_label("Compare").check()
 
-    page.get_by_role("link", name="Next →").click()
-    page.wait_for_url(f"**/clinics/?page=2&clinic={first_slug}")
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    page.get_by_role("button", name="Next →").click()
+    wait_for_htmx(page, page="2", clinic=first_slug)
+    assert urlsplit(page.url).query == f"clinic={first_slug}&page=2"
     assert (
         page.get_by_role("group", name="Also ticked to compare")
         .get_by_role("checkbox")
@@ -173,7 +173,7 @@ def test_clinics_ticked_on_different_pages_and_searches_are_compared_together(pa
     third.get_by_label("Compare").check()
     assert_not_reloaded(page)
 
-    page.get_by_role("button", name="Compare selected").click()
+    page.get_by_role("button", name="Compare 3 clinics").first.click()
     page.wait_for_url("**/clinics/compare/?**")
     assert set(query(page.url)["clinic"]) == {first_slug, second_slug, third_slug}
     headers = page.locator("table.compare-table thead th[data-clinic]")
@@ -191,7 +191,7 @@ def test_compare_selected_clinics(page):
         card.get_by_label("Compare").check()
     assert_not_reloaded(page)  # ticking "Compare" must not run the filter form
 
-    page.get_by_role("button", name="Compare selected").click()
+    page.get_by_role("button", name="Compare 2 clinics").first.click()
 
     page.wait_for_url("**/clinics/compare/?**")
     assert urlsplit(page.url).path == "/clinics/compare/"
@@ -284,6 +284,148 @@ def test_a_new_search_without_javascript_keeps_the_ticked_clinics(new_page):
     assert query(page.url)["sort"] == ["price"]
     ticked = page.locator("#results input[name=clinic]:checked")
     assert ticked.evaluate_all("boxes => boxes.map(box => box.value)") == [slug]
+
+
+def checked_clinics(page):
+    return page.locator("#results input[name=clinic]:checked").evaluate_all(
+        "boxes => boxes.map(box => box.value)"
+    )
+
+
+def test_without_javascript_clinics_ticked_before_next_are_kept(new_page):
+    page = new_page(java_script_enabled=False)
+    page.goto("/clinics/?route=iv&sort=price")
+    cards = page.locator("#results [data-clinic]")
+    ticked = [cards.nth(0).get_attribute("data-clinic"), cards.nth(3).get_attribute("data-clinic")]
+    for slug in ticked:
+        page.locator(f'#results [data-clinic="{slug}"]').get_by_label("Compare").check()
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Next →").click()
+
+    params = query(page.url)
+    assert urlsplit(page.url).path == "/clinics/"
+    assert (params["route"], params["sort"], params["page"]) == (["iv"], ["price"], ["2"])
+    assert params["clinic"] == ticked
+    kept = page.get_by_role("group", name="Also ticked to compare").get_by_role("checkbox")
+    assert kept.count() == 2 and all(box.is_checked() for box in kept.all())
+    assert page.get_by_label("Sort by").input_value() == "price"
+    # One more on this page, then back to the first by its number.
+    third = cards.first.get_attribute("data-clinic")
+    cards.first.get_by_label("Compare").check()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Pages of results").get_by_role(
+            "button", name="Page 1", exact=True
+        ).click()
+
+    assert query(page.url)["page"] == ["1"]
+    assert set(checked_clinics(page)) == {*ticked, third}
+    nav = page.get_by_role("navigation", name="Pages of results")
+    assert nav.locator('[aria-current="page"]').text_content() == "Page 1"
+    assert page.locator('link[rel="next"]').get_attribute("href") == (
+        "/clinics/?route=iv&sort=price&page=2"
+    )
+
+    # The compare form sent the search too; the comparison has its own address.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Compare 3 clinics").first.click()
+    assert urlsplit(page.url).path == "/clinics/compare/"
+    assert set(query(page.url)) == {"clinic"}
+    assert sorted(query(page.url)["clinic"]) == sorted([*ticked, third])
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_clearing_the_filters_keeps_the_clinics_ticked_to_compare(new_page, javascript):
+    page = new_page(java_script_enabled=javascript)
+    page.goto("/clinics/?route=iv&sort=price")
+    card = page.locator("#results [data-clinic]").nth(2)
+    slug = card.get_attribute("data-clinic")
+    card.get_by_label("Compare").check()  # after the page loaded
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Clear all filters").click()
+
+    page.wait_for_url(lambda url: "route" not in query(url))
+    assert query(page.url) == {"clinic": [slug]}
+    assert not page.get_by_label(IV_LABEL, exact=True).is_checked()
+    assert page.get_by_label("Sort by").input_value() == ""
+    assert checked_clinics(page) == [slug]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_untick_all_unticks_every_clinic_and_keeps_the_search(new_page, javascript):
+    slugs = Clinic.objects.published().order_by("name").values_list("slug", flat=True)
+    page = new_page(java_script_enabled=javascript)
+    # One ticked on this page, one on another.
+    page.goto(f"/clinics/?sort=name&clinic={slugs[1]}&clinic={slugs[30]}")
+    assert checked_clinics(page) == [slugs[30], slugs[1]]
+
+    page.get_by_role("link", name="Untick all").click()
+
+    page.wait_for_url(lambda url: "clinic" not in query(url))
+    assert query(page.url) == {"sort": ["name"]}
+    page.wait_for_function("() => !document.querySelector('#results input[name=clinic]:checked')")
+    assert not page.get_by_role("link", name="Untick all").is_visible()
+    assert page.page_errors == []
+
+
+def test_the_compare_button_counts_the_ticks_and_says_when_there_are_too_many(page):
+    page.goto("/clinics/?sort=name")
+    page.evaluate("document.getElementById('ticked-live').dataset.seen = 'yes'")
+    cards = page.locator("#results [data-clinic]")
+    compare = page.locator("#compare-form").get_by_role("button", name="Compare")
+    limit = page.get_by_text("Compare takes at most four clinics at a time")
+    live = page.locator("#ticked-live")
+    assert compare.inner_text() == "Compare selected"
+
+    cards.nth(0).get_by_label("Compare").check()
+    cards.nth(1).get_by_label("Compare").check()
+    assert compare.inner_text() == "Compare 2 clinics"
+    assert not limit.is_visible()
+    # Told once the ticking stops, not at every box.
+    page.wait_for_function("() => document.getElementById('ticked-live').textContent !== ''")
+    assert live.inner_text() == "2 clinics ticked to compare."
+
+    for number in (2, 3, 4):
+        cards.nth(number).get_by_label("Compare").check()
+    assert compare.inner_text() == "Compare 4 of 5 clinics"
+    assert limit.is_visible()
+    page.wait_for_function(
+        "() => document.getElementById('ticked-live').textContent.startsWith('5')"
+    )
+    assert live.inner_text() == "5 clinics ticked. Compare takes at most 4 at a time."
+
+    # The next page counts them from the address, and the live region, which
+    # htmx leaves alone, says nothing about it.
+    page.get_by_role("button", name="Next →").click()
+    wait_for_htmx(page, page="2")
+    assert compare.inner_text() == "Compare 4 of 5 clinics"
+    assert live.get_attribute("data-seen") == "yes"
+    cards.nth(0).get_by_label("Compare").check()
+    assert compare.inner_text() == "Compare 4 of 6 clinics"
+    page.get_by_role("group", name="Also ticked to compare").get_by_role("checkbox").first.uncheck()
+    assert compare.inner_text() == "Compare 4 of 5 clinics"
+    page.get_by_role("link", name="Untick all").click()
+    assert compare.inner_text() == "Compare selected"
+    assert not limit.is_visible()
+    page.wait_for_function(
+        "() => document.getElementById('ticked-live').textContent.startsWith('No')"
+    )
+    assert live.inner_text() == "No clinics ticked to compare."
+    assert page.page_errors == []
+
+
+def test_without_javascript_the_compare_button_never_shows_a_count_gone_stale(new_page):
+    slugs = Clinic.objects.published().order_by("name").values_list("slug", flat=True)
+    page = new_page(java_script_enabled=False)
+    page.goto(f"/clinics/?sort=name&clinic={slugs[0]}")
+    compare = page.locator("#compare-form").get_by_role("button", name="Compare")
+    assert compare.inner_text() == "Compare 1 clinic"
+    # Nothing can count the boxes as they are ticked: the button says what is true.
+    page.locator(f'#results [data-clinic="{slugs[1]}"]').get_by_label("Compare").check()
+    assert compare.inner_text() == "Compare the ticked clinics"
+    page.locator(f'#results [data-clinic="{slugs[1]}"]').get_by_label("Compare").uncheck()
+    assert compare.inner_text() == "Compare 1 clinic"
 
 
 def _compare_url():
@@ -452,7 +594,7 @@ def test_arrowing_through_a_menu_makes_one_search_not_one_per_step(page):
 
 def test_next_page_moves_focus_to_the_top_of_the_new_results(page):
     page.goto("/clinics/")
-    page.get_by_role("link", name="Next →").click()
+    page.get_by_role("button", name="Next →").click()
     page.wait_for_url("**page=2")
     page.wait_for_function("() => document.activeElement.id === 'results-heading'")
     assert page.locator("#results-heading").evaluate(
@@ -484,7 +626,7 @@ def test_ticks_are_kept_by_a_reload_back_and_a_shared_address(page):
     page.reload()
     assert page.locator(f'#results [data-clinic="{slug}"] input').is_checked()
 
-    page.get_by_role("link", name="Next →").click()
+    page.get_by_role("button", name="Next →").click()
     page.wait_for_url("**page=2**")
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
     second = page.locator("#results [data-clinic]").first

@@ -40,6 +40,8 @@ PAGES = [
     pytest.param("/guides/", id="guide-index"),
     pytest.param("/guides/how-effective-is-ketamine/", id="guide"),
     pytest.param(_report, id="report-a-problem"),
+    pytest.param("/about/", id="about"),
+    pytest.param("/privacy/", id="privacy"),
 ]
 
 
@@ -94,8 +96,16 @@ def test_no_serious_accessibility_violations(page, where):
 
 
 # Pages whose layout changes most on a small screen (stacked price table, folded
-# filters, comparison with short labels that stay put).
-@pytest.mark.parametrize("where", [PAGES[1], PAGES[2], PAGES[4]])
+# filters, comparison with short labels that stay put, a guide's stacked table).
+@pytest.mark.parametrize(
+    "where",
+    [
+        PAGES[1],
+        PAGES[2],
+        PAGES[4],
+        pytest.param("/guides/ketamine-therapy-cost/", id="guide-with-a-table"),
+    ],
+)
 def test_no_serious_accessibility_violations_on_a_phone(new_page, where):
     assert_no_serious_violations(new_page(viewport=PHONE), where)
 

@@ -241,3 +241,20 @@ def test_clinics_offered_to_add_say_their_prices_are_per_session(client, pair):
     make_clinic("Nasal Clinic", slug="nasal", offerings={"spravato": (650, 700)})
     text = client.get("/clinics/compare/", {"clinic": ["alpha"], "find": "nasal"}).text
     assert "Spravato $650–$700 before insurance (per session)" in text
+
+
+def test_a_comparison_sent_with_the_search_it_was_ticked_in_drops_the_search(client, pair):
+    # Without JavaScript the clinic list's compare form also holds its search
+    # (for its page buttons), and the ZIP twice: one address per comparison.
+    response = client.get(
+        "/clinics/compare/?route=iv&sort=price&near=78701&radius=50"
+        "&clinic=beta&clinic=alpha&near=78701"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/clinics/compare/?clinic=beta&clinic=alpha&near=78701"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_comparison_keeps_the_words_typed_to_add_a_clinic(client, pair):
+    response = client.get("/clinics/compare/?clinic=beta&find=alpha")
+    assert response.status_code == 200

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import override_settings
 
 from tests.builders import make_clinic
 from tests.pages import slugs
@@ -36,25 +37,118 @@ def test_a_clinic_ticked_on_another_page_is_kept_in_the_compare_form(client, dir
     assert "Tick two to four clinics, on any page" in text
 
 
-def test_paging_carries_the_ticked_clinics(client, directory):
-    text = client.get("/clinics/?clinic=clinic-03").text
-    link = re.search(r'<a rel="next" href="([^"]+)" hx-get="([^"]+)" hx-include="([^"]+)"', text)
-    href, hx_get, include = (part.replace("&amp;", "&") for part in link.groups())
-    # Without JavaScript the link keeps what was ticked when the page loaded;
-    # htmx sends what is ticked when Next is chosen, so it is not in its URL.
-    assert href == "?clinic=clinic-03&page=2"
-    assert hx_get == "?page=2"
-    assert include == "#results"
-    assert 'hx-include="#results"' in text.split('class="filter-form"')[1][:600]
+def between(text, start, end):
+    """The first stretch of `text` from `start` up to the next `end`."""
+    begin = text.index(start)
+    return text[begin : text.index(end, begin)]
+
+
+def page_buttons(text):
+    """[(page, the button's attributes)] for each button of the pagination, in order."""
+    nav = between(text, '<nav class="pagination"', "</nav>")
+    return [
+        (value, attributes)
+        for attributes, value in re.findall(r'<button ([^>]*name="page" value="(\d+)"[^>]*)>', nav)
+    ]
+
+
+def test_without_javascript_the_page_buttons_send_the_boxes_ticked_since_the_page_loaded(
+    client, directory
+):
+    # Links were written before any box was ticked, so a tick then "Next" was
+    # lost; buttons of the form that holds the boxes send them as they are.
+    text = client.get("/clinics/?near=78701&radius=100&sort=name&clinic=clinic-03").text
+    buttons = page_buttons(text)
+    assert [number for number, _ in buttons] == ["2", "2"]  # "2" and "Next"
+    for _, attributes in buttons:
+        assert 'type="submit" form="compare-form" formaction="/clinics/"' in attributes
+    # The search goes with them, from the form: the ticks are not copied in.
+    compare_form = between(text, '<form id="compare-form"', "</form>")
+    carried = re.search(r"<noscript>(.*?)</noscript>", compare_form).group(1)
+    assert re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', carried) == [
+        ("near", "78701"),
+        ("radius", "100"),
+        ("sort", "name"),
+    ]
+
+
+def test_the_page_buttons_of_a_place_page_stay_on_it(client, directory):
+    text = client.get("/clinics/in/tx/").text
+    assert 'formaction="/clinics/in/tx/"' in dict(page_buttons(text))["2"]
+
+
+def test_without_javascript_the_search_is_carried_without_its_empty_fields(client, directory):
+    # As the filter form sends it without JavaScript: every field, most empty.
+    text = client.get(
+        "/clinics/?route=iv&max_price=&insurance=&near=&radius=25&state=&city=&sort=name"
+        "&clinic=clinic-03&page=1"
+    ).text
+    carried = re.search(
+        r"<noscript>(.*?)</noscript>", between(text, '<form id="compare-form"', "</form>")
+    ).group(1)
+    # A distance means nothing without a ZIP code, as directory.js has it.
+    assert re.findall(r'name="([^"]+)" value="([^"]*)"', carried) == [
+        ("route", "iv"),
+        ("sort", "name"),
+    ]
+
+
+def test_with_htmx_the_page_buttons_send_the_search_and_the_boxes_ticked_now(client, directory):
+    text = client.get("/clinics/?sort=name&clinic=clinic-03").text
+    nav = between(text, '<nav class="pagination"', ">")
+    # Inherited by every button: htmx sends the boxes ticked when one is pressed.
+    assert 'hx-include="#results" hx-target="#results" hx-push-url="true"' in nav
+    # The button adds its page itself, and the boxes their clinics.
+    assert 'hx-get="/clinics/?sort=name"' in dict(page_buttons(text))["2"]
+    plain = client.get("/clinics/?clinic=clinic-03").text
+    assert 'hx-get="/clinics/"' in dict(page_buttons(plain))["2"]
+
+
+def test_an_htmx_fragment_holds_no_copy_of_the_search(client, directory):
+    # htmx parses a fragment with scripting off, so inputs inside <noscript>
+    # would become real ones and go with every search beside the form's own.
+    fragment = client.get(
+        "/clinics/?sort=name&clinic=clinic-03", headers={"HX-Request": "true"}
+    ).text
+    assert "<noscript>" not in fragment
+    assert 'name="page" value="2"' in fragment
+
+
+def test_pagination_is_a_labelled_list_of_pages_with_the_current_one_marked(client, directory):
+    with override_settings(CLINICS_PER_PAGE=3):
+        text = client.get("/clinics/?page=5").text  # 9 pages
+    nav = between(text, '<nav class="pagination"', "</nav>")
+    assert 'aria-label="Pages of results"' in nav
+    assert re.findall(
+        r'aria-current="page"><span class="visually-hidden">Page </span>(\d+)<', nav
+    ) == ["5"]
+    assert [number for number, _ in page_buttons(text)] == ["4", "1", "4", "6", "9", "6"]
+    assert "← Previous" in nav and "Next →" in nav
+    assert nav.count("…") == 2
+
+
+def test_crawlers_reach_the_other_pages_of_a_plain_listing(client, directory):
+    # Search engines follow links, not buttons: the head names the next and
+    # previous pages of the same search, without anyone's ticks.
+    first = client.get("/clinics/?sort=name&clinic=clinic-03").text
+    head = between(first, "<head>", "</head>")
+    assert '<link rel="next" href="/clinics/?sort=name&amp;page=2">' in head
+    assert 'rel="prev"' not in head
+    second = between(client.get("/clinics/?page=2&clinic=clinic-03").text, "<head>", "</head>")
+    assert '<link rel="prev" href="/clinics/">' in second
+    assert 'rel="next"' not in second
 
 
 def test_the_compare_button_carries_the_zip_and_htmx_cannot_send_it_twice(client, directory):
     text = client.get("/clinics/?near=78701").text
-    results = text[text.index('<section id="results"') :]
+    results = text[text.index('<section id="results"') :].split("</section>")[0]
     # A hidden ZIP field inside #results would go with every htmx request
-    # beside the filter form's own, and the older of the two could win.
+    # beside the filter form's own, and the older of the two could win. The
+    # copy inside <noscript> is there only without JavaScript (and never in
+    # the fragment htmx swaps in).
     assert not re.search(
-        r'<(input|select|textarea)[^>]*name="near"', results.split("</section>")[0]
+        r'<(input|select|textarea)[^>]*name="near"',
+        re.sub(r"<noscript>.*?</noscript>", "", results),
     )
     assert (
         '<button type="submit" class="button button-secondary" name="near" value="78701">' in text
@@ -76,7 +170,7 @@ def test_a_search_with_no_results_keeps_the_ticked_clinics(client, directory):
     text = client.get("/clinics/?clinic=clinic-03&route=kap").text
     assert "No clinics match" in text
     assert checked_boxes(text) == ["clinic-03"]
-    assert "Compare selected" in text
+    assert compare_buttons(text) == ["Compare 1 clinic"]
 
 
 @pytest.mark.parametrize("junk", ["gone", "\x00", "a b", "<b>", "x" * 5000])
@@ -102,7 +196,7 @@ def test_the_ticked_clinics_can_be_compared_from_below_the_list_too(client, dire
     below = text[text.index("</ol>") :]
     assert (
         '<button type="submit" form="compare-form" class="button button-secondary" '
-        'name="near" value="78701">Compare the ticked clinics</button>'
+        'name="near" value="78701"><span class="ticked-count">Compare selected</span>'
     ) in below
 
 
@@ -121,3 +215,100 @@ def test_a_new_search_without_javascript_carries_the_ticked_clinics(client, dire
         "clinic-03",
     ]
     assert 'name="clinic"' not in form.replace(carried, "")
+
+
+def test_clear_all_resets_the_search_and_keeps_the_ticked_clinics(client, directory):
+    response = client.get(
+        "/clinics/?route=iv&near=78701&sort=name&clinic=clinic-03&clinic=clinic-22&page=2&clear=1"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/clinics/?clinic=clinic-03&clinic=clinic-22"
+    assert checked_boxes(client.get(response["Location"]).text) == ["clinic-22", "clinic-03"]
+    assert client.get("/clinics/?route=iv&clear=1")["Location"] == "/clinics/"
+
+
+def test_clear_all_sends_the_boxes_ticked_now_from_any_page(client, directory):
+    # A link would carry only what was ticked when the page loaded.
+    for url in ("/clinics/?route=iv", "/clinics/in/tx/?sort=name"):
+        text = client.get(url).text
+        actions = between(text, '<div class="form-actions">', "</div>")
+        assert (
+            '<button type="submit" form="compare-form" formaction="/clinics/" name="clear" '
+            'value="1" class="link-button">Clear all<span class="visually-hidden"> filters</span>'
+            "</button>"
+        ) in actions
+
+
+def test_clear_all_still_works_when_a_search_finds_nothing_and_nothing_is_ticked(client, directory):
+    # The filter form stays while htmx swaps the results: its Clear button
+    # needs the compare form to be there whatever the results.
+    for headers in ({}, {"HX-Request": "true"}):
+        text = client.get("/clinics/?route=kap", headers=headers).text
+        assert "No clinics match" in text
+        assert '<form id="compare-form"' in text
+    empty_state = between(text, '<div class="empty-state">', "</div>")
+    assert 'form="compare-form" formaction="/clinics/" name="clear" value="1"' in empty_state
+
+
+def test_untick_all_is_offered_once_a_clinic_is_ticked(client, directory):
+    text = client.get("/clinics/?sort=name&clinic=clinic-03&clinic=clinic-22&page=2").text
+    link = re.search(r'<a class="untick-all" href="([^"]+)">(.*?)</a>', text)
+    assert link.group(1).replace("&amp;", "&") == "/clinics/?sort=name&page=2"
+    assert link.group(2).startswith("Untick all")
+    # Hidden until then; directory.js shows it as boxes are ticked.
+    assert '<a class="untick-all" href="/clinics/" hidden>' in client.get("/clinics/").text
+
+
+def compare_buttons(text):
+    """What each Compare button says, as the server counted the ticks."""
+    return re.findall(r'<span class="ticked-count">([^<]*)</span>', text)
+
+
+@pytest.mark.parametrize(
+    ("ticked", "label"),
+    [
+        ([], "Compare selected"),
+        (["clinic-03"], "Compare 1 clinic"),
+        # Slugs no clinic has are not ticked boxes, so they are not counted.
+        (["clinic-03", "gone", "clinic-22"], "Compare 2 clinics"),
+        (["clinic-03", "clinic-04", "clinic-22", "clinic-23"], "Compare 4 clinics"),
+        (
+            ["clinic-03", "clinic-04", "clinic-05", "clinic-22", "clinic-23"],
+            "Compare 4 of 5 clinics",
+        ),
+    ],
+)
+def test_the_compare_buttons_say_how_many_clinics_are_ticked(client, directory, ticked, label):
+    for headers in ({}, {"HX-Request": "true"}):
+        text = client.get("/clinics/", {"clinic": ticked}, headers=headers).text
+        assert compare_buttons(text) == [label, label]  # above the list and below it
+        assert f'data-ticked="{len(ticked) - ("gone" in ticked)}"' in text
+
+
+def test_more_than_four_ticked_says_compare_takes_four_at_a_time(client, directory):
+    four = client.get("/clinics/", {"clinic": ["clinic-01", "clinic-02", "clinic-03", "clinic-21"]})
+    assert '<p id="compare-limit" class="compare-limit" hidden>' in four.text
+    five = client.get(
+        "/clinics/", {"clinic": ["clinic-01", "clinic-02", "clinic-03", "clinic-21", "clinic-22"]}
+    )
+    assert '<p id="compare-limit" class="compare-limit">' in five.text
+    assert "Compare takes at most four clinics at a time" in five.text
+    assert 'data-compare-max="4"' in five.text
+
+
+def test_the_ticks_are_announced_from_a_live_region_that_stays_put(client, directory):
+    # Outside #results, so that htmx never replaces it (a new live region says
+    # nothing), and empty: only what is ticked from now on is announced.
+    text = client.get("/clinics/?clinic=clinic-03").text
+    results_end = text.index("</section>", text.index('<section id="results"'))
+    live = text.index('<p id="ticked-live" class="visually-hidden" aria-live="polite"></p>')
+    assert live > results_end
+    fragment = client.get("/clinics/?clinic=clinic-03", headers={"HX-Request": "true"}).text
+    assert "ticked-live" not in fragment
+
+
+def test_counting_the_ticks_costs_no_query(client, directory, django_assert_max_num_queries):
+    client.get("/clinics/")  # warm the cached vocabulary and directory figures
+    with django_assert_max_num_queries(4):
+        text = client.get("/clinics/", {"clinic": ["clinic-01", "clinic-21", "clinic-22"]}).text
+    assert compare_buttons(text) == ["Compare 3 clinics"] * 2

@@ -17,6 +17,8 @@ PRODUCTION = {
     "DATABASE_URL": "sqlite:///:memory:",
     # Claim links and password resets go out by SMTP; the console is for development.
     "EMAIL_HOST": "smtp.example.org",
+    # Printed on the About and Privacy pages for visitors to write to.
+    "EDITORS_EMAIL": "editors@clinics.example.org",
 }
 
 
@@ -69,6 +71,13 @@ def test_deploy_check_wants_a_real_mail_server():
     assert "mail.E001" in result.stderr
 
 
+def test_deploy_check_wants_a_real_address_for_the_editors():
+    without_editors = {k: v for k, v in PRODUCTION.items() if k != "EDITORS_EMAIL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **without_editors)
+    assert result.returncode == 1
+    assert "policies.W001" in result.stderr
+
+
 @pytest.fixture(scope="module")
 def static_root(tmp_path_factory):
     """Production serves hashed files from a manifest, so collect them first."""
@@ -111,7 +120,9 @@ response = Client().get("/robots.txt", headers={"host": "clinics.example.org"})
 print(response.status_code, response["Location"])
 """
     result = run(code, **PRODUCTION)
-    assert result.stdout.split() == ["301", "https://clinics.example.org/robots.txt"]
+    # The last line: the request's log line (stdout too) comes first.
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.split() == ["301", "https://clinics.example.org/robots.txt"]
 
 
 def test_collectstatic_makes_hashed_compressed_files(static_root):

@@ -1,7 +1,9 @@
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core import mail
+from django.test import Client
 
-from clinics.models import Offering
+from clinics.models import Clinic, Offering
 from listings.models import Claim, ListingChange, Membership
 from tests.builders import make_clinic, make_editor, make_member, make_user
 
@@ -28,6 +30,9 @@ def admin_form_data(response):
     data = {}
     for form in forms:
         for name in form.fields:
+            if form.fields[name].show_hidden_initial:
+                # The hidden copy of the value the page was opened with.
+                data |= _hidden_initial(form[name])
             value = form[name].value()
             if value is None or value is False:
                 continue
@@ -37,6 +42,14 @@ def admin_form_data(response):
                 value = [getattr(item, "pk", item) for item in value]
             data[form[name].html_name] = value
     return data
+
+
+def _hidden_initial(field):
+    name = field.html_initial_name
+    if name in field.form.data:  # a page shown again passes on what it was opened with
+        return {name: field.form.data[name]}
+    value = field.field.hidden_widget().format_value(field.value())
+    return {name: "" if value is None else value}
 
 
 def test_an_editors_admin_edit_is_in_the_listing_history(client, editor, clinic):
@@ -321,3 +334,195 @@ def test_editing_a_row_they_deleted_warns_then_puts_it_back(client, editor, clin
     assert client.post(url, again).status_code == 302
     iv = Offering.objects.get(clinic=clinic, route="iv")
     assert (iv.price_min, iv.price_max) == (400, 500)
+
+
+@pytest.fixture
+def colleague():
+    """A second editor, in a browser of their own."""
+    browser = Client()
+    browser.force_login(make_editor("colleague@site.example"))
+    return browser
+
+
+def test_a_stale_admin_save_keeps_the_name_place_and_status_they_changed(
+    client, editor, colleague, clinic
+):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"phone": "(512) 555-0001"}
+    moved = admin_form_data(colleague.get(url)) | {
+        "name": "Calm Harbour Ketamine",
+        "street_address": "2 Pier Road",
+        "city": "Dallas",
+        "zip_code": "75201",
+        "status": "hidden",
+    }
+    assert colleague.post(url, moved).status_code == 302
+    theirs = Clinic.objects.get(pk=clinic.pk)
+    assert round(theirs.latitude, 2) == 32.79  # found again for the new ZIP code
+
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    clinic.refresh_from_db()
+    assert clinic.phone == "(512) 555-0001"
+    # The editor's page still showed the old name, address, place and status.
+    assert (clinic.name, clinic.street_address, clinic.city, clinic.zip_code, clinic.status) == (
+        "Calm Harbour Ketamine",
+        "2 Pier Road",
+        "Dallas",
+        "75201",
+        "hidden",
+    )
+    assert (clinic.latitude, clinic.longitude, clinic.city_slug) == (
+        theirs.latitude,
+        theirs.longitude,
+        "dallas",
+    )
+    # The admin's own log says what this editor changed, not what they only sent back.
+    logged = LogEntry.objects.filter(user=editor).get().get_change_message()
+    assert "Phone" in logged and "Name" not in logged and "Status" not in logged
+
+
+def test_a_stale_admin_save_does_not_verify_again_a_listing_nobody_manages(client, editor, clinic):
+    staff = make_member(clinic)
+    Clinic.objects.filter(pk=clinic.pk).update(is_verified=True)
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"description": "Calm rooms."}
+    assert data["is_verified"] == "on"
+    staff.is_active = False  # closing the only staff account unverifies the listing
+    staff.save()
+
+    assert client.post(url, data).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.description == "Calm rooms."
+    assert not clinic.is_verified
+    assert "Not verified" in Client().get("/clinics/calm-harbor/").text
+
+
+def test_a_field_both_changed_shows_both_values_then_saving_again_keeps_the_editors(
+    client, editor, colleague, clinic
+):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {
+        "name": "Calm Harbor Ketamine & Wellness",
+        "zip_code": "78702",
+        "phone": "(512) 555-0001",
+    }
+    renamed = admin_form_data(colleague.get(url)) | {
+        "name": "Calm Harbour Ketamine",
+        "status": "hidden",
+    }
+    assert colleague.post(url, renamed).status_code == 302
+
+    response = client.post(url, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert list(form.errors["name"]) == [
+        "Someone else changed this to “Calm Harbour Ketamine” after you opened the page. "
+        "Yours, “Calm Harbor Ketamine & Wellness”, is below and not saved yet: save again "
+        "to put it in place of theirs."
+    ]
+    assert "zip_code" not in form.errors  # changed by this editor only
+    assert 'value="Calm Harbor Ketamine &amp; Wellness"' in response.text  # typed, kept
+    assert "Calm Harbour Ketamine" in response.text
+    clinic.refresh_from_db()
+    assert (clinic.name, clinic.zip_code, clinic.phone) == ("Calm Harbour Ketamine", "78701", "")
+
+    # Sent again as the page now stands: the status they changed shows their value.
+    again = admin_form_data(response)
+    assert again["status"] == "hidden"
+    assert again["name"] == "Calm Harbor Ketamine & Wellness"
+    assert client.post(url, again).status_code == 302
+    clinic.refresh_from_db()
+    assert (clinic.name, clinic.zip_code, clinic.phone, clinic.status) == (
+        "Calm Harbor Ketamine & Wellness",
+        "78702",
+        "(512) 555-0001",
+        "hidden",
+    )
+
+
+def test_a_listing_whose_staff_include_a_deactivated_account_can_still_be_saved(
+    client, editor, clinic
+):
+    staff = make_member(clinic)
+    staff.is_active = False
+    staff.save()
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"description": "Calm rooms."}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][2].formset.errors
+    assert Clinic.objects.get(pk=clinic.pk).description == "Calm rooms."
+    # Their membership stays (an editor removes it, or the account comes back).
+    assert Membership.objects.filter(clinic=clinic, user=staff).exists()
+
+
+def test_rows_both_added_are_merged_by_route_and_payer_not_refused(client, editor, clinic):
+    from clinics.models import Payer
+    from listings.editing import save_listing
+
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {
+        "offerings-TOTAL_FORMS": "2",
+        "offerings-1-route": "spravato",
+        "offerings-1-price_min": "650",
+        "offerings-1-price_max": "850",
+        "accepted_payers-TOTAL_FORMS": "1",
+        "accepted_payers-0-payer": Payer.objects.get(slug="aetna").pk,
+        "accepted_payers-0-route": "",
+    }
+    spravato = {"price_min": 600, "price_max": 900, "series_sessions": None, "series_price": None}
+    save_listing(
+        clinic,
+        make_member(clinic),
+        {"offering:spravato": spravato | {"notes": ""}, "insurance": ["aetna:"]},
+    )
+
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "already exists" not in response.text
+    assert "Someone saved this listing after you opened it" in response.text
+    assert "$600–$900 per session" in response.text  # what they saved
+    assert 'value="650"' in response.text  # what the editor typed, kept
+    assert Offering.objects.get(clinic=clinic, route="spravato").price_min == 600
+
+    again = data | {"seen_version": response.context["adminform"].form["seen_version"].value()}
+    response = client.post(url, again)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    offered = Offering.objects.get(clinic=clinic, route="spravato")
+    assert (offered.price_min, offered.price_max) == (650, 850)
+    # The same insurer added by both is one row.
+    assert list(clinic.accepted_payers.values_list("payer__slug", "route")) == [("aetna", "")]
+
+
+def test_the_same_route_twice_on_one_page_is_still_refused(client, editor, clinic):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {
+        "offerings-TOTAL_FORMS": "2",
+        "offerings-1-route": "iv",
+        "offerings-1-price_min": "300",
+        "offerings-1-price_max": "350",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for route" in response.text
+    assert Offering.objects.get(clinic=clinic, route="iv").price_max == 450
+
+
+def test_prices_are_changed_on_the_clinics_page_not_in_the_offering_list(client, editor, clinic):
+    # A change there would be in no listing's history, and a stale clinic page
+    # would put the old price back without a word.
+    offering = Offering.objects.get(clinic=clinic)
+    url = f"/admin/clinics/offering/{offering.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="price_max"' not in page.text
+    response = client.post(
+        url, {"clinic": clinic.pk, "route": "iv", "price_min": 1, "price_max": 2}
+    )
+    assert response.status_code == 403
+    assert client.get("/admin/clinics/offering/add/").status_code == 403
+    assert (
+        client.post(f"/admin/clinics/offering/{offering.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Offering.objects.get(pk=offering.pk).price_max == 450
+    assert client.get("/admin/clinics/offering/").status_code == 200

@@ -333,3 +333,92 @@ def test_an_edit_sent_after_signing_out_elsewhere_gives_back_what_was_written(cl
     assert Clinic.objects.get(slug="calm-harbor").description == "A quiet clinic."
     # Reading the page while signed out still leads to signing in.
     assert client.get(URL)["Location"] == f"/account/login/?next={URL}"
+
+
+UNKNOWN_VERSION = "This page didn't say which version of the listing it was opened at"
+
+
+def notice(page):
+    return page.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "versions",
+    [
+        {"version": None, "started": None},
+        {"version": None},
+        {"started": None},
+        {"version": "abc"},
+        {"version": "-1", "started": "-1"},
+        {"version": "9" * 30, "started": "9" * 30},
+        {"version": "5", "started": "5"},  # later than the listing's own
+        {"started": "1"},  # opened after the version it says it was last shown
+    ],
+    ids=[
+        "both-missing",
+        "missing",
+        "started-missing",
+        "text",
+        "negative",
+        "huge",
+        "future",
+        "late",
+    ],
+)
+def test_a_missing_or_changed_version_field_is_explained_and_keeps_what_was_typed(
+    client, clinic, staff, versions
+):
+    data = form_data(client) | {"description": "Evening infusions on Thursdays, not lost"}
+    for name, value in versions.items():
+        if value is None:
+            data.pop(name)
+        else:
+            data[name] = value
+    response = client.post(URL, data)
+    assert response.status_code == 400
+    page = response.text
+    assert UNKNOWN_VERSION in notice(page)
+    assert "Please correct" not in page, "nothing the person could correct is listed"
+    assert "Evening infusions on Thursdays, not lost" in page
+    assert Clinic.objects.get(pk=clinic.pk).description == "A quiet clinic."
+    assert not ListingChange.objects.exists()
+
+    # The page now carries the listing's version: saving it again goes through.
+    forms = response.context["forms"]
+    again = data | {
+        "version": forms.details["version"].value(),
+        "started": forms.details["started"].value(),
+    }
+    assert again["version"] == again["started"] == "0"
+    assert client.post(URL, again).status_code == 302
+    assert (
+        Clinic.objects.get(pk=clinic.pk).description == "Evening infusions on Thursdays, not lost"
+    )
+
+
+def test_without_its_version_the_page_shows_what_saving_it_again_would_change(
+    client, clinic, staff
+):
+    mine = form_data(client) | {"iv-price_max": "480"}
+    from listings.editing import save_listing
+
+    save_listing(clinic, make_user(is_staff=True), {"phone": "(512) 555-0111"})
+    del mine["version"]
+    page = client.post(URL, mine).text
+    listed = notice(page)
+    # My price, and the phone number my page still holds, which would undo the editor's.
+    assert "$400–$480 per session" in listed and "$400–$450 per session" in listed
+    assert "(512) 555-0100" in listed and "(512) 555-0111" in listed
+    assert Clinic.objects.get(pk=clinic.pk).phone == "(512) 555-0111"
+
+
+def test_a_missing_version_and_bad_input_are_both_explained(client, clinic, staff):
+    data = form_data(client) | {"iv-price_min": "500", "iv-price_max": "400"}
+    del data["version"]
+    page = client.post(URL, data).text
+    listed = notice(page)
+    assert UNKNOWN_VERSION in listed
+    assert (
+        "Please correct" in listed and "The highest price can&#x27;t be below the lowest." in listed
+    )
+    assert 'value="500"' in page

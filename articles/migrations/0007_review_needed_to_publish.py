@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_summary_and_meta_description_explained'),
+        ('articles', '0006_summary_and_meta_description_explained'),
         ('clinics', '0013_constraint_messages'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_render_again_what_is_left_out'),
+        ('articles', '0005_render_again_what_is_left_out'),
     ]
 
     operations = [

@@ -23,6 +23,6 @@ def render_again(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0003_render_tables_scrollable")]
+    dependencies = [("articles", "0004_render_tables_stacked")]
 
     operations = [migrations.RunPython(render_again, migrations.RunPython.noop, elidable=True)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_review_needed_to_publish'),
+        ('articles', '0007_review_needed_to_publish'),
     ]
 
     operations = [
