@@ -1,17 +1,39 @@
 import django_filters
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 
 from articles.models import Guide
 
 
+class TopicField(django_filters.fields.ChoiceField):
+    """A guide category; an unknown one is explained as the directory explains its menus."""
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            if not value.isprintable() or len(value) > 40:
+                # Junk from a tampered link is not worth repeating back.
+                raise ValidationError("We don't know that topic.", code="invalid_choice") from None
+            raise ValidationError(
+                "We don't know the topic “%(value)s”.",
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
+class TopicFilter(django_filters.ChoiceFilter):
+    field_class = TopicField
+
+
 class GuideFilter(django_filters.FilterSet):
     """The guide index: by category, and a search over title, summary and body."""
 
-    category = django_filters.ChoiceFilter(
-        choices=Guide.Category.choices, label="Topic", empty_label="All topics"
-    )
+    category = TopicFilter(choices=Guide.Category.choices, label="Topic", empty_label="All topics")
     q = django_filters.CharFilter(
         label="Search guides",
         method="search",

@@ -7,6 +7,7 @@ from clinics.forms import (
     DEFAULT_RADIUS,
     CityField,
     ClinicFilterForm,
+    DollarsField,
     RadiusField,
     StateField,
     ZipCodeField,
@@ -45,8 +46,8 @@ class ZipCodeFilter(django_filters.Filter):
     field_class = ZipCodeField
 
 
-class WholeNumberFilter(django_filters.Filter):
-    field_class = forms.IntegerField
+class DollarsFilter(django_filters.Filter):
+    field_class = DollarsField
 
 
 class RadiusFilter(django_filters.Filter):
@@ -76,8 +77,12 @@ class ClinicFilter(django_filters.FilterSet):
     route = django_filters.MultipleChoiceFilter(
         choices=Route.choices, widget=forms.CheckboxSelectMultiple, label="Treatment"
     )
-    max_price = WholeNumberFilter(
-        label="Max price per session ($)",
+    # A clinic matches when one of its (chosen) routes has a lowest price per
+    # session at or under this: its other sessions may cost more, and the
+    # label says so rather than promising a ceiling.
+    max_price = DollarsFilter(
+        label="Lowest price per session, up to ($)",
+        help_text="Clinics with a session at this price or less; other sessions may cost more.",
         min_value=0,
         max_value=MAX_SESSION_PRICE,
         error_messages={

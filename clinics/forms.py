@@ -8,6 +8,8 @@ from clinics.geo import locate_zip
 from clinics.states import STATE_CHOICES, US_STATES
 
 ZIP_PATTERN = re.compile(r"^\d{5}$")
+# A ZIP code as people type it, ZIP+4 included ("78701-1234"): its first five digits count.
+TYPED_ZIP = re.compile(r"(\d{5})(?:-?\d{4})?")
 
 
 class StateField(forms.ChoiceField):
@@ -53,7 +55,10 @@ class CityField(TypedTextField):
 
 
 class ZipCodeField(TypedTextField):
-    """A 5-digit US ZIP code that we can place on the map; cleans to the ZIP itself."""
+    """
+    A US ZIP code that we can place on the map, 5 digits or ZIP+4; cleans to
+    the 5 digits, and shows them in the box.
+    """
 
     null_message = "Enter a 5-digit ZIP code, like 78701."
     default_error_messages = {
@@ -63,6 +68,18 @@ class ZipCodeField(TypedTextField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 10)
         super().__init__(**kwargs)
+
+    @staticmethod
+    def five_digits(value):
+        """'78701-1234' and ' 78701 ' -> '78701'; anything else as it was typed."""
+        match = TYPED_ZIP.fullmatch(value.strip()) if isinstance(value, str) else None
+        return match[1] if match else value
+
+    def to_python(self, value):
+        return self.five_digits(super().to_python(value))
+
+    def bound_data(self, data, initial):
+        return self.five_digits(super().bound_data(data, initial))
 
     def clean(self, value):
         value = super().clean(value)
@@ -75,6 +92,26 @@ class ZipCodeField(TypedTextField):
                 self.error_messages["unknown"], code="unknown", params={"zip": value}
             )
         return value
+
+
+class DollarsField(forms.IntegerField):
+    """
+    Whole dollars, typed as people write them: "$400", "1,000" and "$ 1,000"
+    are read (and shown back) as 400 and 1000.
+    """
+
+    @staticmethod
+    def plain(value):
+        if not isinstance(value, str):
+            return value
+        digits = re.sub(r"[\s$,]", "", value)
+        return digits if digits.isdigit() else value
+
+    def to_python(self, value):
+        return super().to_python(self.plain(value))
+
+    def bound_data(self, data, initial):
+        return self.plain(super().bound_data(data, initial))
 
 
 DEFAULT_RADIUS = 25
@@ -143,7 +180,18 @@ class ClinicFilterForm(forms.Form):
 class FindForm(forms.Form):
     """The home page's single 'ZIP code or city' box."""
 
-    where = forms.CharField(max_length=100, required=False)
+    where = forms.CharField(
+        max_length=100,
+        required=False,
+        error_messages={
+            "max_length": (
+                "That is more than 100 characters. Type a ZIP code, or a city and its state."
+            ),
+            "null_characters_not_allowed": (
+                "Remove the unusual characters, and type a ZIP code or a city."
+            ),
+        },
+    )
 
 
 class CompareFindForm(forms.Form):

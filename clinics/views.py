@@ -5,12 +5,12 @@ from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Guide
-from clinics.empty_results import suggestions
+from clinics.empty_results import explain
 from clinics.filters import DEFAULT_RADIUS, ClinicFilter
+from clinics.find_place import Found, find_place
 from clinics.forms import ZIP_PATTERN, CompareFindForm, FindForm
 from clinics.geo import distance_miles_expression, locate_zip
 from clinics.models import Clinic, Route
@@ -18,7 +18,6 @@ from clinics.pagination import CappedCountPaginator
 from clinics.states import US_STATES
 from clinics.stats import route_stats, search_key, states_with_clinics, vocabulary
 from clinics.structured_data import clinic_json_ld
-from clinics.where import read_where
 from ketamine_directory.page_cache import cache_public_page
 
 MAX_COMPARE = 4
@@ -51,39 +50,25 @@ def find(request):
     listing, or say on the home page why there is none, keeping their words.
     """
     form = FindForm(request.GET)
-    typed = form.cleaned_data["where"].strip() if form.is_valid() else ""
+    if not form.is_valid():
+        # Too long for a place, or characters no place has: say so, not show every clinic.
+        typed = request.GET.get("where", "").replace("\x00", "")
+        return _cannot_find(request, typed, Found(problem=form.errors["where"][0]))
+    typed = form.cleaned_data["where"].strip()
     if not typed:
         return redirect("clinics:list")
-    where = read_where(typed)
-    if where.zip_code:
-        return redirect(f"{reverse('clinics:list')}?{urlencode({'near': where.zip_code})}")
-    if where.bad_zip:
-        return _cannot_find(
-            request, typed, f"“{typed}” is not a ZIP code. Enter 5 digits, like 78701."
-        )
-    if where.state and not where.city:
-        return redirect("clinics:state", state=where.state.lower())
-    cities = Clinic.objects.published().filter(city_slug=slugify(where.city))
-    if where.state:
-        cities = cities.filter(state=where.state)
-    states = sorted(set(cities.values_list("state", flat=True)[:100]))
-    if len(states) == 1:
-        return redirect("clinics:city", state=states[0].lower(), city_slug=slugify(where.city))
-    if states:
-        return redirect(f"{reverse('clinics:list')}?{urlencode({'city': where.city})}")
-    if where.state:
-        problem = f"No clinics are listed in {where.city}, {US_STATES[where.state]} yet."
-    else:
-        problem = f"No clinics are listed in a place called “{typed}”."
-    return _cannot_find(request, typed, problem, state=where.state)
+    found = find_place(typed)
+    if found.url:
+        return redirect(found.url)
+    return _cannot_find(request, typed, found)
 
 
-def _cannot_find(request, typed, problem, state=""):
-    in_state = next((row for row in states_with_clinics() if row[0] == state), None)
+def _cannot_find(request, typed, found):
+    in_state = next((row for row in states_with_clinics() if row[0] == found.state), None)
     return render(
         request,
         "clinics/home.html",
-        _home_context(where=typed, find_problem=problem, state_with_clinics=in_state),
+        _home_context(where=typed, found=found, state_with_clinics=in_state),
     )
 
 
@@ -137,9 +122,8 @@ def clinic_list(request, state=None, city_slug=None):
     results_key = search_key({**cleaned, "page": page.number, "comparing": comparing})
     active = {name for name, value in cleaned.items() if value and name not in ("sort", "radius")}
     context = {
-        "advice": [] if page.paginator.count else suggestions(request, cleaned, place),
+        "empty_results": None if page.paginator.count else explain(request, cleaned, place),
         "active_filters": len(active),
-        "active_filters_beyond_place": bool(active - {"state", "city"}),
         "filter": clinic_filter,
         "page": page,
         "place": place,

@@ -17,7 +17,7 @@ from clinics.models import Clinic
 from tests.browser.conftest import PHONE
 
 IV_LABEL = "IV ketamine infusion"
-MAX_PRICE_LABEL = "Max price per session ($)"
+MAX_PRICE_LABEL = "Lowest price per session, up to ($)"
 
 
 def result_slugs(page):

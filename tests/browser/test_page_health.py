@@ -34,6 +34,8 @@ def _compare(page):
 PAGES = [
     pytest.param("/", id="home"),
     pytest.param("/clinics/?route=iv&max_price=500", id="directory-filtered"),
+    pytest.param("/clinics/?near=78701&radius=100&route=kap", id="directory-empty"),
+    pytest.param("/clinics/find/?where=Miami+Beach", id="home-place-not-listed"),
     pytest.param(_first_clinic, id="clinic"),
     pytest.param("/clinics/in/tx/", id="state"),
     pytest.param(_compare, id="compare"),

@@ -372,9 +372,12 @@ def test_page_numbers_below_one_show_the_first_page(client, clinics):
 
 def test_empty_result_explains_what_to_try(client, clinics):
     response = client.get("/clinics/?max_price=10")
-    assert "No listed clinic matches" in response.text
-    assert "The lowest price listed for at-home sublingual/oral ketamine is $150" in response.text
-    assert 'href="/clinics/?max_price=150">Show clinics up to $150</a>' in response.text
+    assert "No listed clinic has a session at $10 or less." in response.text
+    assert "The lowest price listed is $150 per session." in response.text
+    assert (
+        'href="/clinics/?max_price=150">Show clinics with a session at $150 or less</a>'
+        in response.text
+    )
 
 
 @pytest.mark.parametrize(
@@ -385,17 +388,15 @@ def test_empty_result_explains_what_to_try(client, clinics):
             "Spravato (esketamine) nasal spray is $650 per session. "
             '<a href="/clinics/?route=spravato&amp;max_price=650">',
         ),
+        # Houston's KAP is 147 miles from Austin: straight there, not to 100 miles first.
         (
             "near=78701&radius=10&route=kap",
-            'href="/clinics/?near=78701&amp;route=kap&amp;radius=100"',
+            'href="/clinics/?near=78701&amp;route=kap&amp;radius=150"',
         ),
-        ("near=79830&radius=100", '<a href="/clinics/?state=tx">See every clinic in Texas</a>'),
-        # Montana lists no clinic: its page would be one more dead end.
         (
-            "near=59001&radius=100",
-            "No clinics in Montana are listed yet. "
-            '<a href="/clinics/?near=59001&amp;radius=500&amp;sort=distance">'
-            "See the nearest listed clinics, up to 500 miles away</a>",
+            "near=79830&radius=100",
+            "The nearest listed clinic is 342 miles from 79830. "
+            '<a href="/clinics/?near=79830&amp;radius=400">Look within 400 miles of 79830</a>',
         ),
         ("near=78701&state=co", "ZIP 78701 is in Texas, but the state chosen is Colorado."),
         (
@@ -413,9 +414,9 @@ def test_empty_result_explains_what_to_try(client, clinics):
             '<a href="/clinics/?telehealth=1">See clinics that offer telehealth</a>',
         ),
         (
-            "state=mt&route=iv",
+            "state=mt",
             "ask whether they can treat people in Montana. "
-            '<a href="/clinics/?route=iv&amp;telehealth=1">See clinics that offer telehealth</a>',
+            '<a href="/clinics/?telehealth=1">See clinics that offer telehealth</a>',
         ),
     ],
 )
@@ -423,11 +424,27 @@ def test_empty_results_suggest_a_search_that_widens_the_one_made(client, clinics
     assert advice in client.get(f"/clinics/?{query}").text
 
 
+@pytest.mark.parametrize(
+    ("query", "false_lead"),
+    [
+        # No clinic offers IV by telehealth.
+        ("state=mt&route=iv", "See clinics that offer telehealth"),
+        # Nothing within 500 miles of Hawaii.
+        ("near=96701&radius=100", "Look within"),
+    ],
+)
+def test_empty_results_offer_no_search_that_finds_nothing(client, clinics, query, false_lead):
+    assert false_lead not in client.get(f"/clinics/?{query}").text
+
+
 def test_a_state_without_clinics_says_so(client, clinics):
     text = client.get("/clinics/in/mt/").text
     assert "No clinics in Montana are listed yet." in text
     city = client.get("/clinics/in/tx/houston/?route=im").text
-    assert '<a href="/clinics/?route=im&amp;state=tx">See every clinic in Texas</a>' in city
+    # Texas lists no IM either: the way out is another treatment.
+    assert "1 clinic is in Houston, Texas, but it does not offer IM ketamine injection." in city
+    assert '<a href="/clinics/?state=tx&amp;city=Houston">Include every treatment</a>' in city
+    assert "See every clinic in Texas" not in city
 
 
 def test_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):

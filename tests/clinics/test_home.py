@@ -52,7 +52,7 @@ def test_find_box_sends_people_to_the_right_listing(client):
         ("1234", "“1234” is not a ZIP code. Enter 5 digits, like 78701."),
         ("787011", "“787011” is not a ZIP code. Enter 5 digits, like 78701."),
         ("Boise, ID", "No clinics are listed in Boise, Idaho yet."),
-        ("abcde", "No clinics are listed in a place called “abcde”."),
+        ("abcde", "We could not find a US city or town called “abcde”."),
     ],
 )
 def test_find_box_explains_what_it_cannot_find_and_keeps_the_words(client, where, problem):
