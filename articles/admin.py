@@ -1,38 +1,80 @@
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from articles.editor_notes import markdown_notes, posted_reference_count
+from articles.forms import GuideAdminForm, RowForm, RowFormSet
 from articles.models import FAQ, Guide, GuideRedirect, GuideRoute, Person, Reference
 from articles.views import render_guide
+
+# A publish date further back than this is backdating, not a correction.
+BACKDATING = timedelta(days=7)
 
 
 class GuideRouteInline(admin.TabularInline):
     model = GuideRoute
+    form = RowForm
+    formset = RowFormSet
     extra = 0
     verbose_name = "treatment route"
+    fields = ["route", "opened"]
 
 
 class FAQInline(admin.StackedInline):
     model = FAQ
+    form = RowForm
+    formset = RowFormSet
     extra = 0
-    fields = ["order", "question", "answer"]
+    fields = ["order", "question", "answer", "opened"]
 
 
 class ReferenceInline(admin.StackedInline):
     model = Reference
+    form = RowForm
+    formset = RowFormSet
     extra = 0
-    fields = ["order", "authors", "title", "publisher", "year", "url", "doi"]
+    fields = ["order", "authors", "title", "publisher", "year", "url", "doi", "opened"]
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The statuses, with published guides whose time is still to come apart as scheduled."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Guide.Status.DRAFT, "Draft"),
+            (Guide.Status.IN_REVIEW, "In medical review"),
+            ("scheduled", "Scheduled"),
+            (Guide.Status.PUBLISHED, "Published"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "scheduled":
+            return queryset.filter(status=Guide.Status.PUBLISHED, published_at__gt=now)
+        if self.value() == Guide.Status.PUBLISHED:
+            return queryset.visible()
+        if self.value() in (Guide.Status.DRAFT, Guide.Status.IN_REVIEW):
+            return queryset.filter(status=self.value())
+        return queryset
 
 
 @admin.register(Guide)
 class GuideAdmin(admin.ModelAdmin):
     list_display = ["title", "category", "state", "published_at", "last_reviewed", "preview"]
-    list_filter = ["status", "category", "medical_reviewer"]
+    list_filter = [StatusFilter, "category", "medical_reviewer"]
     list_select_related = ["medical_reviewer"]
     search_fields = ["title", "dek", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -42,8 +84,9 @@ class GuideAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     inlines = [GuideRouteInline, FAQInline, ReferenceInline]
     actions = ["publish_now", "send_to_review"]
+    form = GuideAdminForm
     fieldsets = [
-        (None, {"fields": ["title", "slug", "dek", "category", "body", "preview"]}),
+        (None, {"fields": ["title", "slug", "dek", "category", "body", "preview", "opened"]}),
         (
             "Review and publishing",
             {
@@ -61,8 +104,43 @@ class GuideAdmin(admin.ModelAdmin):
         ("Generated", {"fields": ["reading_minutes", "created_at", "modified_at"]}),
     ]
 
-    # Adds "Preview unsaved changes" under the form.
+    # Adds "Preview unsaved changes" under the form, and what someone else
+    # saved after the page was opened above it.
     change_form_template = "admin/articles/guide/change_form.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # Merged with what is stored only when saving a change (the preview reads the form).
+        form.merging = change
+        return form
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        formsets = [inline.formset for inline in context["inline_admin_formsets"]]
+        context["stale"] = self._saved_meanwhile(context["adminform"].form, formsets, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _saved_meanwhile(self, form, formsets, guide):
+        """What others saved after this page was opened, and who they are (or None)."""
+        changes = [*form.changes, *(c for formset in formsets for c in formset.changes)]
+        if not changes and not form.unknown:
+            return None
+        who = []
+        if guide is not None and form.opened_at:
+            entries = LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Guide),
+                object_id=str(guide.pk),
+                action_time__gte=form.opened_at,
+            ).select_related("user")
+            for entry in entries.order_by("action_time"):
+                name = entry.user.get_full_name() or entry.user.get_username()
+                if name not in who:
+                    who.append(name)
+        return {
+            "changes": changes,
+            "who": ", ".join(who) or "someone else",
+            "unknown": form.unknown,
+            "conflict": any(change.conflict for change in changes),
+        }
 
     def get_urls(self):
         preview = path(
@@ -95,9 +173,45 @@ class GuideAdmin(admin.ModelAdmin):
         form = self.get_form(request, guide)(request.POST, instance=guide or Guide())
         form.is_valid()  # puts what was typed on the instance; errors are for saving, not reading
         form.instance.render_body()
-        response = render_guide(request, form.instance, preview=True, unsaved=True)
+        # The FAQs shown are those saved; the references counted are the form's own.
+        references = posted_reference_count(request.POST)
+        if references is None:
+            references = guide.references.count() if guide else 0
+        notes = markdown_notes(
+            form.instance.rendered, guide.faqs.all() if guide else [], references
+        )
+        response = render_guide(request, form.instance, preview=True, unsaved=True, notes=notes)
         response["X-Robots-Tag"] = "noindex"
         return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        dated = {"published_at", "status"} & set(form.changed_data)
+        published = obj.status == Guide.Status.PUBLISHED
+        if dated and published and obj.published_at < timezone.now() - BACKDATING:
+            when = date_format(timezone.localtime(obj.published_at))
+            self.message_user(
+                request,
+                f"The publish date, {when}, is more than a week ago: readers, the feed "
+                "and search engines take the guide as published then. If it was not, "
+                "correct the date, or empty it to publish now.",
+                messages.WARNING,
+            )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        guide = form.instance
+        meanwhile = self._saved_meanwhile(form, formsets, guide) if change else None
+        if meanwhile:
+            kept = "; ".join(str(change) for change in meanwhile["changes"])
+            self.message_user(
+                request,
+                f"After you opened this guide, {meanwhile['who']} saved it too. Kept from "
+                f"their save, alongside yours: {kept}.",
+                messages.WARNING,
+            )
+        for note in markdown_notes(guide.rendered, guide.faqs.all(), guide.references.count()):
+            self.message_user(request, note, messages.WARNING)
 
     @admin.display(description="status", ordering="status")
     def state(self, guide):
@@ -118,19 +232,30 @@ class GuideAdmin(admin.ModelAdmin):
     @admin.action(description="Publish the selected guides now", permissions=["change"])
     def publish_now(self, request, queryset):
         now = timezone.now()
+        published, refused = 0, []
         for guide in queryset:
             guide.status = Guide.Status.PUBLISHED
             if guide.published_at is None or guide.published_at > now:
                 guide.published_at = now  # "now" includes guides scheduled for later
+            try:
+                # What the form checks: reviewed first, with a reviewer and a date.
+                guide.full_clean()
+            except ValidationError as error:
+                refused.append(f"“{guide}”: {' '.join(error.messages)}")
+                continue
             guide.save()
-        count = len(queryset)
-        self.message_user(request, f"Published {count} guide{pluralize(count)}.")
+            self.log_change(request, guide, "Published now.")
+            published += 1
+        self.message_user(request, f"Published {published} guide{pluralize(published)}.")
+        if refused:
+            self.message_user(request, f"Not published: {' '.join(refused)}", messages.ERROR)
 
     @admin.action(description="Send the selected guides to medical review", permissions=["change"])
     def send_to_review(self, request, queryset):
         for guide in queryset:
             guide.status = Guide.Status.IN_REVIEW
             guide.save()
+            self.log_change(request, guide, "Sent to medical review.")
         count = len(queryset)
         self.message_user(
             request,

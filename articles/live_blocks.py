@@ -25,6 +25,8 @@ BLOCK = re.compile(
     r"(?P<options>(?: [a-z]+=[a-z0-9]+)*)\]\](?(para)</p>)"
 )
 MAX_LIST = 12
+# Code shows how to write a marker, so a marker inside it stays as written.
+CODE = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>)", re.DOTALL)
 
 
 def _figure(kind, route):
@@ -71,4 +73,7 @@ def render_live_blocks(html):
         figure = escape(_figure(match.group("kind"), route))
         return f"<p>{figure}</p>" if match.group("para") else figure
 
-    return mark_safe(BLOCK.sub(replace, html))
+    parts = CODE.split(html)  # code at the odd places
+    return mark_safe(
+        "".join(part if place % 2 else BLOCK.sub(replace, part) for place, part in enumerate(parts))
+    )

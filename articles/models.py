@@ -3,12 +3,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from articles.rendering import render_markdown
 from clinics.models import Condition, Route
 from ketamine_directory.saving import with_derived_fields
-
-WORDS_PER_MINUTE = 200
 
 
 class Person(models.Model):
@@ -57,7 +56,11 @@ class Guide(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    dek = models.CharField(max_length=300, help_text="One-sentence summary under the title.")
+    dek = models.CharField(
+        "summary under the title",
+        max_length=300,
+        help_text="One sentence, shown under the title and with the guide in lists of guides.",
+    )
     body = models.TextField(
         help_text=(
             "Markdown. Cite with [ref:1]. Live blocks: [[price iv]], [[series iv]], "
@@ -69,10 +72,24 @@ class Guide(models.Model):
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     category = models.CharField(max_length=20, choices=Category)
     conditions = models.ManyToManyField(Condition, blank=True, related_name="guides")
-    meta_description = models.CharField(max_length=160)
+    meta_description = models.CharField(
+        max_length=160,
+        help_text=(
+            "What search engines show under the title in their results, and link previews "
+            "too: what the guide answers, in about 155 characters (160 at most; longer "
+            "is cut off). Readers of the page do not see it."
+        ),
+    )
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="authored_guides")
+    # Both left empty while a guide is a draft (nobody has reviewed it yet);
+    # both needed to publish it (clean, and the constraint below).
     medical_reviewer = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="reviewed_guides"
+        Person,
+        on_delete=models.PROTECT,
+        related_name="reviewed_guides",
+        null=True,
+        blank=True,
+        help_text="Needed to publish: the clinician who reviewed the guide.",
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -83,7 +100,11 @@ class Guide(models.Model):
     updated_on = models.DateField(
         null=True, blank=True, help_text="Last meaningful update, shown to readers."
     )
-    last_reviewed = models.DateField(help_text="Date of the last medical review.")
+    last_reviewed = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Needed to publish: the date of the last medical review (not a future one).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
@@ -99,7 +120,16 @@ class Guide(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_guides_have_a_date",
-            )
+            ),
+            # Every guide readers see names its medical reviewer and review date.
+            models.CheckConstraint(
+                condition=~Q(status="published")
+                | Q(medical_reviewer__isnull=False, last_reviewed__isnull=False),
+                name="published_guides_are_reviewed",
+                violation_error_message=(
+                    "A published guide names its medical reviewer and the date of its review."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -128,16 +158,53 @@ class Guide(models.Model):
         # guide has a date is checked.
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        errors = {}
         if self.author_id and self.author_id == self.medical_reviewer_id:
-            raise ValidationError(
-                {"medical_reviewer": "The medical reviewer must be someone other than the author."}
+            errors["medical_reviewer"] = (
+                "The medical reviewer must be someone other than the author."
             )
+        today = timezone.localdate()
+        if self.last_reviewed and self.last_reviewed > today:
+            errors["last_reviewed"] = (
+                f"The last review cannot be in the future: {date_format(self.last_reviewed)} "
+                f"is after today, {date_format(today)}. Enter the date the medical review "
+                "was done."
+            )
+        if self.status == self.Status.PUBLISHED:
+            errors |= self._publishing_errors(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _publishing_errors(self, errors):
+        """Why this guide may not be published (yet), if it may not."""
+        publishing = {}
+        was = Guide.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if was not in (self.Status.IN_REVIEW, self.Status.PUBLISHED):
+            # Draft → in medical review → published (or scheduled): no skipping the review.
+            publishing["status"] = (
+                "A guide is published after its medical review: set it to “In medical "
+                "review” first, and publish it once the reviewer has signed it off."
+            )
+        if not self.medical_reviewer_id and "medical_reviewer" not in errors:
+            publishing["medical_reviewer"] = (
+                "Name the medical reviewer before publishing: every published guide says "
+                "who reviewed it."
+            )
+        if not self.last_reviewed and "last_reviewed" not in errors:
+            publishing["last_reviewed"] = (
+                "Enter the date of the medical review before publishing: every published "
+                "guide says when it was reviewed."
+            )
+        return publishing
 
     def render_body(self):
-        """Work out the HTML, table of contents and reading time from the Markdown."""
-        rendered = render_markdown(self.body)
-        self.body_html, self.toc = rendered.html, rendered.toc
-        self.reading_minutes = max(1, round(len(self.body.split()) / WORDS_PER_MINUTE))
+        """
+        Work out the HTML, table of contents and reading time from the Markdown.
+        `rendered` keeps the rest (what was left out, the citations) for the editor.
+        """
+        self.rendered = render_markdown(self.body)
+        self.body_html, self.toc = self.rendered.html, self.rendered.toc
+        self.reading_minutes = self.rendered.reading_minutes
 
     @property
     def is_visible(self):
@@ -161,7 +228,14 @@ class GuideRoute(models.Model):
     class Meta:
         ordering = ["guide", "route"]
         constraints = [
-            models.UniqueConstraint(fields=["guide", "route"], name="one_link_per_guide_route")
+            models.UniqueConstraint(
+                fields=["guide", "route"],
+                name="one_link_per_guide_route",
+                violation_error_message=(
+                    "The guide already links to this treatment route (someone may have added "
+                    "it after you opened the page). Remove this row, or choose another route."
+                ),
+            )
         ]
         indexes = [models.Index(fields=["route", "guide"], name="guide_route_idx")]
 

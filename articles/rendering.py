@@ -6,14 +6,21 @@ sanitiser): no scripts, event handlers, `javascript:` URLs, iframes or styles
 reach a page. Citations `[ref:N]` become links to the reference list. Live
 directory blocks (`[[price iv]]`) are left as text here and filled in when the
 page is shown (see live_blocks.py), so their figures are never stale.
+
+What the sanitiser leaves out is said in `Rendered.removed`, in words for the
+editor (the admin shows it on save and in the preview): a reader should never
+meet a gap the editor did not know about.
 """
 
 import html
+import math
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import markdown
 import nh3
+from markdown.extensions.toc import slugify
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p",
@@ -29,23 +36,53 @@ ALLOWED_ATTRIBUTES = {
     "th": {"scope", "align"},
     "td": {"align"},
 }
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# nh3 drops these with everything inside them; other tags lose only the tag.
+DROPPED_WITH_CONTENT = {"script", "style"}
 ALIGNMENTS = {"left", "right", "center"}
 # A column's alignment (`| ---: |`) as a class: the policy allows no style attributes.
 ALIGN = re.compile(r'<(t[hd])([^>]*?) align="(left|right|center)"')
 CITATION = re.compile(r"\[ref:(\d{1,3})\]")
 TABLE = re.compile(r"<table>|</table>")
+TABLE_ROW = re.compile(r"<tr[ >]")
 HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
 WHOLE_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
 ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
 CELL = re.compile(r"<(t[hd])([^>]*)>(.*?)</\1>", re.DOTALL)
 CLASS = re.compile(r' class="([^"]*)"')
+IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL)
+
+# Ids the guide page gives its own parts (guide_detail.html, and base.html's
+# skip link target). A body heading with the same name gets a different id, or
+# the page would have two elements with one id and its links would go astray.
+PAGE_IDS = {"main", "toc-heading", "offering-heading", "faq", "references", "related-heading"}
+PAGE_ID = re.compile(r"ref-\d+")
+# Body headings named like the sections the page adds after the body.
+PAGE_SECTIONS = {"references": "References", "faq": "Questions people ask"}
+
+WORDS_PER_MINUTE = 200
+# Tables are looked up rather than read word by word: a row costs a glance.
+SECONDS_PER_TABLE_ROW = 3
 
 
 @dataclass
 class Rendered:
     html: str
     toc: list = field(default_factory=list)
+    reading_minutes: int = 1
+    # What the page leaves out of the Markdown, in words for the editor.
+    removed: list = field(default_factory=list)
+    # The N of each [ref:N], in order of first use.
+    citations: list = field(default_factory=list)
+
+
+def _heading_id(value, separator):
+    slug = slugify(value, separator)
+    if slug in PAGE_IDS or PAGE_ID.fullmatch(slug):
+        return f"{slug}-section"
+    return slug
 
 
 def _cite(match):
@@ -146,23 +183,182 @@ def _keep_alignment(tag, attribute, value):
     return value
 
 
+def _sanitise(body):
+    return nh3.clean(
+        body,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener",
+        attribute_filter=_keep_alignment,
+    )
+
+
+def _link_allowed(href):
+    """Whether the sanitiser keeps this link's address (asked of nh3 itself)."""
+    kept = nh3.clean(
+        f'<a href="{html.escape(href)}">x</a>',
+        tags={"a"},
+        attributes={"a": {"href"}},
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+    )
+    return "href=" in kept
+
+
+def _shorten(text, limit=60):
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Inspector(HTMLParser):
+    """What in the Markdown's HTML the sanitiser is about to drop."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.removed = []
+        self._link = None  # [href, words] of a link whose address will be dropped
+        self._tags = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href") is not None and not _link_allowed(attrs["href"]):
+            self._link = [attrs["href"], []]
+        elif tag not in ALLOWED_TAGS and tag != "img":  # images are described on their own
+            self._tags.setdefault(tag, tag in DROPPED_WITH_CONTENT)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._link:
+            href, words = self._link
+            self.removed.append(
+                f"The link “{_shorten(''.join(words)) or href}” goes to "
+                f"“{_shorten(href)}”, which is not a web, email or phone address: "
+                "its words are kept, as plain text."
+            )
+            self._link = None
+
+    def handle_data(self, data):
+        if self._link:
+            self._link[1].append(data)
+
+    def close(self):
+        super().close()
+        for tag, with_content in self._tags.items():
+            self.removed.append(
+                f"HTML <{tag}> is not allowed in guides: "
+                + ("it is left out with everything in it." if with_content else "its text is kept.")
+            )
+
+
+class _Attributes(HTMLParser):
+    def handle_starttag(self, tag, attrs):
+        self.found = dict(attrs)
+
+
+def _attributes(tag_html):
+    """The attributes of one tag, unescaped, as a browser would read them."""
+    parser = _Attributes(convert_charrefs=True)
+    parser.found = {}
+    parser.feed(tag_html)
+    parser.close()
+    return parser.found
+
+
+def _unwrap_dead_link(match):
+    """A link whose address the sanitiser refused would be link-coloured words going nowhere."""
+    attributes = match.group(1)
+    if "href=" in attributes or "id=" in attributes:
+        return match.group()
+    return match.group(2)
+
+
+def _images_as_text(body, removed):
+    """
+    Images are not shown: one from another site would tell it who reads the
+    guide (the site has no trackers), and guides have no images of their own.
+    The description (alt text) stays, so what the image said is not lost.
+    """
+
+    def describe(match):
+        found = _attributes(match.group())
+        alt, src = (found.get("alt") or "").strip(), found.get("src") or ""
+        if alt:
+            removed.append(
+                f"The image “{_shorten(alt)}” ({_shorten(src)}) is not shown: guides "
+                "show no images, so that no other site learns who reads them. Its "
+                "description is kept as text."
+            )
+            return html.escape(alt)
+        removed.append(
+            f"An image ({_shorten(src)}) is not shown: guides show no images, so that "
+            "no other site learns who reads them. It had no description to keep: "
+            "say in words what it showed."
+        )
+        return ""
+
+    return IMAGE.sub(describe, body)
+
+
+def _reading_minutes(clean):
+    """Minutes to read the prose at an adult's pace, plus a glance per table row."""
+    rows = len(TABLE_ROW.findall(clean))
+    prose = html.unescape(TAG.sub(" ", WHOLE_TABLE.sub(" ", clean)))
+    seconds = len(prose.split()) * 60 / WORDS_PER_MINUTE + rows * SECONDS_PER_TABLE_ROW
+    return max(1, math.floor(seconds / 60 + 0.5))
+
+
 def render_markdown(text):
     """Markdown to sanitised HTML with anchored headings, plus the table of contents."""
     md = markdown.Markdown(
         extensions=["toc", "tables", "sane_lists"],
-        extension_configs={"toc": {"toc_depth": "2-3"}, "tables": {"use_align_attribute": True}},
+        extension_configs={
+            "toc": {"toc_depth": "2-3", "slugify": _heading_id},
+            "tables": {"use_align_attribute": True},
+        },
         output_format="html",
     )
     body = md.convert(text or "")
+    removed = []
+    body = _images_as_text(body, removed)
+    inspector = _Inspector()
+    inspector.feed(body)
+    inspector.close()
+    removed += inspector.removed
+    citations = list(dict.fromkeys(int(number) for number in CITATION.findall(body)))
     body = CITATION.sub(_cite, body)
-    clean = nh3.clean(
-        body,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel="noopener",
-        attribute_filter=_keep_alignment,
-    )
+    clean = _sanitise(body)
+    clean = LINK.sub(_unwrap_dead_link, clean)
     clean = ALIGN.sub(r'<\1\2 class="align-\3"', clean)
-    html_out = _stacked_tables(_scrollable_tables(clean))
-    return Rendered(html=html_out, toc=list(_flatten(md.toc_tokens)))
+    toc = list(_flatten(md.toc_tokens))
+    for item in toc:
+        section = PAGE_SECTIONS.get(item["id"].removesuffix("-section"))
+        if item["id"].endswith("-section") and section:
+            removed.append(
+                f"The heading “{item['name']}” has the name of a section the page adds "
+                f"itself after the guide (“{section}”): readers will see both. "
+                "FAQs and references have their own places under the guide."
+            )
+    return Rendered(
+        html=_stacked_tables(_scrollable_tables(clean)),
+        toc=toc,
+        reading_minutes=_reading_minutes(clean),
+        removed=removed,
+        citations=citations,
+    )
+
+
+def missing_citations(citations, reference_count):
+    """The [ref:N] that point past the end of the reference list, as a sentence (or "")."""
+    missing = [number for number in citations if not 1 <= number <= reference_count]
+    if not missing:
+        return ""
+    cited = ", ".join(f"[ref:{number}]" for number in missing)
+    has = (
+        "has no references"
+        if reference_count == 0
+        else f"has {reference_count} reference{'s' if reference_count != 1 else ''}"
+    )
+    return (
+        f"{cited} {'points' if len(missing) == 1 else 'point'} to no reference: the guide "
+        f"{has}, and [ref:N] cites the N-th. Add the reference, or correct the number."
+    )

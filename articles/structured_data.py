@@ -5,6 +5,7 @@ from django.utils.html import strip_tags
 
 def guide_json_ld(guide, faqs, request):
     url = request.build_absolute_uri(guide.get_absolute_url())
+    conditions = [condition.name for condition in guide.conditions.all()] or ["Depression"]
     page = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -14,15 +15,19 @@ def guide_json_ld(guide, faqs, request):
         "url": url,
         "datePublished": guide.published_at.isoformat() if guide.published_at else None,
         "dateModified": (guide.updated_on or guide.modified_at.date()).isoformat(),
-        "lastReviewed": guide.last_reviewed.isoformat(),
         "author": {"@type": "Person", "name": guide.author.name},
-        "reviewedBy": {
+        # The guide's conditions; one about none in particular is about the site's subject.
+        "about": [{"@type": "MedicalCondition", "name": name} for name in conditions],
+    }
+    # A published guide always has both; a draft shown to staff may not yet.
+    if guide.last_reviewed:
+        page["lastReviewed"] = guide.last_reviewed.isoformat()
+    if guide.medical_reviewer:
+        page["reviewedBy"] = {
             "@type": "Person",
             "name": guide.medical_reviewer.name,
             "jobTitle": guide.medical_reviewer.credentials,
-        },
-        "about": {"@type": "MedicalCondition", "name": "Depression"},
-    }
+        }
     data = [page]
     if faqs:
         data.append(

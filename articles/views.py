@@ -72,7 +72,7 @@ def _summary(page, category, searching):
 @cache_public_page
 def guide_detail(request, slug):
     guides = Guide.objects.select_related("author", "medical_reviewer").prefetch_related(
-        "faqs", "references", "route_links"
+        "faqs", "references", "route_links", "conditions"
     )
     guide = guides.filter(slug=slug).first()
     if guide is None:
@@ -86,11 +86,12 @@ def guide_detail(request, slug):
     return render_guide(request, guide, preview=preview)
 
 
-def render_guide(request, guide, *, preview, unsaved=False):
+def render_guide(request, guide, *, preview, unsaved=False, notes=()):
     """
     A guide's page. `unsaved` is an editor's preview of the admin form as it
     stands: its FAQs, references and treatment links are those last saved,
-    and a guide never saved has none yet.
+    and a guide never saved has none yet. `notes` tell the editor what the
+    page leaves out of the Markdown.
     """
     saved = guide.pk is not None
     faqs = list(guide.faqs.all()) if saved else []
@@ -109,6 +110,7 @@ def render_guide(request, guide, *, preview, unsaved=False):
             "guide": guide,
             "preview": preview,
             "unsaved": unsaved,
+            "notes": notes,
             "body": render_live_blocks(guide.body_html),
             "faqs": faqs,
             "references": guide.references.all() if saved else [],

@@ -38,3 +38,46 @@ def make_guide(title="A guide", *, routes=(), faqs=(), references=1, **fields):
             url="https://example.org/study",
         )
     return guide
+
+
+def inline_management(prefix, total=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def new_guide_data(author, reviewer, **changes):
+    """What the admin's "add guide" form sends, with one FAQ, route and reference."""
+    return {
+        "title": "Editor's guide",
+        "slug": "editors-guide",
+        "dek": "Written by an editor.",
+        "category": "basics",
+        "body": "Hello [ref:1].\n\n## Part\n\nText.",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "updated_on": "",
+        "author": author.pk,
+        "medical_reviewer": reviewer.pk,
+        "last_reviewed": "2026-11-10",
+        "meta_description": "An editor's guide.",
+        **inline_management("route_links", 1),
+        "route_links-0-route": "iv",
+        **inline_management("faqs", 1),
+        "faqs-0-order": "1",
+        "faqs-0-question": "Why?",
+        "faqs-0-answer": "Because.",
+        **inline_management("references", 1),
+        "references-0-order": "1",
+        "references-0-authors": "Doe J",
+        "references-0-title": "A study",
+        "references-0-publisher": "A journal",
+        "references-0-year": "2020",
+        "references-0-url": "https://example.org/a",
+        "references-0-doi": "",
+        **changes,
+    }

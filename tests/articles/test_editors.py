@@ -6,53 +6,11 @@ from django.test import Client
 
 from articles.models import Guide
 from clinics.models import Clinic
-from tests.articles.builders import make_person
+from tests.articles.builders import make_person, new_guide_data
 from tests.builders import make_clinic
+from tests.pages import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def inline_management(prefix, total=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def new_guide_data(author, reviewer, **changes):
-    """What the admin's "add guide" form sends, with one FAQ, route and reference."""
-    return {
-        "title": "Editor's guide",
-        "slug": "editors-guide",
-        "dek": "Written by an editor.",
-        "category": "basics",
-        "body": "Hello [ref:1].\n\n## Part\n\nText.",
-        "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
-        "updated_on": "",
-        "author": author.pk,
-        "medical_reviewer": reviewer.pk,
-        "last_reviewed": "2026-11-10",
-        "meta_description": "An editor's guide.",
-        **inline_management("route_links", 1),
-        "route_links-0-route": "iv",
-        **inline_management("faqs", 1),
-        "faqs-0-order": "1",
-        "faqs-0-question": "Why?",
-        "faqs-0-answer": "Because.",
-        **inline_management("references", 1),
-        "references-0-order": "1",
-        "references-0-authors": "Doe J",
-        "references-0-title": "A study",
-        "references-0-publisher": "A journal",
-        "references-0-year": "2020",
-        "references-0-url": "https://example.org/a",
-        "references-0-doi": "",
-        **changes,
-    }
 
 
 @pytest.fixture
@@ -76,12 +34,12 @@ def test_editor_can_create_and_publish_a_guide_through_the_admin(editor_client):
     author = make_person("Writer Person", credentials="Writer")
     reviewer = make_person("Doctor Person", credentials="MD")
     assert editor_client.get("/admin/articles/guide/add/").status_code == 200
-    data = new_guide_data(author, reviewer)
+    data = new_guide_data(author, reviewer, status="review")
     response = editor_client.post("/admin/articles/guide/add/", data)
     assert response.status_code == 302, response.text[:3000]
     guide = Guide.objects.get(slug="editors-guide")
     assert guide.routes == ["iv"] and guide.faqs.count() == 1 and guide.references.count() == 1
-    assert visitor.get("/guides/editors-guide/").status_code == 404  # still a draft
+    assert visitor.get("/guides/editors-guide/").status_code == 404  # still in review
 
     response = editor_client.post(
         "/admin/articles/guide/",
@@ -98,23 +56,27 @@ def test_editor_can_edit_clinics_but_not_users(editor_client):
     assert Clinic.objects.count() == 1
 
 
-def test_publishing_without_a_date_publishes_now(editor_client):
-    data = new_guide_data(make_person("W"), make_person("D"), status="published")
-    response = editor_client.post("/admin/articles/guide/add/", data)
+def publish_from_its_form(client, **dates):
+    """Add a guide in medical review, then publish it from its change form."""
+    data = new_guide_data(make_person("W"), make_person("D"), status="review")
+    assert client.post("/admin/articles/guide/add/", data).status_code == 302
+    guide = Guide.objects.get(slug="editors-guide")
+    url = f"/admin/articles/guide/{guide.pk}/change/"
+    data = form_data(client.get(url).text, "guide_form") | {"status": "published", **dates}
+    response = client.post(url, data)
     assert response.status_code == 302, response.text[:3000]
+    return guide
+
+
+def test_publishing_without_a_date_publishes_now(editor_client):
+    publish_from_its_form(editor_client)
     assert Client().get("/guides/editors-guide/").status_code == 200
 
 
 def test_a_scheduled_guide_is_listed_so_and_publish_now_publishes_it_now(editor_client):
-    data = new_guide_data(
-        make_person("W"),
-        make_person("D"),
-        status="published",
-        published_at_0="2099-01-01",
-        published_at_1="09:00",
+    guide = publish_from_its_form(
+        editor_client, published_at_0="2099-01-01", published_at_1="09:00"
     )
-    assert editor_client.post("/admin/articles/guide/add/", data).status_code == 302
-    guide = Guide.objects.get(slug="editors-guide")
     assert Client().get("/guides/editors-guide/").status_code == 404  # scheduled
     assert "Scheduled" in editor_client.get("/admin/articles/guide/").text
     response = editor_client.post(
@@ -227,3 +189,61 @@ def test_a_preview_of_a_guide_deleted_meanwhile_is_not_found(editor_client):
 def test_a_preview_of_anything_typed_is_a_page_not_a_server_error(editor_client, junk):
     data = {"title": junk, "slug": junk, "body": junk, "status": junk, "author": junk}
     assert editor_client.post(PREVIEW, data).status_code == 200
+
+
+def test_a_half_written_preview_leaves_out_what_is_not_there_yet(editor_client):
+    page = editor_client.post(PREVIEW, {"title": "Half", "body": "Words."}).text
+    assert "By ·" not in page and "By  ·" not in page
+    assert "Medically reviewed by ," not in page and "Medically reviewed by <" not in page
+    assert "Last reviewed ." not in page and "Last reviewed <time" not in page
+    assert "min read" in page
+    # Without a reviewer, the preview says what publishing will need.
+    assert "Not medically reviewed yet" in page
+
+
+def test_a_reviewer_without_credentials_is_named_without_a_dangling_comma(editor_client):
+    reviewer = make_person("Dana Doctor", credentials="")
+    page = editor_client.post(PREVIEW, {"title": "T", "body": "B", "medical_reviewer": reviewer.pk})
+    assert "Medically reviewed by Dana Doctor</strong>" in page.text
+
+
+def test_the_scheduled_preview_ends_its_sentence_once(editor_client):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from tests.articles.builders import make_guide
+
+    when = timezone.make_aware(datetime(2099, 1, 1, 9, 0))
+    page = editor_client.get(make_guide("Later", published_at=when).get_absolute_url()).text
+    assert "scheduled to publish on Jan. 1, 2099, at 9 a.m. Only staff" in page
+    noon = timezone.make_aware(datetime(2099, 1, 1, 12, 0))
+    page = editor_client.get(make_guide("Noon", published_at=noon).get_absolute_url()).text
+    assert "at noon. Only staff" in page
+
+
+def test_the_guide_list_filters_scheduled_guides(editor_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.articles.builders import make_guide
+
+    make_guide("Live one")
+    make_guide("Later one", published_at=timezone.now() + timedelta(days=2))
+    make_guide("Draft one", status=Guide.Status.DRAFT, published_at=None)
+    page = editor_client.get("/admin/articles/guide/").text
+    assert re.search(r'<a href="\?status=scheduled"[^>]*>Scheduled</a>', page)
+    listed = editor_client.get("/admin/articles/guide/", {"status": "scheduled"}).text
+    assert "Later one" in listed and "Live one" not in listed and "Draft one" not in listed
+    listed = editor_client.get("/admin/articles/guide/", {"status": "published"}).text
+    assert "Live one" in listed and "Later one" not in listed and "Draft one" not in listed
+    listed = editor_client.get("/admin/articles/guide/", {"status": "draft"}).text
+    assert "Draft one" in listed and "Live one" not in listed
+
+
+def test_the_form_says_what_the_summary_and_meta_description_are(editor_client):
+    page = editor_client.get("/admin/articles/guide/add/").text
+    assert re.search(r'<label[^>]*for="id_dek"[^>]*>Summary under the title', page)
+    assert "about 155 characters" in page
+    assert re.search(r'name="dek"', page) and re.search(r'name="meta_description"', page)

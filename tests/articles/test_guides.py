@@ -268,6 +268,21 @@ def test_a_search_too_long_to_run_says_so_in_plain_words(client):
     assert "Ensure this value" not in text
 
 
+def test_json_ld_is_about_the_guides_conditions(client):
+    from clinics.models import Condition
+
+    guide = make_guide("About PTSD")
+    guide.conditions.set(Condition.objects.filter(slug__in=["ptsd", "anxiety"]))
+    about = json_ld(client.get(guide.get_absolute_url()).text)[0]["about"]
+    assert sorted(item["name"] for item in about) == ["Anxiety", "PTSD"]
+    assert {item["@type"] for item in about} == {"MedicalCondition"}
+    # A guide about no condition in particular is about depression, the site's subject.
+    plain = make_guide("Plain")
+    assert json_ld(client.get(plain.get_absolute_url()).text)[0]["about"] == [
+        {"@type": "MedicalCondition", "name": "Depression"}
+    ]
+
+
 def test_a_clinic_list_in_a_guide_says_it_is_examples_and_how_they_were_chosen(client):
     make_clinic("Zed Clinic", offerings={"iv": (400, 500)}, is_verified=True)
     make_clinic("Able Clinic", offerings={"iv": (400, 500)})

@@ -1,0 +1,36 @@
+"""
+What an editor is told about a guide's Markdown on saving it and in the
+preview: what the page leaves out (rendering.py says why), and citations
+that point to no reference.
+"""
+
+from articles.rendering import missing_citations, render_markdown
+
+
+def markdown_notes(rendered_body, faqs, reference_count):
+    """Sentences for the editor, about the body (already rendered) and the FAQs' answers."""
+    notes = list(rendered_body.removed)
+    citations = list(rendered_body.citations)
+    for faq in faqs:
+        answer = render_markdown(faq.answer)
+        notes += [f"In the answer to “{faq.question}”: {note}" for note in answer.removed]
+        citations += answer.citations
+    missing = missing_citations(list(dict.fromkeys(citations)), reference_count)
+    return [*notes, missing] if missing else notes
+
+
+def posted_reference_count(data, prefix="references"):
+    """
+    How many references the guide form lists (rows kept and filled in), or
+    None when the form sent no reference rows at all.
+    """
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+    except ValueError:
+        return None
+    return sum(
+        1
+        for index in range(min(total, 1000))
+        if not data.get(f"{prefix}-{index}-DELETE")
+        and any(data.get(f"{prefix}-{index}-{name}", "").strip() for name in ("authors", "title"))
+    )

@@ -1,0 +1,74 @@
+"""The guide admin's forms: a save from a page opened before someone else's merges with it."""
+
+from django import forms
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
+
+from articles.models import Guide
+from ketamine_directory.edit_merge import Change, MergingModelForm
+
+
+class GuideAdminForm(MergingModelForm):
+    class Meta:
+        model = Guide
+        fields = "__all__"
+
+    def stored_now(self):
+        # Locked until the save commits, so nobody's save lands between this
+        # comparison and the write. Every admin save of the guide, its rows'
+        # included, passes here first, before the rows are read.
+        return Guide.objects.select_for_update().filter(pk=self.instance.pk).first()
+
+
+class RowForm(MergingModelForm):
+    """An FAQ, reference or treatment link of a guide (the inline sets the model)."""
+
+
+class RowFormSet(BaseInlineFormSet):
+    """
+    A guide's rows (FAQs, references, treatment links), each merged like the
+    guide. A row someone deleted after the page was opened is read as what
+    the editor sent, not refused as "not one of the available choices" on a
+    hidden field (an error nobody could see): left alone, it stays deleted;
+    edited, the editor is told and may put it back.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        vanished = index is not None and index < self.initial_form_count()
+        if vanished and form.is_bound and form.instance._state.adding:
+            pk = self.model._meta.pk.name
+            form.fields[pk] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+            form.vanished = True
+
+    def get_queryset(self):
+        if self.is_bound and "forms" in self.__dict__:
+            # The admin pairs each row on the page with the object at the same
+            # place in this list. Rows deleted or added meanwhile would shift
+            # that, and a row the editor typed in would not be shown at all.
+            return [form.instance for form in self.initial_forms]
+        return super().get_queryset()
+
+    def clean(self):
+        super().clean()
+        on_page = {form.instance.pk for form in self.initial_forms}
+        name = self.model._meta.verbose_name
+        self.added_meanwhile = [
+            Change(f"{capfirst(name)} “{row}” (added)", "", "added", conflict=False)
+            for row in super().get_queryset()
+            if row.pk not in on_page
+        ]
+
+    @property
+    def changes(self):
+        """What someone else changed in these rows after the page was opened."""
+        rows = [change for form in self.forms for change in getattr(form, "changes", [])]
+        return [*rows, *getattr(self, "added_meanwhile", [])]
+
+    def save_new_objects(self, commit=True):
+        super().save_new_objects(commit)
+        for form in self.initial_forms:
+            # Deleted meanwhile, and put back by its editor: a new row.
+            if form.restore and not self._should_delete_form(form):
+                self.new_objects.append(self.save_new(form, commit=commit))
+        return self.new_objects

@@ -1,0 +1,157 @@
+"""What a guide's Markdown becomes on the page, and what the editor is told about it."""
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+
+from articles.models import Guide
+from tests.articles.builders import make_guide, make_person, new_guide_data
+from tests.builders import make_clinic, make_editor
+
+pytestmark = pytest.mark.django_db
+
+PREVIEW = "/admin/articles/guide/preview/"
+CUT_BODY = (
+    "Intro [ref:1].\n\n"
+    '![Chart of response rates by week](https://images.example/chart.png "Chart")\n\n'
+    "Read [the dosing sheet](javascript:alert(1)) first.\n\n"
+    "A study [ref:7] says so."
+)
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_editor())
+    return client
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_what_the_sanitiser_cuts_is_said_on_save_and_kept_where_it_can_be(editor_client, client):
+    data = new_guide_data(make_person("W"), make_person("D"), body=CUT_BODY)
+    response = editor_client.post("/admin/articles/guide/add/", data, follow=True)
+    assert response.status_code == 200
+    said = " ".join(messages_of(response))
+    assert "The image “Chart of response rates by week” (https://images.example/chart.png)" in said
+    assert "Its description is kept as text." in said
+    assert "The link “the dosing sheet” goes to “javascript:alert(1)”" in said
+    assert "[ref:7] points to no reference: the guide has 1 reference" in said
+
+    guide = Guide.objects.get(slug="editors-guide")
+    # The alt text stays as words; the refused link is words, not a link going nowhere.
+    assert "<p>Chart of response rates by week</p>" in guide.body_html
+    assert "Read the dosing sheet first." in guide.body_html
+    assert "<img" not in guide.body_html and "javascript" not in guide.body_html
+    page = editor_client.get(guide.get_absolute_url()).text
+    assert "Read the dosing sheet first." in page
+
+
+def test_an_image_without_a_description_is_said_to_be_lost(editor_client):
+    data = new_guide_data(make_person("W"), make_person("D"), body="![](https://x.example/a.png)")
+    said = " ".join(
+        messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
+    )
+    assert "It had no description to keep: say in words what it showed." in said
+
+
+def test_html_the_site_does_not_allow_is_named(editor_client):
+    body = 'A <iframe src="https://video.example/x">clip</iframe> and <script>x()</script>.'
+    data = new_guide_data(make_person("W"), make_person("D"), body=body)
+    said = " ".join(
+        messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
+    )
+    assert "HTML <iframe> is not allowed in guides: its text is kept." in said
+    assert "HTML <script> is not allowed in guides: it is left out with everything in it." in said
+
+
+def test_a_clean_guide_is_saved_without_warnings(editor_client):
+    data = new_guide_data(make_person("W"), make_person("D"))
+    said = messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
+    assert len(said) == 1 and "was added successfully" in said[0]
+
+
+def test_the_preview_says_what_the_page_leaves_out(editor_client):
+    guide = make_guide("Live guide")  # one reference
+    data = new_guide_data(guide.author, guide.medical_reviewer, slug=guide.slug, body=CUT_BODY)
+    page = editor_client.post(f"{PREVIEW}?guide={guide.pk}", data).text
+    notice = re.search(r'<div class="notice notice-warning" role="status">(.*?)</div>', page, re.S)
+    assert notice, "no notice of what was left out"
+    assert "Chart of response rates by week" in notice.group(1)
+    assert "javascript:alert(1)" in notice.group(1)
+    assert "[ref:7] points to no reference" in notice.group(1)
+
+
+def test_the_preview_counts_the_references_in_the_form_not_only_those_saved(editor_client):
+    guide = make_guide("Live guide")  # one reference saved
+    data = new_guide_data(guide.author, guide.medical_reviewer, slug=guide.slug)
+    data |= {
+        "body": "Two studies [ref:1] [ref:2].",
+        "references-TOTAL_FORMS": "2",
+        "references-1-order": "2",
+        "references-1-authors": "Roe R",
+        "references-1-title": "Another study",
+    }
+    page = editor_client.post(f"{PREVIEW}?guide={guide.pk}", data).text
+    assert "points to no reference" not in page
+    data["references-1-DELETE"] = "on"
+    assert "[ref:2] points to no reference" in editor_client.post(PREVIEW, data).text
+
+
+def test_a_faq_answer_is_checked_too(editor_client):
+    data = new_guide_data(
+        make_person("W"), make_person("D"), **{"faqs-0-answer": "See ![a map](http://m.example/)."}
+    )
+    said = " ".join(
+        messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
+    )
+    assert "In the answer to “Why?”: The image “a map”" in said
+
+
+@pytest.mark.parametrize("heading", ["References", "FAQ", "Main", "Ref 2"])
+def test_a_body_heading_never_takes_an_id_the_page_uses(client, heading):
+    guide = make_guide(
+        "Ids", body=f"Intro.\n\n## {heading}\n\nText [ref:1].\n\n## Other", faqs=[("Q?", "A.")]
+    )
+    page = client.get(guide.get_absolute_url()).text
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    slug = re.sub(r"\W+", "-", heading.lower())
+    assert f'<a href="#{slug}-section">{heading}</a>' in page
+
+
+def test_a_body_heading_named_like_the_pages_own_section_is_pointed_out(editor_client):
+    body = "Intro.\n\n## References\n\n1. Doe J. A study."
+    data = new_guide_data(make_person("W"), make_person("D"), body=body)
+    said = " ".join(
+        messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
+    )
+    assert "The heading “References” has the name of a section the page adds itself" in said
+
+
+def test_live_blocks_inside_code_are_shown_as_written(client):
+    make_clinic(offerings={"iv": (400, 500)})
+    body = (
+        "Write `[[price iv]]` to show [[price iv]].\n\n"
+        "    [[clinics iv state=tx]]\n    [[count iv]]"
+    )
+    page = client.get(make_guide("Blocks", body=body).get_absolute_url()).text
+    assert "Write <code>[[price iv]]</code> to show $400–$500." in page
+    assert "<pre><code>[[clinics iv state=tx]]\n[[count iv]]\n</code></pre>" in page
+    assert 'class="live-clinics"' not in page
+
+
+def test_reading_time_reads_prose_and_glances_at_tables(client):
+    rows = "\n".join(
+        f"| Clinic {n} | IV | $400 | $2,400 | Aetna, Cigna | yes |" for n in range(120)
+    )
+    table = (
+        "| Clinic | Route | Price | Series | Insurance | Telehealth |\n|---|---|---|---|---|---|\n"
+    )
+    body = "Words " * 400 + "\n\n" + table + rows
+    guide = make_guide("Tables", body=body)
+    # 400 words at 200 a minute, and 121 rows at a glance each; not every cell and | as a word.
+    assert guide.reading_minutes == 8
+    assert "8 min read" in client.get(guide.get_absolute_url()).text
