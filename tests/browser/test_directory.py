@@ -649,3 +649,50 @@ def test_ticks_are_kept_by_a_reload_back_and_a_shared_address(page):
     page.locator(f'#results [data-clinic="{second_slug}"]').get_by_label("Compare").uncheck()
     assert query(page.url)["clinic"] == [slug]
     assert page.page_errors == []
+
+
+def in_view(locator):
+    """Whether the element's top and bottom are both inside the viewport."""
+    return locator.evaluate(
+        "el => { const box = el.getBoundingClientRect();"
+        " return box.top >= -1 && box.bottom <= window.innerHeight + 1; }"
+    )
+
+
+def test_phone_shows_the_results_on_the_first_screen_after_a_zip_search(new_page):
+    page = new_page(viewport=PHONE)
+    page.goto("/")
+    page.get_by_label("ZIP code or city").fill("78701")
+    page.get_by_role("button", name="Find clinics").click()
+    page.wait_for_url("**/clinics/?near=78701")
+
+    heading = page.locator("#results-heading")
+    assert heading.inner_text().endswith("within 25 miles of 78701")
+    assert in_view(heading), "the count of results is below the first screen"
+    first = page.locator("#results [data-clinic] h3 a").first
+    assert in_view(first), "the first result's name is below the first screen"
+
+
+def test_phone_filters_show_the_new_count_where_the_filter_was_changed(new_page):
+    page = new_page(viewport=PHONE)
+    page.goto("/clinics/")
+    page.locator("details.filters > summary").click()
+    insurance = page.get_by_label("Insurance or payment")
+    insurance.scroll_into_view_if_needed()
+    insurance.focus()
+    scrolled = page.evaluate("window.scrollY")
+
+    insurance.select_option(label="Aetna")
+    wait_for_htmx(page, insurance="aetna")
+
+    count = page.get_by_role("link", name="Show")
+    count_words = page.locator("#results-heading").inner_text().split(" within")[0]
+    assert count.inner_text() == f"Show {count_words}"
+    assert in_view(count), "the new count is not on screen beside the filters"
+    assert in_view(insurance)
+    assert page.evaluate("window.scrollY") == scrolled, "a filter change scrolled the page"
+    assert page.evaluate("document.activeElement.id") == "id_insurance", "focus moved"
+
+    count.click()
+    assert in_view(page.locator("#results-heading"))
+    assert page.evaluate("document.activeElement.id") == "results-heading"
