@@ -696,3 +696,21 @@ def test_phone_filters_show_the_new_count_where_the_filter_was_changed(new_page)
     count.click()
     assert in_view(page.locator("#results-heading"))
     assert page.evaluate("document.activeElement.id") == "results-heading"
+
+
+def test_back_from_a_comparison_returns_to_the_search_it_came_from(page):
+    page.goto("/clinics/?route=iv&sort=price&near=78701&radius=100")
+    heading = page.locator("#results-heading").inner_text()
+    assert heading.endswith("within 100 miles of 78701")
+    cards = page.locator("#results [data-clinic]")
+    cards.nth(0).get_by_label("Compare").check()
+    cards.nth(1).get_by_label("Compare").check()
+    page.get_by_role("button", name="Compare 2 clinics").first.click()
+    page.wait_for_url("**/clinics/compare/**")
+    assert "miles from 78701" in page.locator(".compare-table").inner_text()
+
+    page.get_by_role("link", name="← Back to the clinic list").click()
+    page.wait_for_url("**/clinics/?**")
+    assert page.locator("#results-heading").inner_text() == heading
+    assert query(page.url)["radius"] == ["100"] and query(page.url)["sort"] == ["price"]
+    assert page.locator("#results input[name=clinic]:checked").count() == 2
