@@ -296,6 +296,7 @@ def compare(request):
     clinics = (
         Clinic.objects.published()
         .with_detail_data()
+        .with_staff_flag()  # whether a message would reach anyone, in the same query
         .filter(slug__in=[slug for slug in slugs if slug_re.match(slug)])
     )
     back = _way_back(request.GET.get("back", ""))

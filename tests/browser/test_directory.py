@@ -714,3 +714,36 @@ def test_back_from_a_comparison_returns_to_the_search_it_came_from(page):
     assert page.locator("#results-heading").inner_text() == heading
     assert query(page.url)["radius"] == ["100"] and query(page.url)["sort"] == ["price"]
     assert page.locator("#results input[name=clinic]:checked").count() == 2
+
+
+def test_phone_comparison_keeps_the_clinic_names_in_sight_down_at_the_insurance_rows(new_page):
+    page = new_page(viewport=PHONE)
+    slugs = Clinic.objects.published().order_by("name").values_list("slug", flat=True)[:4]
+    page.goto("/clinics/compare/?" + "&".join(f"clinic={slug}" for slug in slugs))
+    region = page.get_by_role("region", name="Comparison of 4 clinics")
+    # Down to the Insurance row and across to the last clinic, as a thumb does.
+    page.locator(".compare-table th[scope=row]", has_text="Insurance").first.evaluate(
+        "th => th.scrollIntoView({block: 'nearest'})"
+    )
+    region.evaluate("region => { region.scrollLeft = region.scrollWidth; }")
+    seen = region.evaluate(
+        """region => {
+            const box = region.getBoundingClientRect();
+            const row = [...region.querySelectorAll('th[scope=row]')]
+                .find(th => th.textContent.trim() === 'Insurance').parentElement
+                .getBoundingClientRect();
+            const names = [...region.querySelectorAll('th[scope=col]')]
+                .map(th => th.getBoundingClientRect())
+                .filter(name => name.right > box.left + 1 && name.left < box.right - 1);
+            return {
+                insuranceShown: row.bottom > Math.max(...names.map(name => name.bottom)),
+                names: names.map(name => name.top >= Math.max(box.top, 0) - 1
+                                         && name.bottom <= innerHeight),
+            };
+        }"""
+    )
+    assert seen["insuranceShown"], seen
+    assert seen["names"] and all(seen["names"]), "clinic names off screen at the Insurance row"
+    # Each clinic can be called or reached from the table itself.
+    assert page.locator(".contact-row td").count() == 4
+    assert page.locator(".contact-row a[href^='tel:']").count() >= 1

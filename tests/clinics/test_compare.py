@@ -3,7 +3,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tests.builders import make_clinic
+from tests.builders import make_clinic, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -341,3 +341,18 @@ def test_a_way_back_keeps_only_the_directory_s_own_fields(client, pair):
     back = "/clinics/?route=iv&clinic=other&next=https://evil.example/&page=x&sort=price"
     text = client.get("/clinics/compare/", {"clinic": ["beta", "alpha"], "back": back}).text
     assert back_link(text) == "/clinics/?route=iv&sort=price&clinic=beta&clinic=alpha"
+
+
+def test_each_clinic_can_be_called_or_written_to_from_the_comparison(client, pair):
+    alpha = pair[1]
+    alpha.phone = "(512) 555-0100"
+    alpha.save()
+    make_member(alpha)
+    text = client.get("/clinics/compare/?clinic=alpha&clinic=beta").text
+    row = re.search(r'<tr class="contact-row">(.*?)</tr>', text, re.S)[1]
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    assert '<a href="tel:5125550100">(512) 555-0100</a>' in cells[0]
+    assert '<a href="/clinics/alpha/contact/">Send a message' in cells[0]
+    # Nobody would read a message to beta: its page says how else to reach it.
+    assert "tel:" not in cells[1] and "/contact/" not in cells[1]
+    assert '<a href="/clinics/beta/#contact-heading">How to contact' in cells[1]
