@@ -1,10 +1,10 @@
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Guide
@@ -158,6 +158,9 @@ def clinic_list(request, state=None, city_slug=None):
             _list_url(request.path, search, page.next_page_number()) if page.has_next() else None
         ),
         "untick_url": _list_url(request.path, search, page.number),
+        # Sent by the Compare buttons, so that the comparison's "Back to the
+        # clinic list" returns to this search and page.
+        "back": _list_url(request.path, search, page.number),
         # The filter form of a state or city page searches the whole directory.
         "left_place_page": bool(request.htmx and request.headers.get("X-Place-Page") and not place),
     }
@@ -279,8 +282,14 @@ def compare(request):
     notes = []
     # A string that cannot be a slug matches no clinic; PostgreSQL would refuse
     # some outright (a NUL byte), so they never reach the query.
-    listed = Clinic.objects.published().with_detail_data()
-    near = request.GET.get("near", "")
+    listed = (
+        Clinic.objects.published()
+        .with_detail_data()
+        .with_staff_flag()  # whether a message would reach anyone, in the same query
+    )
+    back = _way_back(request.GET.get("back", ""))
+    # The Compare buttons send the search, ZIP code and all, as the way back.
+    near = request.GET.get("near", "") or (dict(back[1]).get("near", "") if back else "")
     located = locate_zip(near) if ZIP_PATTERN.match(near) else None
     if located:
         listed = listed.annotate(distance=distance_miles_expression(*located[:2]))
@@ -310,7 +319,7 @@ def compare(request):
                 (
                     clinic,
                     _compare_url(
-                        [s for s in chosen_slugs if s != clinic.slug] + waiting_slugs, near
+                        [s for s in chosen_slugs if s != clinic.slug] + waiting_slugs, near, back
                     ),
                 )
                 for clinic in chosen
@@ -322,10 +331,12 @@ def compare(request):
             "chosen_slugs": chosen_slugs,
             "can_add": len(chosen) < MAX_COMPARE,
             "find_form": find_form,
-            "candidates": _compare_candidates(chosen, find_form, near),
+            "candidates": _compare_candidates(chosen, find_form, near, back),
             "canonical_path": _compare_canonical_path(chosen),
-            # Back in the list, the clinics compared are still ticked, to add more.
-            "list_url": _compare_url(chosen_slugs + waiting_slugs, near, "clinics:list"),
+            "back": _back_value(back),
+            # Back in the list, the search the comparison came from, with the
+            # clinics compared still ticked, to add more.
+            "list_url": _back_url(back, chosen_slugs + waiting_slugs, near),
         },
     )
 
@@ -371,13 +382,60 @@ def _current_slugs(slugs, by_slug, listed):
     return list(dict.fromkeys(moved.get(slug, slug) for slug in slugs))
 
 
-def _compare_url(slugs, near="", view="clinics:compare"):
+def _compare_url(slugs, near="", back=None, view="clinics:compare"):
     params = [("clinic", slug) for slug in slugs] + ([("near", near)] if near else [])
+    if back:
+        params.append(("back", _back_value(back)))
     query = f"?{urlencode(params)}" if params else ""
     return reverse(view) + query
 
 
-def _compare_candidates(chosen, find_form, near):
+# The pages a comparison can go back to: the directory's lists, nothing else.
+LIST_VIEWS = ("clinics:list", "clinics:state", "clinics:city")
+MAX_BACK_LENGTH = 1000
+
+
+def _way_back(back):
+    """
+    (path, [(name, value)]) of the clinic list a comparison was started from,
+    read from its `back=` address; None for anything but one of the directory's
+    own list pages (never a way off the site), and only the search's own fields
+    and page kept, so the link built from it says nothing it was not meant to.
+    """
+    if not back or len(back) > MAX_BACK_LENGTH or "\\" in back or "\x00" in back:
+        return None
+    parts = urlsplit(back)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/clinics/"):
+        return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    state = match.kwargs.get("state")
+    if match.view_name not in LIST_VIEWS or (state and state.upper() not in US_STATES):
+        return None
+    search = [
+        (name, value)
+        for name, value in parse_qsl(parts.query)
+        if (name in SEARCH_PARAMS and value.strip()) or (name == "page" and value.isdigit())
+    ]
+    return parts.path, search
+
+
+def _back_value(back):
+    return _list_url(back[0], back[1]) if back else ""
+
+
+def _back_url(back, slugs, near):
+    """The list the comparison came from (or the directory), with its clinics ticked."""
+    if not back:
+        return _compare_url(slugs, near, view="clinics:list")
+    path, search = back
+    params = search + [("clinic", slug) for slug in slugs]
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def _compare_candidates(chosen, find_form, near, back):
     """
     Clinics that could join the comparison, each with the link that adds it:
     those matching the words typed, or else the others in the first clinic's city.
@@ -398,7 +456,7 @@ def _compare_candidates(chosen, find_form, near):
         "typed": typed,
         "more": len(found) > COMPARE_CANDIDATES,
         "clinics": [
-            (clinic, _compare_url([*slugs, clinic.slug], near))
+            (clinic, _compare_url([*slugs, clinic.slug], near, back))
             for clinic in found[:COMPARE_CANDIDATES]
         ],
     }

@@ -326,11 +326,13 @@ def test_without_javascript_clinics_ticked_before_next_are_kept(new_page):
         "/clinics/?route=iv&sort=price&page=2"
     )
 
-    # The compare form sent the search too; the comparison has its own address.
+    # The compare form sent the search too; the comparison has its own
+    # address, with the search only as its way back.
     with page.expect_navigation():
         page.get_by_role("button", name="Compare 3 clinics").first.click()
     assert urlsplit(page.url).path == "/clinics/compare/"
-    assert set(query(page.url)) == {"clinic"}
+    assert set(query(page.url)) == {"clinic", "back"}
+    assert query(page.url)["back"] == ["/clinics/?route=iv&sort=price"]
     assert sorted(query(page.url)["clinic"]) == sorted([*ticked, third])
 
 
@@ -649,3 +651,101 @@ def test_ticks_are_kept_by_a_reload_back_and_a_shared_address(page):
     page.locator(f'#results [data-clinic="{second_slug}"]').get_by_label("Compare").uncheck()
     assert query(page.url)["clinic"] == [slug]
     assert page.page_errors == []
+
+
+def in_view(locator):
+    """Whether the element's top and bottom are both inside the viewport."""
+    return locator.evaluate(
+        "el => { const box = el.getBoundingClientRect();"
+        " return box.top >= -1 && box.bottom <= window.innerHeight + 1; }"
+    )
+
+
+def test_phone_shows_the_results_on_the_first_screen_after_a_zip_search(new_page):
+    page = new_page(viewport=PHONE)
+    page.goto("/")
+    page.get_by_label("ZIP code or city").fill("78701")
+    page.get_by_role("button", name="Find clinics").click()
+    page.wait_for_url("**/clinics/?near=78701")
+
+    heading = page.locator("#results-heading")
+    assert heading.inner_text().endswith("within 25 miles of 78701")
+    assert in_view(heading), "the count of results is below the first screen"
+    first = page.locator("#results [data-clinic] h3 a").first
+    assert in_view(first), "the first result's name is below the first screen"
+
+
+def test_phone_filters_show_the_new_count_where_the_filter_was_changed(new_page):
+    page = new_page(viewport=PHONE)
+    page.goto("/clinics/")
+    page.locator("details.filters > summary").click()
+    insurance = page.get_by_label("Insurance or payment")
+    insurance.scroll_into_view_if_needed()
+    insurance.focus()
+    scrolled = page.evaluate("window.scrollY")
+
+    insurance.select_option(label="Aetna")
+    wait_for_htmx(page, insurance="aetna")
+
+    count = page.get_by_role("link", name="Show")
+    count_words = page.locator("#results-heading").inner_text().split(" within")[0]
+    assert count.inner_text() == f"Show {count_words}"
+    assert in_view(count), "the new count is not on screen beside the filters"
+    assert in_view(insurance)
+    assert page.evaluate("window.scrollY") == scrolled, "a filter change scrolled the page"
+    assert page.evaluate("document.activeElement.id") == "id_insurance", "focus moved"
+
+    count.click()
+    assert in_view(page.locator("#results-heading"))
+    assert page.evaluate("document.activeElement.id") == "results-heading"
+
+
+def test_back_from_a_comparison_returns_to_the_search_it_came_from(page):
+    page.goto("/clinics/?route=iv&sort=price&near=78701&radius=100")
+    heading = page.locator("#results-heading").inner_text()
+    assert heading.endswith("within 100 miles of 78701")
+    cards = page.locator("#results [data-clinic]")
+    cards.nth(0).get_by_label("Compare").check()
+    cards.nth(1).get_by_label("Compare").check()
+    page.get_by_role("button", name="Compare 2 clinics").first.click()
+    page.wait_for_url("**/clinics/compare/**")
+    assert "miles from 78701" in page.locator(".compare-table").inner_text()
+
+    page.get_by_role("link", name="← Back to the clinic list").click()
+    page.wait_for_url("**/clinics/?**")
+    assert page.locator("#results-heading").inner_text() == heading
+    assert query(page.url)["radius"] == ["100"] and query(page.url)["sort"] == ["price"]
+    assert page.locator("#results input[name=clinic]:checked").count() == 2
+
+
+def test_phone_comparison_keeps_the_clinic_names_in_sight_down_at_the_insurance_rows(new_page):
+    page = new_page(viewport=PHONE)
+    slugs = Clinic.objects.published().order_by("name").values_list("slug", flat=True)[:4]
+    page.goto("/clinics/compare/?" + "&".join(f"clinic={slug}" for slug in slugs))
+    region = page.get_by_role("region", name="Comparison of 4 clinics")
+    # Down to the Insurance row and across to the last clinic, as a thumb does.
+    page.locator(".compare-table th[scope=row]", has_text="Insurance").first.evaluate(
+        "th => th.scrollIntoView({block: 'nearest'})"
+    )
+    region.evaluate("region => { region.scrollLeft = region.scrollWidth; }")
+    seen = region.evaluate(
+        """region => {
+            const box = region.getBoundingClientRect();
+            const row = [...region.querySelectorAll('th[scope=row]')]
+                .find(th => th.textContent.trim() === 'Insurance').parentElement
+                .getBoundingClientRect();
+            const names = [...region.querySelectorAll('th[scope=col]')]
+                .map(th => th.getBoundingClientRect())
+                .filter(name => name.right > box.left + 1 && name.left < box.right - 1);
+            return {
+                insuranceShown: row.bottom > Math.max(...names.map(name => name.bottom)),
+                names: names.map(name => name.top >= Math.max(box.top, 0) - 1
+                                         && name.bottom <= innerHeight),
+            };
+        }"""
+    )
+    assert seen["insuranceShown"], seen
+    assert seen["names"] and all(seen["names"]), "clinic names off screen at the Insurance row"
+    # Each clinic can be called or reached from the table itself.
+    assert page.locator(".contact-row td").count() == 4
+    assert page.locator(".contact-row a[href^='tel:']").count() >= 1

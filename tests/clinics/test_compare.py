@@ -1,8 +1,9 @@
 import re
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tests.builders import make_clinic
+from tests.builders import make_clinic, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -258,3 +259,100 @@ def test_a_comparison_sent_with_the_search_it_was_ticked_in_drops_the_search(cli
 def test_a_comparison_keeps_the_words_typed_to_add_a_clinic(client, pair):
     response = client.get("/clinics/compare/?clinic=beta&find=alpha")
     assert response.status_code == 200
+
+
+SEARCH = "/clinics/?route=iv&max_price=450&insurance=self-pay&near=10001&radius=100"
+
+
+def back_link(text):
+    return re.search(r'<a href="([^"]*)">← Back to the clinic list</a>', text)[1].replace(
+        "&amp;", "&"
+    )
+
+
+def test_the_list_s_compare_buttons_send_the_search_they_were_pressed_in(client, pair):
+    search = "/clinics/?route=iv&max_price=450&near=78701&radius=100"
+    text = client.get(search + "&clinic=alpha").text
+    value = search.replace("&", "&amp;")
+    assert text.count(f'name="back" value="{value}">') == 2  # above and below the list
+
+
+def test_back_to_the_list_returns_to_the_search_the_comparison_came_from(client, pair):
+    query = {"clinic": ["beta", "alpha"], "back": SEARCH}
+    text = client.get("/clinics/compare/", query).text
+    assert back_link(text) == SEARCH + "&clinic=beta&clinic=alpha"
+    # Its distances are from the search's ZIP code.
+    assert "miles from 10001" in text
+    # Removing or adding a clinic keeps the way back.
+    removes = [
+        href.replace("&amp;", "&") for href in re.findall(r'<a href="([^"]+)">Remove<span', text)
+    ]
+    assert len(removes) == 2 and all("back=" in href for href in removes)
+    after = client.get(removes[0]).text
+    assert back_link(after) == SEARCH + "&clinic=alpha"
+    assert f'<input type="hidden" name="back" value="{SEARCH.replace("&", "&amp;")}">' in text
+
+    # A state page, and its page number, come back too.
+    state = client.get("/clinics/compare/", {**query, "back": "/clinics/in/tx/?route=iv&page=2"})
+    assert back_link(state.text) == "/clinics/in/tx/?route=iv&page=2&clinic=beta&clinic=alpha"
+
+
+def test_a_comparison_sent_with_its_search_keeps_only_the_way_back(client, pair):
+    # Without JavaScript the compare form holds the search as well.
+    response = client.get(
+        SEARCH.replace("/clinics/", "/clinics/compare/")
+        + "&clinic=beta&clinic=alpha&back="
+        + SEARCH.replace("&", "%26").replace("?", "%3F")
+    )
+    assert response.status_code == 302
+    location = response["Location"]
+    assert sorted(parse_qsl(urlsplit(location).query)) == [
+        ("back", SEARCH),
+        ("clinic", "alpha"),
+        ("clinic", "beta"),
+        ("near", "10001"),
+    ]
+    assert back_link(client.get(location).text) == SEARCH + "&clinic=beta&clinic=alpha"
+
+
+@pytest.mark.parametrize(
+    "back",
+    [
+        "https://evil.example/clinics/",
+        "//evil.example/clinics/",
+        "/\\evil.example/clinics/",
+        "javascript:alert(1)",
+        "/account/",
+        "/clinics/compare/?clinic=alpha",
+        "/clinics/alpha/",
+        "/clinics/in/zz/",
+        "/clinics/\x00",
+        "x" * 3000,
+    ],
+)
+def test_a_way_back_anywhere_but_the_directory_s_own_lists_is_ignored(client, pair, back):
+    response = client.get("/clinics/compare/", {"clinic": ["beta", "alpha"], "back": back})
+    assert response.status_code == 200
+    assert back_link(response.text) == "/clinics/?clinic=beta&clinic=alpha"
+    assert "evil" not in response.text
+
+
+def test_a_way_back_keeps_only_the_directory_s_own_fields(client, pair):
+    back = "/clinics/?route=iv&clinic=other&next=https://evil.example/&page=x&sort=price"
+    text = client.get("/clinics/compare/", {"clinic": ["beta", "alpha"], "back": back}).text
+    assert back_link(text) == "/clinics/?route=iv&sort=price&clinic=beta&clinic=alpha"
+
+
+def test_each_clinic_can_be_called_or_written_to_from_the_comparison(client, pair):
+    alpha = pair[1]
+    alpha.phone = "(512) 555-0100"
+    alpha.save()
+    make_member(alpha)
+    text = client.get("/clinics/compare/?clinic=alpha&clinic=beta").text
+    row = re.search(r'<tr class="contact-row">(.*?)</tr>', text, re.S)[1]
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    assert '<a href="tel:5125550100">(512) 555-0100</a>' in cells[0]
+    assert '<a href="/clinics/alpha/contact/">Send a message' in cells[0]
+    # Nobody would read a message to beta: its page says how else to reach it.
+    assert "tel:" not in cells[1] and "/contact/" not in cells[1]
+    assert '<a href="/clinics/beta/#contact-heading">How to contact' in cells[1]

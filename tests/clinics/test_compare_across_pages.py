@@ -150,8 +150,10 @@ def test_the_compare_button_carries_the_zip_and_htmx_cannot_send_it_twice(client
         r'<(input|select|textarea)[^>]*name="near"',
         re.sub(r"<noscript>.*?</noscript>", "", results),
     )
+    # The Compare buttons send it inside the search they were pressed in.
     assert (
-        '<button type="submit" class="button button-secondary" name="near" value="78701">' in text
+        '<button type="submit" class="button button-secondary" name="back"'
+        ' value="/clinics/?near=78701">' in text
     )
 
 
@@ -196,7 +198,8 @@ def test_the_ticked_clinics_can_be_compared_from_below_the_list_too(client, dire
     below = text[text.index("</ol>") :]
     assert (
         '<button type="submit" form="compare-form" class="button button-secondary" '
-        'name="near" value="78701"><span class="ticked-count">Compare selected</span>'
+        'name="back" value="/clinics/?near=78701">'
+        '<span class="ticked-count">Compare selected</span>'
     ) in below
 
 

@@ -269,6 +269,21 @@ def test_the_filters_summary_counts_what_is_on_after_an_htmx_update(client, clin
     assert '<summary>Filters<span id="filters-on"> (2 on)</span></summary>' in full
 
 
+def test_the_filters_end_with_the_count_and_a_plain_link_down_to_the_results(client, clinics):
+    # A plain anchor, so it works without JavaScript; htmx swaps it in place.
+    full = client.get("/clinics/?route=iv").text
+    link = '<a href="#results-heading">Show 2 clinics</a>'
+    assert f'<p id="filter-count" class="filter-count">{link}</p>' in full
+    assert full.index('id="filter-count"') < full.index("</details>")
+    fragment = client.get("/clinics/?state=co", headers={"HX-Request": "true"}).text
+    assert (
+        '<p id="filter-count" class="filter-count" hx-swap-oob="true">'
+        '<a href="#results-heading">Show 1 clinic</a></p>'
+    ) in fragment
+    none = client.get("/clinics/?state=co&route=kap", headers={"HX-Request": "true"}).text
+    assert '<a href="#results-heading">No clinics match: see why</a>' in none
+
+
 def test_history_restore_gets_the_whole_page(client, clinics):
     response = client.get(
         "/clinics/?route=iv",
