@@ -167,8 +167,8 @@ def _tell_claimant(claim, new_listing):
 
 def _editors_address():
     # The email sender is a no-reply address: answers go to the editors, when
-    # there are some (EDITORS_EMAIL, once settings have it; else the first manager).
-    address = getattr(settings, "EDITORS_EMAIL", "") or next(iter(settings.MANAGERS), "")
+    # there are some (EDITORS_EMAIL; else the first manager).
+    address = settings.EDITORS_EMAIL or next(iter(settings.MANAGERS), "")
     if isinstance(address, tuple | list):  # the older (name, address) form
         address = address[1]
     return [address] if address else []

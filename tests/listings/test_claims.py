@@ -336,7 +336,7 @@ def test_the_admin_actions_take_a_note_for_the_claimants(client, clinic, person,
 
 
 def test_the_decision_email_can_be_answered_by_the_editors(client, clinic, person, settings):
-    settings.MANAGERS = ["editors@site.example"]
+    settings.EDITORS_EMAIL = "editors@site.example"
     claim(client, "jo@gmail.example")
     sign_in_editor(client)
     client.post(
@@ -349,7 +349,7 @@ def test_the_decision_email_can_be_answered_by_the_editors(client, clinic, perso
 def test_without_an_editors_address_the_email_does_not_ask_for_a_reply(
     client, clinic, person, settings
 ):
-    settings.MANAGERS = []
+    settings.EDITORS_EMAIL, settings.MANAGERS = "", []
     claim(client, "jo@gmail.example")
     sign_in_editor(client)
     client.post(
