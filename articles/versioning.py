@@ -5,16 +5,14 @@ Pages that show guides are cached by this token (see ketamine_directory.page_cac
 so an editor's save is visible on the next request.
 """
 
-import uuid
-
-from django.core.cache import cache
+from ketamine_directory import cache_versions
 
 VERSION_KEY = "articles:version"
 
 
 def guides_version():
-    return cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
+    return cache_versions.current(VERSION_KEY)
 
 
 def forget_guides():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    cache_versions.now_and_after_commit(lambda: cache_versions.renew(VERSION_KEY))

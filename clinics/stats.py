@@ -7,17 +7,17 @@ dropped whenever a clinic, offering or payer acceptance changes (see signals).
 
 import hashlib
 import json
-import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.db.models import Count
 
 from clinics.models import DEFAULT_SERIES_SESSIONS, Clinic, Condition, Offering, Payer, Route
 from clinics.states import US_STATES
+from ketamine_directory import cache_versions
 
 ROUTE_STATS_KEY = "clinics:route-stats"
 SAMPLE_FLAG_KEY = "clinics:has-sample-data"
@@ -32,23 +32,18 @@ COUNT_TIMEOUT = 5 * 60
 
 
 def forget():
-    _drop()
-    if connection.in_atomic_block:
-        # Until the change commits, other requests still read the old rows, and
-        # would store what they render under the new version (a page for 5
-        # minutes, a figure for an hour): drop it all again once committed.
-        transaction.on_commit(_drop)
+    cache_versions.now_and_after_commit(_drop)
 
 
 def _drop():
     cache.delete_many(CACHE_KEYS)
     # Counts and pages are keyed by version, so a new version drops them all at once.
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    cache_versions.renew(VERSION_KEY)
 
 
 def directory_version():
     """A token that changes whenever the directory does (see forget)."""
-    return cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
+    return cache_versions.current(VERSION_KEY)
 
 
 def search_key(filters):

@@ -3,6 +3,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Guide
@@ -149,6 +151,22 @@ def test_saving_only_the_text_renders_it_again(client):
     assert "New words" in page and "Old words" not in page
     assert 'href="#fresh-part"' in page, "the table of contents is stale"
     assert Guide.objects.get(pk=guide.pk).reading_minutes == 2
+
+
+def test_a_guide_page_cached_while_a_save_commits_is_not_served_after_it(
+    client, django_capture_on_commit_callbacks
+):
+    guide = make_guide("Timely")
+    client.get(guide.get_absolute_url())  # cached
+    with django_capture_on_commit_callbacks(execute=True):
+        guide.title = "Timely, revised"
+        guide.save()
+        # A visitor answered before the save commits, from the rows as they
+        # were then (in another worker, or another database connection).
+        client.get(guide.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        client.get(guide.get_absolute_url())
+    assert queries, "served the page cached before the save was committed"
 
 
 def test_live_blocks_render_current_directory_figures(client):
