@@ -152,6 +152,9 @@ DIRECTORY_FIGURES_TIMEOUT = 60 * 60 if REDIS_URL else 5 * 60
 LOGIN_URL = "accounts:login"
 # A form refused for its token explains itself and gives back what was written.
 CSRF_FAILURE_VIEW = "ketamine_directory.views.csrf_failure"
+# The token a form needs lasts while the browser is open, not Django's year:
+# visitors of a health site should not carry a cookie from it for months.
+CSRF_COOKIE_AGE = None
 LOGIN_REDIRECT_URL = "listings:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 # Messages live in the session, which only signing in creates; a message in a

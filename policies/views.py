@@ -53,12 +53,10 @@ def privacy(request):
 
 
 def lifetime(seconds):
-    """A cookie's age as people say it: 'a year', 'two weeks', '3 days'."""
+    """A cookie's age as people say it: 'two weeks', '3 days'."""
     if seconds is None:
         return "until you close your browser"
     days = round(seconds / DAY)
-    if 360 <= days <= 366:  # Django's CSRF cookie lasts 52 weeks
-        return "a year"
     if days and days % 7 == 0:
         weeks = days // 7
         return "a week" if weeks == 1 else f"{apnumber(weeks)} weeks"

@@ -166,6 +166,12 @@ def test_privacy_shows_the_retention_periods_configured(client, settings):
     assert "deleted 45 days after an editor has dealt with it" in page
 
 
+def test_the_form_cookie_lasts_only_until_the_browser_closes():
+    # A health site has no reason to leave a year-long cookie behind a message form.
+    cookie = Client().get("/account/signup/").cookies[settings.CSRF_COOKIE_NAME]
+    assert not cookie["max-age"] and not cookie["expires"]
+
+
 def test_privacy_names_exactly_the_cookies_the_site_sets(client):
     """Browsing sets none; a form sets the CSRF cookie; only signing in sets the session."""
     clinic = make_clinic()
@@ -204,7 +210,7 @@ def test_privacy_names_exactly_the_cookies_the_site_sets(client):
     assert "Reading guides and searching the directory sets no cookies" in page
     assert f"{settings.CSRF_COOKIE_NAME}" in page
     assert f"{settings.SESSION_COOKIE_NAME}" in page
-    assert "a year" in page  # CSRF_COOKIE_AGE, Django's default
+    assert "lasts until you close your browser unless you clear it" in page  # CSRF_COOKIE_AGE
     assert "two weeks" in page  # SESSION_COOKIE_AGE
 
 
