@@ -1,11 +1,10 @@
 """The guide admin's forms: a save from a page opened before someone else's merges with it."""
 
-from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 
 from articles.models import Guide
-from ketamine_directory.edit_merge import Change, MergingModelForm
+from ketamine_directory.edit_merge import Change, DeletedRowsReadAsSent, MergingModelForm
 
 
 class GuideAdminForm(MergingModelForm):
@@ -24,22 +23,12 @@ class RowForm(MergingModelForm):
     """An FAQ, reference or treatment link of a guide (the inline sets the model)."""
 
 
-class RowFormSet(BaseInlineFormSet):
+class RowFormSet(DeletedRowsReadAsSent, BaseInlineFormSet):
     """
     A guide's rows (FAQs, references, treatment links), each merged like the
-    guide. A row someone deleted after the page was opened is read as what
-    the editor sent, not refused as "not one of the available choices" on a
-    hidden field (an error nobody could see): left alone, it stays deleted;
-    edited, the editor is told and may put it back.
+    guide. A row someone deleted after the page was opened, left alone, stays
+    deleted; edited, the editor is told and may put it back.
     """
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        vanished = index is not None and index < self.initial_form_count()
-        if vanished and form.is_bound and form.instance._state.adding:
-            pk = self.model._meta.pk.name
-            form.fields[pk] = forms.IntegerField(widget=forms.HiddenInput, required=False)
-            form.vanished = True
 
     def get_queryset(self):
         if self.is_bound and "forms" in self.__dict__:

@@ -92,6 +92,24 @@ class Change:
         return self.label
 
 
+class DeletedRowsReadAsSent:
+    """
+    For an inline formset: a row someone deleted after the page was opened is
+    read as what the editor sent, not refused as "not one of the available
+    choices" on its hidden id (an error nobody could see). Such a row's form
+    is marked `vanished`; keeping the deletion or putting the row back is the
+    formset's to decide.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        vanished = index is not None and index < self.initial_form_count()
+        if vanished and form.is_bound and form.instance._state.adding:
+            pk = self.model._meta.pk.name
+            form.fields[pk] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+            form.vanished = True
+
+
 class MergingModelForm(forms.ModelForm):
     """
     A model form that merges with what is stored now (see the module's doc).

@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from clinics import admin as clinics_admin
 from clinics.models import AcceptedPayer, Clinic, Offering, Route, unify_line_breaks
+from ketamine_directory.edit_merge import DeletedRowsReadAsSent
 from listings import claims, snapshots
 from listings.domains import email_matches_website
 from listings.editing import EditConflict, changes_since, revert, save_listing
@@ -449,20 +450,12 @@ def submitted_listing(form, formsets):
     return values
 
 
-class ListingRowsFormSet(BaseInlineFormSet):
+class ListingRowsFormSet(DeletedRowsReadAsSent, BaseInlineFormSet):
     """
-    Price and insurance rows. One that someone else deleted after the page was
-    opened is read as what the editor sent, not refused as "not one of the
-    available choices": save_listing compares rows by route and payer, never
-    by id, so it keeps their deletion unless the editor changed that row too.
+    Price and insurance rows. save_listing compares rows by route and payer,
+    never by id, so one someone else deleted after the page was opened stays
+    deleted unless the editor changed that row too.
     """
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        vanished = index is not None and index < self.initial_form_count()
-        if vanished and form.is_bound and form.instance._state.adding:
-            pk = self.model._meta.pk.name
-            form.fields[pk] = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ListingRowForm(forms.ModelForm):
