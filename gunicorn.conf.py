@@ -24,3 +24,12 @@ access_log_format = "%(m)s %(U)s %(s)s %(M)sms %(B)s"
 logger_class = "ketamine_directory.gunicorn_logging.RedactingLogger"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    # Otherwise each worker's first near-ZIP search or place name waits about
+    # a second while the tables are read.
+    from clinics.geo import load_tables
+
+    load_tables()
+

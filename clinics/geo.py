@@ -23,6 +23,12 @@ def _zip_index():
     }
 
 
+def load_tables():
+    """Read the ZIP and place tables now (about a second), not in a visitor's first search."""
+    _zip_index()
+    _place_index()
+
+
 def locate_zip(zip_code):
     """Return (latitude, longitude, city, state) for a 5-digit ZIP, or None if unknown."""
     return _zip_index().get(zip_code)
