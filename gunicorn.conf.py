@@ -32,4 +32,3 @@ def post_worker_init(worker):
     from clinics.geo import load_tables
 
     load_tables()
-

@@ -30,21 +30,13 @@ class RowFormSet(DeletedRowsReadAsSent, BaseInlineFormSet):
     deleted; edited, the editor is told and may put it back.
     """
 
-    def get_queryset(self):
-        if self.is_bound and "forms" in self.__dict__:
-            # The admin pairs each row on the page with the object at the same
-            # place in this list. Rows deleted or added meanwhile would shift
-            # that, and a row the editor typed in would not be shown at all.
-            return [form.instance for form in self.initial_forms]
-        return super().get_queryset()
-
     def clean(self):
         super().clean()
         on_page = {form.instance.pk for form in self.initial_forms}
         name = self.model._meta.verbose_name
         self.added_meanwhile = [
             Change(f"{capfirst(name)} “{row}” (added)", "", "added", conflict=False)
-            for row in super().get_queryset()
+            for row in self.stored_rows()
             if row.pk not in on_page
         ]
 

@@ -98,7 +98,7 @@ class DeletedRowsReadAsSent:
     read as what the editor sent, not refused as "not one of the available
     choices" on its hidden id (an error nobody could see). Such a row's form
     is marked `vanished`; keeping the deletion or putting the row back is the
-    formset's to decide.
+    formset's to decide. A page shown again shows every row as it was sent.
     """
 
     def add_fields(self, form, index):
@@ -108,6 +108,18 @@ class DeletedRowsReadAsSent:
             pk = self.model._meta.pk.name
             form.fields[pk] = forms.IntegerField(widget=forms.HiddenInput, required=False)
             form.vanished = True
+
+    def get_queryset(self):
+        if self.is_bound and "forms" in self.__dict__:
+            # The admin pairs each row on the page with the object at the same
+            # place in this list. Rows deleted or added meanwhile would shift
+            # that, and a row the editor typed in would not be shown at all.
+            return [form.instance for form in self.initial_forms]
+        return super().get_queryset()
+
+    def stored_rows(self):
+        """The rows stored now, whatever the page was opened with."""
+        return super().get_queryset()
 
 
 class MergingModelForm(forms.ModelForm):

@@ -336,6 +336,30 @@ def test_editing_a_row_they_deleted_warns_then_puts_it_back(client, editor, clin
     assert (iv.price_min, iv.price_max) == (400, 500)
 
 
+def test_a_page_shown_again_keeps_every_row_the_editor_sent(client, editor, clinic):
+    from listings.editing import save_listing
+
+    Offering.objects.create(clinic=clinic, route="im", price_min=300, price_max=350)
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    opened = client.get(url)
+    routes = [form.form["route"].value() for form in opened.context["inline_admin_formsets"][0]][:2]
+    iv = routes.index("iv")
+    data = admin_form_data(opened) | {
+        f"offerings-{iv}-price_max": "500",
+        f"offerings-{1 - iv}-price_max": "375",
+    }
+    # Someone deletes the IV row after the page was opened.
+    save_listing(clinic, make_member(clinic), {"offering:iv": None})
+
+    response = client.post(url, data)
+    assert response.status_code == 200
+    inline = response.context["inline_admin_formsets"][0]
+    shown = [form.form["route"].value() for form in inline]
+    assert shown[:2] == routes, "a row the editor sent is missing from the page"
+    assert f'name="offerings-{iv}-price_max" value="500"' in response.text
+    assert f'name="offerings-{1 - iv}-price_max" value="375"' in response.text
+
+
 @pytest.fixture
 def colleague():
     """A second editor, in a browser of their own."""
