@@ -21,8 +21,9 @@ def save_listing(clinic, user, values, version=None, started=None, reverts=None)
     loaded at, `version` the latest one whose changes its user has been shown
     (the same, unless a conflict was shown). Only the parts the user changed
     since `started` are written, so other people's changes to the rest are
-    kept. If someone else changed one of those same parts after `version`,
-    EditConflict is raised and nothing is written. Returns the ListingChange,
+    kept; ticks (insurance, conditions) are merged one by one. If someone
+    else changed one of those same parts after `version`, EditConflict is
+    raised and nothing is written. Returns the ListingChange,
     or None when nothing changed.
     """
     # The UPDATE also locks the row until the transaction ends, so two saves
@@ -56,8 +57,13 @@ def _own_changes(clinic, current, values, version, started):
         for part, (old, _new) in change.changes.items():
             loaded[part] = old
     own = {part: value for part, value in values.items() if value != loaded.get(part)}
+    for part in own.keys() & snapshots.TICK_PARTS:
+        # Ticks merge one by one: what this person ticked or unticked is
+        # applied to the ticks stored now, so nobody else's are undone.
+        mine, opened = set(own[part]), set(loaded[part])
+        own[part] = sorted((set(current[part]) | (mine - opened)) - (opened - mine))
     unseen = {part for change in since if change.version > version for part in change.changes}
-    if any(own[part] != current[part] for part in own.keys() & unseen):
+    if any(own[part] != current[part] for part in (own.keys() & unseen) - snapshots.TICK_PARTS):
         raise EditConflict
     return own
 

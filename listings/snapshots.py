@@ -16,6 +16,8 @@ from clinics.templatetags.directory import dollars, price_range
 TEXT_FIELDS = ["description", "phone", "website", "email", "hours", "providers"]
 FIELDS = [*TEXT_FIELDS, "telehealth"]
 OFFERING_FIELDS = ["price_min", "price_max", "series_sessions", "series_price", "notes"]
+# Parts that are sets of ticks, merged tick by tick (see editing.save_listing).
+TICK_PARTS = {"conditions", "insurance"}
 PART_ORDER = [*(f"offering:{route}" for route in Route.values), "insurance", *FIELDS, "conditions"]
 
 

@@ -222,6 +222,29 @@ def test_two_people_editing_at_once_cannot_overwrite_each_other(client, clinic, 
     assert ListingChange.objects.count() == 2
 
 
+def test_ticks_two_people_add_at_once_are_both_kept(client, clinic, staff):
+    mine = form_data(client)
+    mine |= {"accepted": [*mine["accepted"], "tricare:"], "conditions": ["ptsd", "ocd"]}
+
+    other = Client()
+    other.force_login(make_member(clinic))
+    theirs = form_data(other)
+    theirs |= {
+        "accepted": [item for item in theirs["accepted"] if item != "payment-plans:"] + ["kaiser:"],
+        "conditions": ["ptsd", "anxiety"],
+    }
+    assert other.post(URL, theirs).status_code == 302
+
+    # Ticks are merged one by one: nothing here was changed by both.
+    assert client.post(URL, mine).status_code == 302
+    accepted = {(row.payer.slug, row.route) for row in AcceptedPayer.objects.filter(clinic=clinic)}
+    assert {("tricare", ""), ("kaiser", "")} <= accepted
+    assert ("payment-plans", "") not in accepted, "their unticking was undone"
+    assert sorted(clinic.conditions.values_list("slug", flat=True)) == ["anxiety", "ocd", "ptsd"]
+    before, after = ListingChange.objects.get(user=staff).changes["insurance"]
+    assert (set(after) - set(before), set(before) - set(after)) == ({"tricare:"}, set())
+
+
 def test_an_admin_edit_also_counts_as_a_newer_version(client, clinic, staff):
     mine = form_data(client) | {"iv-price_max": "480"}
     from listings.editing import save_listing
