@@ -647,14 +647,19 @@ class ListingReportAdmin(admin.ModelAdmin):
             {
                 "fields": ["reported_clinic", "reported_problem", "visitor_details", "reported_on"],
                 "description": "As the visitor sent it, with no name or email; not editable.",
+                "classes": ["report-sent"],
             },
         ),
-        ("The listing now", {"fields": ["listing_now"]}),
+        ("The listing now", {"fields": ["listing_now"], "classes": ["report-listing"]}),
         (
             "Dealing with it",
             {"fields": ["dealt_with", "editor_note", "dealt_with_on", "dealt_with_by"]},
         ),
     ]
+
+    class Media:
+        css = {"all": ["listings/report_admin.css"]}
+
     actions = ["mark_resolved"]
 
     def has_add_permission(self, request):
