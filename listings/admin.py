@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.utils import display_for_value
 from django.contrib.auth import get_user_model
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -578,20 +581,96 @@ class ResolvedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ListingReportForm(forms.ModelForm):
+    """The editor's part of a report: whether it is dealt with, and a note."""
+
+    # The hidden copy of the box as the page was opened: a note saved from a
+    # page opened before another editor dealt with the report leaves it dealt with.
+    dealt_with = forms.BooleanField(
+        label="Mark dealt with",
+        required=False,
+        show_hidden_initial=True,
+        help_text="Records you and the time. Untick it to put the report back in the queue.",
+    )
+
+    class Meta:
+        model = ListingReport
+        fields = ["editor_note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dealt_with"].initial = self.instance.resolved_at is not None
+
+
+# The parts of the listing an editor checks a report against, by what it is about.
+LISTING_PARTS = {
+    ListingReport.Problem.PRICE: ["prices"],
+    ListingReport.Problem.INSURANCE: ["insurance"],
+    ListingReport.Problem.CONTACT: ["contact"],
+    ListingReport.Problem.CLOSED: ["status", "contact"],
+    ListingReport.Problem.OTHER: ["status", "prices", "insurance", "contact"],
+}
+
+
 @admin.register(ListingReport)
 class ListingReportAdmin(admin.ModelAdmin):
     """Visitors' reports: read, check with the clinic, correct the listing, mark dealt with."""
 
-    list_display = ["clinic", "problem", "created_at", "resolved_at"]
+    form = ListingReportForm
+    list_display = ["clinic", "problem", "reported_on", "resolved_at", "dealt_with_by"]
     list_filter = [ResolvedFilter, "problem"]
-    list_select_related = ["clinic"]
+    list_select_related = ["clinic", "resolved_by"]
     search_fields = ["clinic__name"]
-    readonly_fields = ["clinic", "problem", "details", "created_at"]
-    fields = [*readonly_fields, "resolved_at"]
+    # Under "All", the reports still waiting first, then the latest dealt with.
+    ordering = [F("resolved_at").desc(nulls_first=True), "-created_at"]
+    # The visitor's words are evidence to read, not to edit, and the model's
+    # help texts speak to the visitor: these name each part for the editors.
+    readonly_fields = [
+        "reported_clinic",
+        "reported_problem",
+        "visitor_details",
+        "reported_on",
+        "listing_now",
+        "dealt_with_on",
+        "dealt_with_by",
+    ]
+    fieldsets = [
+        (
+            "What the visitor reported",
+            {
+                "fields": ["reported_clinic", "reported_problem", "visitor_details", "reported_on"],
+                "description": "As the visitor sent it, with no name or email; not editable.",
+                "classes": ["report-sent"],
+            },
+        ),
+        ("The listing now", {"fields": ["listing_now"], "classes": ["report-listing"]}),
+        (
+            "Dealing with it",
+            {"fields": ["dealt_with", "editor_note", "dealt_with_on", "dealt_with_by"]},
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["listings/report_admin.css"]}
+
     actions = ["mark_resolved"]
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("clinic", "resolved_by")
+
+    def get_object(self, request, object_id, from_field=None):
+        report = super().get_object(request, object_id, from_field)
+        if report is not None:
+            # The listing's prices and insurance, whatever their number, in two queries.
+            prefetch_related_objects(
+                [report.clinic],
+                "offerings",
+                Prefetch("accepted_payers", queryset=AcceptedPayer.objects.select_related("payer")),
+            )
+        return report
 
     def changelist_view(self, request, extra_context=None):
         # The queue opens on what is still waiting; "All" is one click away.
@@ -599,7 +678,58 @@ class ListingReportAdmin(admin.ModelAdmin):
             return redirect(f"{request.path}?{ResolvedFilter.parameter_name}=no")
         return super().changelist_view(request, extra_context)
 
+    @admin.display(description="clinic")
+    def reported_clinic(self, report):
+        return f"{report.clinic.name} ({report.clinic.city}, {report.clinic.state})"
+
+    @admin.display(description="reported problem")
+    def reported_problem(self, report):
+        return report.get_problem_display()
+
+    @admin.display(description="what the visitor wrote")
+    def visitor_details(self, report):
+        return report.details or "The visitor added no details."
+
+    @admin.display(description="reported on", ordering="created_at")
+    def reported_on(self, report):
+        return display_for_value(report.created_at, self.get_empty_value_display())
+
+    @admin.display(description="dealt with on")
+    def dealt_with_on(self, report):
+        return display_for_value(report.resolved_at, "Not yet")
+
+    @admin.display(description="dealt with by")
+    def dealt_with_by(self, report):
+        # Text, not a link to the account: that page is a 403 for editors.
+        if report.resolved_by:
+            return report.resolved_by.email
+        return "a deleted account" if report.resolved_at else "-"
+
+    @admin.display(description="as listed now")
+    def listing_now(self, report):
+        clinic = report.clinic
+        return render_to_string(
+            "admin/listings/listingreport/listing_now.html",
+            {
+                "clinic": clinic,
+                "parts": LISTING_PARTS[report.problem],
+                "public": clinic.status == Clinic.Status.PUBLISHED,
+            },
+        )
+
+    def save_model(self, request, obj, form, change):
+        # Who and when go together: ticking the box sets both (an earlier
+        # editor's stay), unticking it clears both.
+        if "dealt_with" in form.changed_data:
+            if not form.cleaned_data["dealt_with"]:
+                obj.resolved_at = obj.resolved_by = None
+            elif obj.resolved_at is None:
+                obj.resolved_at, obj.resolved_by = timezone.now(), request.user
+        super().save_model(request, obj, form, change)
+
     @admin.action(description="Mark the selected reports as dealt with", permissions=["change"])
     def mark_resolved(self, request, queryset):
-        done = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        done = queryset.filter(resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=request.user
+        )
         self.message_user(request, f"Marked {done} report(s) as dealt with.", messages.SUCCESS)

@@ -154,7 +154,22 @@ class ListingReport(models.Model):
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    # Set together by the admin ("Mark dealt with" or the bulk action), never typed.
+    resolved_at = models.DateTimeField("dealt with", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="dealt with by",
+    )
+    editor_note = models.CharField(
+        "editor's note",
+        max_length=300,
+        blank=True,
+        help_text="What was checked or changed. Editors only; the visitor never sees it.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -133,6 +133,8 @@ REPORT_FIELDS = {
     "details": "the details you add",
     "created_at": "when you sent it",
     "resolved_at": "when an editor dealt with it",
+    "resolved_by": "which editor",
+    "editor_note": "their note on what they did",
 }
 
 
