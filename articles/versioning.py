@@ -8,6 +8,7 @@ so an editor's save is visible on the next request.
 import uuid
 
 from django.core.cache import cache
+from django.db import connection, transaction
 
 VERSION_KEY = "articles:version"
 
@@ -17,4 +18,13 @@ def guides_version():
 
 
 def forget_guides():
+    _new_version()
+    if connection.in_atomic_block:
+        # Until the change commits (every admin save is in a transaction), other
+        # requests still read the old rows and would store what they render
+        # under the new version: change it again once committed.
+        transaction.on_commit(_new_version)
+
+
+def _new_version():
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)

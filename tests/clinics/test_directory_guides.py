@@ -158,3 +158,18 @@ def test_the_guides_cost_one_query_per_search_not_per_result(
         second = client.get("/clinics/?condition=ptsd&route=iv&page=2", headers=HTMX).text
     assert len(slugs(second)) == 10 and len(guide_block(second)) == 3
 
+
+def test_a_page_rendered_before_a_publish_commits_is_not_kept(
+    client, directory, django_capture_on_commit_callbacks
+):
+    # Admin saves run in a transaction: a visitor's request in the meantime
+    # reads the old rows, and its page must not be kept as the new version's.
+    guide = about(make_guide("Ketamine for PTSD", status=Guide.Status.IN_REVIEW), "ptsd")
+    with django_capture_on_commit_callbacks(execute=True):
+        guide.status = Guide.Status.PUBLISHED
+        guide.save()
+        # What another connection still sees until the commit.
+        Guide.objects.filter(pk=guide.pk).update(status=Guide.Status.IN_REVIEW)
+        assert guide_block(client.get("/clinics/?condition=ptsd").text) is None
+        Guide.objects.filter(pk=guide.pk).update(status=Guide.Status.PUBLISHED)
+    assert guide_block(client.get("/clinics/?condition=ptsd").text) == ["Ketamine for PTSD"]
