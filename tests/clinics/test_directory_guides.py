@@ -24,7 +24,7 @@ def about(guide, *conditions):
 
 def guide_block(html):
     """The titles the block links to, in order; None when there is no block."""
-    found = re.search(r'<aside class="search-guides".*?</aside>', html, re.S)
+    found = re.search(r'<section class="search-guides".*?</section>', html, re.S)
     if not found:
         return None
     return re.findall(r'<a href="/guides/[^"]+/">([^<]+)</a>', found.group())
@@ -83,7 +83,7 @@ def test_the_block_is_below_the_results_with_the_introduction(client, directory)
     about(make_guide("Ketamine for PTSD"), "ptsd")
     text = client.get("/clinics/?condition=ptsd").text
     assert slugs(text) == ["ptsd-iv"]
-    block = text.index('<aside class="search-guides"')
+    block = text.index('<section class="search-guides"')
     assert text.index('data-clinic="ptsd-iv"') < block
     assert text.index('class="clinic-list"') < block
     assert 'aria-labelledby="search-guides-heading"' in text
