@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.models import Q
 
 from articles.models import Guide
+from articles.stop_words import meaningful_words
 
 
 class TopicField(django_filters.fields.ChoiceField):
@@ -45,10 +46,21 @@ class GuideFilter(django_filters.FilterSet):
         model = Guide
         fields = ["category"]
 
+    @property
+    def only_common_words(self):
+        """Whether the search typed is made only of words too common to search for."""
+        typed = self.form.cleaned_data.get("q", "").strip() if self.form.is_valid() else ""
+        return bool(typed) and not meaningful_words(typed)
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
+        words = meaningful_words(value)
+        if not words:
+            # PostgreSQL drops stop words: what is left is no query, not one
+            # every guide matches. Said so by the page (only_common_words).
+            return queryset.none()
         if connection.vendor == "postgresql":
             # Full-text search with ranking: title matters most, then the summary.
             vector = (
@@ -62,8 +74,9 @@ class GuideFilter(django_filters.FilterSet):
                 .filter(rank__gt=0)
                 .order_by("-rank", "title")
             )
-        # SQLite: every word must appear somewhere; titles first.
-        for word in value.split()[:8]:
+        # SQLite: every word but the stop words PostgreSQL leaves out must
+        # appear somewhere; titles first.
+        for word in words[:8]:
             queryset = queryset.filter(
                 Q(title__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
             )

@@ -39,6 +39,20 @@ class GuideQuerySet(models.QuerySet):
     def for_routes(self, routes):
         return self.filter(route_links__route__in=routes).distinct()
 
+    def topic_rows(self):
+        """
+        (title, slug, dek, published_at, condition slug, route) of every published
+        guide, once per condition and route it is about (None for none): what
+        the directory needs to offer guides beside any search, in one query.
+        """
+        return (
+            self.filter(status=Guide.Status.PUBLISHED)
+            .values_list(
+                "title", "slug", "dek", "published_at", "conditions__slug", "route_links__route"
+            )
+            .order_by("title", "pk")
+        )
+
 
 class Guide(models.Model):
     class Status(models.TextChoices):

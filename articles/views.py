@@ -12,6 +12,10 @@ from clinics.stats import route_stats
 from ketamine_directory.page_cache import cache_public_page
 
 GUIDES_PER_PAGE = 30
+COMMON_WORDS = (
+    "Words like “the”, “and” or “of” are too common to search for, and the search had no "
+    "others. Try a word about what you want to know, such as cost or Spravato."
+)
 
 
 @cache_public_page
@@ -41,19 +45,22 @@ def guide_list(request):
         "page": page,
         "groups": groups,
         "searching": searching,
-        "summary": _summary(page, category, searching),
+        "summary": _summary(page, category, searching, guide_filter.only_common_words),
+        "only_common_words": guide_filter.only_common_words,
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "articles/guide_list.html#guide-results", context)
     return render(request, "articles/guide_list.html", context)
 
 
-def _summary(page, category, searching):
+def _summary(page, category, searching, only_common_words=False):
     """
     What a screen reader announces after a new topic or search: a count, not
     the list (the list itself is no live region, or all of it is read out).
     """
     count = page.paginator.count
+    if only_common_words:
+        return COMMON_WORDS
     if not count:
         return "No guide matches that search."
     guides = f"{count} guide{'s' if count != 1 else ''}"

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.vary import vary_on_headers
 
+from articles.directory_guides import guides_on_search
 from articles.models import Guide
 from clinics.empty_results import explain
 from clinics.filters import DEFAULT_RADIUS, ClinicFilter
@@ -133,6 +134,9 @@ def clinic_list(request, state=None, city_slug=None):
         "near": cleaned.get("near"),
         "insurer": insurer[1] if insurer else None,
         "cities": Clinic.objects.cities_in(place["state"]) if place else None,
+        # Under the results (and in the fragment that replaces them, so a new
+        # search never keeps the last one's guides).
+        "search_guides": guides_on_search(cleaned.get("condition"), cleaned.get("route") or []),
         "results_key": results_key,
         "comparing": comparing,
         "compared_elsewhere": compared_elsewhere,

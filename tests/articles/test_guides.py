@@ -377,3 +377,23 @@ def test_guides_saved_before_stacked_tables_are_rendered_again_by_a_migration():
     migration = importlib.import_module("articles.migrations.0004_render_tables_stacked")
     migration.render_again(apps, None)
     assert 'class="stacked-table"' in Guide.objects.get(pk=guide.pk).body_html
+
+
+def test_a_search_of_only_common_words_finds_nothing_and_says_why(client):
+    # PostgreSQL's full-text search drops stop words; a query of nothing else
+    # is no search at all, and must not list every guide as if it matched
+    # (nor, on SQLite, every guide that has "the" somewhere in it).
+    make_guide("The cost of ketamine", body="The price and the cost of it.")
+    make_guide("Side effects", body="Some of the effects and the risks.")
+    for words in ("the and of", "The AND of", '"of the"', "-the"):
+        response = client.get("/guides/", {"q": words})
+        text = response.text
+        assert response.status_code == 200
+        assert "The cost of ketamine" not in text and "Side effects" not in text, words
+        assert "too common to search for" in text, words
+        fragment = client.get("/guides/", {"q": words}, headers={"HX-Request": "true"}).text
+        assert "The cost of ketamine" not in fragment and "too common to search for" in fragment
+    # With a word that means something, the common ones are left out on both databases.
+    found = client.get("/guides/", {"q": "the cost of"}).text
+    assert "The cost of ketamine" in found and "Side effects" not in found
+    assert "too common to search for" not in found

@@ -749,3 +749,36 @@ def test_phone_comparison_keeps_the_clinic_names_in_sight_down_at_the_insurance_
     # Each clinic can be called or reached from the table itself.
     assert page.locator(".contact-row td").count() == 4
     assert page.locator(".contact-row a[href^='tel:']").count() >= 1
+
+
+def _top(page, selector):
+    return page.locator(selector).first.evaluate("el => el.getBoundingClientRect().top")
+
+
+def _bottom(page, selector):
+    return page.locator(selector).last.evaluate("el => el.getBoundingClientRect().bottom")
+
+
+def test_the_guides_on_a_condition_follow_the_filters(page):
+    page.goto("/clinics/?condition=bipolar-depression")
+    guides = page.locator("#results .search-guides")
+    assert guides.get_by_role("link", name="Who is a candidate", exact=False).count() == 1
+    mark_no_reload(page)
+
+    page.get_by_label("Condition treated").select_option("ptsd")
+    wait_for_htmx(page, condition="ptsd")
+    assert guides.count() == 0, "the guides on the previous condition stayed on the page"
+    page.get_by_label(IV_LABEL, exact=True).check()
+    wait_for_htmx(page, condition="ptsd", route="iv")
+    assert guides.locator("li").count() == 3
+    assert_not_reloaded(page)
+    assert page.console_errors == []
+
+
+def test_phone_puts_the_guides_under_the_results_not_above_them(new_page):
+    page = new_page(viewport=PHONE)
+    page.goto("/clinics/?condition=treatment-resistant-depression")
+    first = page.locator("#results [data-clinic] h3 a").first
+    assert in_view(first), "the first result's name is below the first screen"
+    assert _top(page, ".search-guides") >= _bottom(page, "#results [data-clinic]")
+    assert _top(page, ".directory-page > .lede") >= _bottom(page, ".search-guides")
