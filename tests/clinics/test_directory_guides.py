@@ -1,4 +1,4 @@
-"""The directory's "Guides on this" block: guides about the condition or treatment searched."""
+"""The directory's "Related guides" block: guides about the condition or treatment searched."""
 
 import re
 from datetime import timedelta
@@ -87,7 +87,7 @@ def test_the_block_is_below_the_results_with_the_introduction(client, directory)
     assert text.index('data-clinic="ptsd-iv"') < block
     assert text.index('class="clinic-list"') < block
     assert 'aria-labelledby="search-guides-heading"' in text
-    assert '<h2 id="search-guides-heading">Guides on this</h2>' in text
+    assert '<h2 id="search-guides-heading">Related guides</h2>' in text
 
 
 def test_the_htmx_fragment_carries_the_block_only_for_such_a_search(client, directory):
