@@ -98,6 +98,33 @@ def test_filters_update_results_in_place(page):
     assert page.console_errors == []
 
 
+def test_with_javascript_show_clinics_and_enter_search_in_place_and_keep_the_ticks(page):
+    # The boxes and the other buttons belong to the filter form: htmx must
+    # still make the search, and only "Show clinics" (Enter clicks it) or a change.
+    page.goto("/clinics/?sort=name")
+    mark_no_reload(page)
+    card = page.locator("#results [data-clinic]").nth(2)
+    slug = card.get_attribute("data-clinic")
+    card.get_by_label("Compare").check()
+
+    page.get_by_label("ZIP code").fill("78701")
+    page.get_by_label("ZIP code").press("Enter")
+    wait_for_htmx(page, near="78701")
+    assert query(page.url)["clinic"] == [slug]
+    page.get_by_role("button", name="Show clinics").click()
+    wait_for_htmx(page, near="78701", clinic=slug)
+
+    assert_not_reloaded(page)
+    assert query(page.url) == {
+        "sort": ["name"],
+        "near": ["78701"],
+        "radius": ["25"],
+        "clinic": [slug],
+    }
+    assert checked_clinics(page) == [slug]
+    assert page.console_errors == [] and page.page_errors == []
+
+
 def test_htmx_results_match_a_cold_load_of_the_same_url(page):
     page.goto("/clinics/")
     mark_no_reload(page)
@@ -290,6 +317,42 @@ def checked_clinics(page):
     return page.locator("#results input[name=clinic]:checked").evaluate_all(
         "boxes => boxes.map(box => box.value)"
     )
+
+
+def test_without_javascript_a_box_ticked_just_before_show_clinics_is_kept(new_page):
+    # A checkbox belongs to one form: the ticks must go with "Show clinics" as
+    # they are on the page, not only as the address had them.
+    by_name = Clinic.objects.published().order_by("name")
+    first_page = list(by_name.values_list("slug", flat=True)[:20])
+    without_iv = set(by_name.exclude(offerings__route="iv").values_list("slug", flat=True))
+    earlier, unticked = first_page[0], first_page[1]
+    elsewhere = by_name.values_list("slug", flat=True)[30]
+    # Ticked now, on this page, and not found by the new search.
+    fresh = next(slug for slug in first_page[2:] if slug in without_iv)
+    page = new_page(java_script_enabled=False)
+    page.goto(f"/clinics/?sort=name&clinic={earlier}&clinic={unticked}&clinic={elsewhere}")
+
+    page.locator(f'#results [data-clinic="{fresh}"]').get_by_label("Compare").check()
+    page.locator(f'#results [data-clinic="{unticked}"]').get_by_label("Compare").uncheck()
+    form = page.locator("form.filter-form")
+    form.get_by_label(IV_LABEL, exact=True).check()
+    with page.expect_navigation():
+        form.get_by_role("button", name="Show clinics").click()
+
+    assert query(page.url)["route"] == ["iv"]
+    assert sorted(query(page.url)["clinic"]) == sorted([earlier, elsewhere, fresh])
+    # Those the new search does not list are still ticked, and counted.
+    assert set(checked_clinics(page)) == {earlier, elsewhere, fresh}
+    kept = page.get_by_role("group", name="Also ticked to compare").get_by_role("checkbox")
+    assert fresh in kept.evaluate_all("boxes => boxes.map(box => box.value)")
+    assert page.get_by_role("button", name="Compare 3 clinics").count() == 2
+
+    # And the comparison, from there, has its own address with the search as the way back.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Compare 3 clinics").first.click()
+    assert urlsplit(page.url).path == "/clinics/compare/"
+    assert set(query(page.url)) == {"clinic", "back"}
+    assert sorted(query(page.url)["clinic"]) == sorted([earlier, elsewhere, fresh])
 
 
 def test_without_javascript_clinics_ticked_before_next_are_kept(new_page):
@@ -749,3 +812,4 @@ def test_phone_comparison_keeps_the_clinic_names_in_sight_down_at_the_insurance_
     # Each clinic can be called or reached from the table itself.
     assert page.locator(".contact-row td").count() == 4
     assert page.locator(".contact-row a[href^='tel:']").count() >= 1
+
