@@ -813,3 +813,71 @@ def test_phone_comparison_keeps_the_clinic_names_in_sight_down_at_the_insurance_
     assert page.locator(".contact-row td").count() == 4
     assert page.locator(".contact-row a[href^='tel:']").count() >= 1
 
+
+def test_phone_comparison_never_hides_the_label_of_the_row_being_read(new_page):
+    # The clinic names stay at the top of the table as it scrolls; a row
+    # scrolled partly under them is still being read, and so is its label.
+    page = new_page(viewport=PHONE)
+    page.goto(_compare_four_url())
+    region = page.get_by_role("region", name="Comparison of 4 clinics")
+    region.scroll_into_view_if_needed()
+    problems = region.evaluate(
+        """region => {
+            const head = region.querySelector('thead').getBoundingClientRect();
+            const names = [...region.querySelectorAll('thead th[scope=col]')];
+            const text = th => {
+                const range = document.createRange();
+                range.selectNodeContents(th);
+                return [...range.getClientRects()].filter(r => r.width && r.height)
+                    .reduce((box, r) => ({
+                        top: Math.min(box.top, r.top), bottom: Math.max(box.bottom, r.bottom),
+                        left: Math.min(box.left, r.left), right: Math.max(box.right, r.right),
+                    }), {top: Infinity, bottom: -Infinity, left: Infinity, right: -Infinity});
+            };
+            const problems = [];
+            let checked = 0;
+            const places = [];
+            for (const th of region.querySelectorAll('tbody th[scope=row]')) {
+                region.scrollTop = 0;
+                const start = text(th);
+                const height = start.bottom - start.top;
+                const row = th.parentElement.getBoundingClientRect();
+                // The label's middle at the foot of the header (half of it under
+                // the header, were nothing done about it); and the row scrolled
+                // as far as it goes while a label's height of it is in sight.
+                places.push([th, height, start.top + height / 2 - head.bottom]);
+                places.push([th, height, row.bottom - head.bottom - height - 2]);
+            }
+            for (const [th, height, scrollTop] of places) {
+                region.scrollTop = scrollTop;
+                const row = th.parentElement.getBoundingClientRect();
+                const box = region.getBoundingClientRect();
+                if (row.bottom - head.bottom < height) continue;  // the next row is being read
+                checked += 1;
+                const label = text(th);
+                const name = `${th.textContent.trim()} at ${Math.round(region.scrollTop)}`;
+                if (label.top < Math.max(box.top, 0) - 0.5 || label.bottom > innerHeight + 0.5) {
+                    problems.push(`${name}: out of sight`);
+                }
+                for (const cell of names) {
+                    const r = cell.getBoundingClientRect();
+                    if (r.left < label.right && r.right > label.left
+                        && r.top < label.bottom && r.bottom > label.top) {
+                        problems.push(`${name}: overlaps a clinic's name`);
+                    }
+                }
+                // Whatever is drawn over the label's text is the label itself.
+                const across = (low, high) => [low + 1, (low + high) / 2, high - 1];
+                for (const y of across(label.top, label.bottom)) {
+                    for (const x of across(label.left, label.right)) {
+                        if (!th.contains(document.elementFromPoint(x, y))) {
+                            problems.push(`${name}: covered at ${Math.round(x)},${Math.round(y)}`);
+                        }
+                    }
+                }
+            }
+            return {checked, problems};
+        }"""
+    )
+    assert problems["checked"] >= 10, problems
+    assert problems["problems"] == []
