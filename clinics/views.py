@@ -143,9 +143,6 @@ def clinic_list(request, state=None, city_slug=None):
         # As many as the page shows ticked boxes, for the Compare buttons.
         "ticked_count": ticked_count,
         "max_compare": MAX_COMPARE,
-        # Without JavaScript the page buttons send the compare form, which
-        # holds the ticks; this is the search that goes with them.
-        "search": search,
         # With htmx, each page button adds its page and the boxes their ticks.
         "search_url": _list_url(request.path, search),
         "page_numbers": list(
@@ -345,9 +342,9 @@ def compare(request):
     )
 
 
-# What the clinic list's compare form sends without JavaScript and a comparison
-# has no use for: the search (for its page buttons), and the ZIP code twice
-# (once more on the Compare button).
+# What the clinic list's Compare buttons send and a comparison has no use for:
+# the filter form's search (they are its buttons, so that they send the boxes
+# ticked to compare as they are now), and the ZIP code twice from an older page.
 SEARCH_ONLY_PARAMS = (*(name for name in SEARCH_PARAMS if name != "near"), "page")
 
 
@@ -362,7 +359,8 @@ def _compare_url_without_search(request):
     query = request.GET.copy()
     for name in SEARCH_ONLY_PARAMS:
         query.pop(name, None)
-    near = query.pop("near", [])
+    # The filter form sends its ZIP field even when it is empty.
+    near = [value for value in query.pop("near", []) if value]
     if near:
         query["near"] = near[-1]
     return f"{reverse('clinics:compare')}?{query.urlencode()}"

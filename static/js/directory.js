@@ -106,8 +106,8 @@
       box.checked = false;
     });
     ticksChanged();
-    // Its link is hidden now: leave focus on the form it was in.
-    var button = link.closest("form").querySelector("button");
+    // Its link is hidden now: leave focus on the Compare button beside it.
+    var button = link.closest(".compare-form").querySelector("button");
     if (button) button.focus();
   });
 

@@ -98,6 +98,33 @@ def test_filters_update_results_in_place(page):
     assert page.console_errors == []
 
 
+def test_with_javascript_show_clinics_and_enter_search_in_place_and_keep_the_ticks(page):
+    # The boxes and the other buttons belong to the filter form: htmx must
+    # still make the search, and only "Show clinics" (Enter clicks it) or a change.
+    page.goto("/clinics/?sort=name")
+    mark_no_reload(page)
+    card = page.locator("#results [data-clinic]").nth(2)
+    slug = card.get_attribute("data-clinic")
+    card.get_by_label("Compare").check()
+
+    page.get_by_label("ZIP code").fill("78701")
+    page.get_by_label("ZIP code").press("Enter")
+    wait_for_htmx(page, near="78701")
+    assert query(page.url)["clinic"] == [slug]
+    page.get_by_role("button", name="Show clinics").click()
+    wait_for_htmx(page, near="78701", clinic=slug)
+
+    assert_not_reloaded(page)
+    assert query(page.url) == {
+        "sort": ["name"],
+        "near": ["78701"],
+        "radius": ["25"],
+        "clinic": [slug],
+    }
+    assert checked_clinics(page) == [slug]
+    assert page.console_errors == [] and page.page_errors == []
+
+
 def test_htmx_results_match_a_cold_load_of_the_same_url(page):
     page.goto("/clinics/")
     mark_no_reload(page)
@@ -290,6 +317,42 @@ def checked_clinics(page):
     return page.locator("#results input[name=clinic]:checked").evaluate_all(
         "boxes => boxes.map(box => box.value)"
     )
+
+
+def test_without_javascript_a_box_ticked_just_before_show_clinics_is_kept(new_page):
+    # A checkbox belongs to one form: the ticks must go with "Show clinics" as
+    # they are on the page, not only as the address had them.
+    by_name = Clinic.objects.published().order_by("name")
+    first_page = list(by_name.values_list("slug", flat=True)[:20])
+    without_iv = set(by_name.exclude(offerings__route="iv").values_list("slug", flat=True))
+    earlier, unticked = first_page[0], first_page[1]
+    elsewhere = by_name.values_list("slug", flat=True)[30]
+    # Ticked now, on this page, and not found by the new search.
+    fresh = next(slug for slug in first_page[2:] if slug in without_iv)
+    page = new_page(java_script_enabled=False)
+    page.goto(f"/clinics/?sort=name&clinic={earlier}&clinic={unticked}&clinic={elsewhere}")
+
+    page.locator(f'#results [data-clinic="{fresh}"]').get_by_label("Compare").check()
+    page.locator(f'#results [data-clinic="{unticked}"]').get_by_label("Compare").uncheck()
+    form = page.locator("form.filter-form")
+    form.get_by_label(IV_LABEL, exact=True).check()
+    with page.expect_navigation():
+        form.get_by_role("button", name="Show clinics").click()
+
+    assert query(page.url)["route"] == ["iv"]
+    assert sorted(query(page.url)["clinic"]) == sorted([earlier, elsewhere, fresh])
+    # Those the new search does not list are still ticked, and counted.
+    assert set(checked_clinics(page)) == {earlier, elsewhere, fresh}
+    kept = page.get_by_role("group", name="Also ticked to compare").get_by_role("checkbox")
+    assert fresh in kept.evaluate_all("boxes => boxes.map(box => box.value)")
+    assert page.get_by_role("button", name="Compare 3 clinics").count() == 2
+
+    # And the comparison, from there, has its own address with the search as the way back.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Compare 3 clinics").first.click()
+    assert urlsplit(page.url).path == "/clinics/compare/"
+    assert set(query(page.url)) == {"clinic", "back"}
+    assert sorted(query(page.url)["clinic"]) == sorted([earlier, elsewhere, fresh])
 
 
 def test_without_javascript_clinics_ticked_before_next_are_kept(new_page):
@@ -782,3 +845,72 @@ def test_phone_puts_the_guides_under_the_results_not_above_them(new_page):
     assert in_view(first), "the first result's name is below the first screen"
     assert _top(page, ".search-guides") >= _bottom(page, "#results [data-clinic]")
     assert _top(page, ".directory-page > .lede") >= _bottom(page, ".search-guides")
+
+
+def test_phone_comparison_never_hides_the_label_of_the_row_being_read(new_page):
+    # The clinic names stay at the top of the table as it scrolls; a row
+    # scrolled partly under them is still being read, and so is its label.
+    page = new_page(viewport=PHONE)
+    page.goto(_compare_four_url())
+    region = page.get_by_role("region", name="Comparison of 4 clinics")
+    region.scroll_into_view_if_needed()
+    problems = region.evaluate(
+        """region => {
+            const head = region.querySelector('thead').getBoundingClientRect();
+            const names = [...region.querySelectorAll('thead th[scope=col]')];
+            const text = th => {
+                const range = document.createRange();
+                range.selectNodeContents(th);
+                return [...range.getClientRects()].filter(r => r.width && r.height)
+                    .reduce((box, r) => ({
+                        top: Math.min(box.top, r.top), bottom: Math.max(box.bottom, r.bottom),
+                        left: Math.min(box.left, r.left), right: Math.max(box.right, r.right),
+                    }), {top: Infinity, bottom: -Infinity, left: Infinity, right: -Infinity});
+            };
+            const problems = [];
+            let checked = 0;
+            const places = [];
+            for (const th of region.querySelectorAll('tbody th[scope=row]')) {
+                region.scrollTop = 0;
+                const start = text(th);
+                const height = start.bottom - start.top;
+                const row = th.parentElement.getBoundingClientRect();
+                // The label's middle at the foot of the header (half of it under
+                // the header, were nothing done about it); and the row scrolled
+                // as far as it goes while a label's height of it is in sight.
+                places.push([th, height, start.top + height / 2 - head.bottom]);
+                places.push([th, height, row.bottom - head.bottom - height - 2]);
+            }
+            for (const [th, height, scrollTop] of places) {
+                region.scrollTop = scrollTop;
+                const row = th.parentElement.getBoundingClientRect();
+                const box = region.getBoundingClientRect();
+                if (row.bottom - head.bottom < height) continue;  // the next row is being read
+                checked += 1;
+                const label = text(th);
+                const name = `${th.textContent.trim()} at ${Math.round(region.scrollTop)}`;
+                if (label.top < Math.max(box.top, 0) - 0.5 || label.bottom > innerHeight + 0.5) {
+                    problems.push(`${name}: out of sight`);
+                }
+                for (const cell of names) {
+                    const r = cell.getBoundingClientRect();
+                    if (r.left < label.right && r.right > label.left
+                        && r.top < label.bottom && r.bottom > label.top) {
+                        problems.push(`${name}: overlaps a clinic's name`);
+                    }
+                }
+                // Whatever is drawn over the label's text is the label itself.
+                const across = (low, high) => [low + 1, (low + high) / 2, high - 1];
+                for (const y of across(label.top, label.bottom)) {
+                    for (const x of across(label.left, label.right)) {
+                        if (!th.contains(document.elementFromPoint(x, y))) {
+                            problems.push(`${name}: covered at ${Math.round(x)},${Math.round(y)}`);
+                        }
+                    }
+                }
+            }
+            return {checked, problems};
+        }"""
+    )
+    assert problems["checked"] >= 10, problems
+    assert problems["problems"] == []

@@ -151,7 +151,9 @@ def test_a_clinic_with_only_self_pay_says_it_lists_no_insurance(client):
     make_clinic(slug="plain", payers=["payment-plans"])
     make_clinic(slug="covered", payers=["aetna"])
     text = client.get("/clinics/compare/?clinic=plain&clinic=covered").text
-    insurance = re.search(r'<th scope="row">Insurance</th>(.*?)</tr>', text).group(1)
+    insurance = re.search(
+        r'<th scope="row"><span class="row-label">Insurance</span></th>(.*?)</tr>', text
+    ).group(1)
     assert re.findall(r"<td>(.*?)</td>", insurance) == ["None listed", "Aetna<br>"]
 
 
@@ -231,7 +233,9 @@ def test_an_insurer_taken_for_every_route_is_listed_once(client):
     make_clinic(slug="both", payers=["cigna", ("cigna", "spravato"), ("aetna", "spravato")])
     make_clinic(slug="other")
     text = client.get("/clinics/compare/?clinic=both&clinic=other").text
-    insurance = re.search(r'<th scope="row">Insurance</th>(.*?)</tr>', text).group(1)
+    insurance = re.search(
+        r'<th scope="row"><span class="row-label">Insurance</span></th>(.*?)</tr>', text
+    ).group(1)
     assert "Cigna<br>" in insurance and "Cigna <span" not in insurance
     assert 'Aetna <span class="scope">(for Spravato)</span>' in insurance
     page = client.get("/clinics/both/").text

@@ -26,11 +26,7 @@ def test_a_clinic_ticked_on_another_page_is_kept_in_the_compare_form(client, dir
 
     assert slugs(text)[0] == "clinic-00"
     assert checked_boxes(text) == ["clinic-22", "clinic-03"]
-    compare_form = text[
-        text.index('<form id="compare-form"') : text.index(
-            "</form>", text.index('<form id="compare-form"')
-        )
-    ]
+    compare_form = between(text, '<div id="compare-form"', "</fieldset>")
     assert "Also ticked to compare" in compare_form
     assert 'value="clinic-22" id="compare-kept-clinic-22" checked' in compare_form
     assert "Clinic 22, Austin, TX" in compare_form
@@ -61,15 +57,12 @@ def test_without_javascript_the_page_buttons_send_the_boxes_ticked_since_the_pag
     buttons = page_buttons(text)
     assert [number for number, _ in buttons] == ["2", "2"]  # "2" and "Next"
     for _, attributes in buttons:
-        assert 'type="submit" form="compare-form" formaction="/clinics/"' in attributes
-    # The search goes with them, from the form: the ticks are not copied in.
-    compare_form = between(text, '<form id="compare-form"', "</form>")
-    carried = re.search(r"<noscript>(.*?)</noscript>", compare_form).group(1)
-    assert re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', carried) == [
-        ("near", "78701"),
-        ("radius", "100"),
-        ("sort", "name"),
-    ]
+        assert 'type="submit" form="filter-form" formaction="/clinics/"' in attributes
+    # The search goes with them from that form's own fields: no copy of it.
+    form = between(text, '<form id="filter-form"', "</form>")
+    assert 'name="near" id="id_near" value="78701"' in form
+    assert '<option value="100" selected>' in form
+    assert "<noscript>" not in text
 
 
 def test_the_page_buttons_of_a_place_page_stay_on_it(client, directory):
@@ -83,14 +76,13 @@ def test_without_javascript_the_search_is_carried_without_its_empty_fields(clien
         "/clinics/?route=iv&max_price=&insurance=&near=&radius=25&state=&city=&sort=name"
         "&clinic=clinic-03&page=1"
     ).text
-    carried = re.search(
-        r"<noscript>(.*?)</noscript>", between(text, '<form id="compare-form"', "</form>")
-    ).group(1)
-    # A distance means nothing without a ZIP code, as directory.js has it.
-    assert re.findall(r'name="([^"]+)" value="([^"]*)"', carried) == [
-        ("route", "iv"),
-        ("sort", "name"),
-    ]
+    # What the page writes from it (the way back from a comparison, the other
+    # pages), without them. A distance means nothing without a ZIP code, as
+    # directory.js has it.
+    assert (
+        re.findall(r'name="back" value="([^"]*)"', text) == ["/clinics/?route=iv&amp;sort=name"] * 2
+    )
+    assert '<link rel="next" href="/clinics/?route=iv&amp;sort=name&amp;page=2">' in text
 
 
 def test_with_htmx_the_page_buttons_send_the_search_and_the_boxes_ticked_now(client, directory):
@@ -152,8 +144,8 @@ def test_the_compare_button_carries_the_zip_and_htmx_cannot_send_it_twice(client
     )
     # The Compare buttons send it inside the search they were pressed in.
     assert (
-        '<button type="submit" class="button button-secondary" name="back"'
-        ' value="/clinics/?near=78701">' in text
+        '<button type="submit" form="filter-form" formaction="/clinics/compare/" '
+        'class="button button-secondary" name="back" value="/clinics/?near=78701">' in text
     )
 
 
@@ -197,27 +189,21 @@ def test_the_ticked_clinics_can_be_compared_from_below_the_list_too(client, dire
     text = client.get("/clinics/?near=78701").text
     below = text[text.index("</ol>") :]
     assert (
-        '<button type="submit" form="compare-form" class="button button-secondary" '
-        'name="back" value="/clinics/?near=78701">'
+        '<button type="submit" form="filter-form" formaction="/clinics/compare/" '
+        'class="button button-secondary" name="back" value="/clinics/?near=78701">'
         '<span class="ticked-count">Compare selected</span>'
     ) in below
 
 
 def test_a_new_search_without_javascript_carries_the_ticked_clinics(client, directory):
     text = client.get("/clinics/?clinic=clinic-22&clinic=clinic-03").text
-    form = text[
-        text.index('<form class="filter-form"') : text.index(
-            "</form>", text.index('<form class="filter-form"')
-        )
-    ]
-    # Inside <noscript>: with JavaScript on, htmx sends the boxes ticked at
-    # that moment instead, and an unticked clinic must not come back.
-    carried = re.search(r"<noscript>(.*?)</noscript>", form).group(1)
-    assert re.findall(r'<input type="hidden" name="clinic" value="([^"]+)">', carried) == [
-        "clinic-22",
-        "clinic-03",
-    ]
-    assert 'name="clinic"' not in form.replace(carried, "")
+    form = between(text, '<form id="filter-form" class="filter-form"', "</form>")
+    # The boxes themselves belong to the form (form="filter-form"): no copy of
+    # the address's ticks inside it, which would bring back an unticked clinic.
+    assert 'name="clinic"' not in form
+    assert checked_boxes(text) == ["clinic-22", "clinic-03"]
+    for slug in ("clinic-22", "clinic-03"):
+        assert re.search(rf'value="{slug}"[^>]*form="filter-form"', text)
 
 
 def test_clear_all_resets_the_search_and_keeps_the_ticked_clinics(client, directory):
@@ -236,21 +222,21 @@ def test_clear_all_sends_the_boxes_ticked_now_from_any_page(client, directory):
         text = client.get(url).text
         actions = between(text, '<div class="form-actions">', "</div>")
         assert (
-            '<button type="submit" form="compare-form" formaction="/clinics/" name="clear" '
+            '<button type="submit" formaction="/clinics/" name="clear" '
             'value="1" class="link-button">Clear all<span class="visually-hidden"> filters</span>'
             "</button>"
         ) in actions
 
 
 def test_clear_all_still_works_when_a_search_finds_nothing_and_nothing_is_ticked(client, directory):
-    # The filter form stays while htmx swaps the results: its Clear button
-    # needs the compare form to be there whatever the results.
+    # The filter form stays while htmx swaps the results; the compare box, whose
+    # count directory.js reads, is there whatever the results.
     for headers in ({}, {"HX-Request": "true"}):
         text = client.get("/clinics/?route=kap", headers=headers).text
         assert "No clinics match" in text
-        assert '<form id="compare-form"' in text
+        assert '<div id="compare-form"' in text
     empty_state = between(text, '<div class="empty-state">', "</div>")
-    assert 'form="compare-form" formaction="/clinics/" name="clear" value="1"' in empty_state
+    assert 'form="filter-form" formaction="/clinics/" name="clear" value="1"' in empty_state
 
 
 def test_untick_all_is_offered_once_a_clinic_is_ticked(client, directory):
@@ -315,3 +301,72 @@ def test_counting_the_ticks_costs_no_query(client, directory, django_assert_max_
     with django_assert_max_num_queries(4):
         text = client.get("/clinics/", {"clinic": ["clinic-01", "clinic-21", "clinic-22"]}).text
     assert compare_buttons(text) == ["Compare 3 clinics"] * 2
+
+
+def test_every_box_ticked_to_compare_goes_with_the_filter_form(client, directory):
+    # Without JavaScript only the form a box belongs to sends it: a box of the
+    # filter form goes with "Show clinics" as it is ticked now.
+    text = client.get("/clinics/?clinic=clinic-22&clinic=clinic-03").text
+    assert '<form id="filter-form" class="filter-form"' in text
+    boxes = re.findall(r'<input type="checkbox" name="clinic"[^>]*>', text)
+    assert len(boxes) == 21  # the page's 20 and the one ticked on page 2
+    assert all('form="filter-form"' in box for box in boxes)
+    # No copy of the address's ticks beside them, which would bring back one unticked.
+    assert not re.search(r'<input type="hidden" name="clinic"', text)
+
+
+def test_every_button_that_sends_the_ticks_belongs_to_the_filter_form(client, directory):
+    text = client.get("/clinics/?sort=name&clinic=clinic-03").text
+    for _, attributes in page_buttons(text):
+        assert 'form="filter-form" formaction="/clinics/"' in attributes
+    compare = re.findall(r'<button type="submit" ([^>]*)name="back"', text)
+    assert (
+        compare
+        == ['form="filter-form" formaction="/clinics/compare/" class="button button-secondary" ']
+        * 2
+    )
+    actions = between(text, '<div class="form-actions">', "</div>")
+    assert '<button type="submit" id="show-clinics" class="button">Show clinics</button>' in actions
+    assert 'formaction="/clinics/" name="clear" value="1"' in actions
+    empty = client.get("/clinics/?route=kap&clinic=clinic-03").text
+    empty_state = between(empty, '<div class="empty-state">', "</div>")
+    assert 'form="filter-form" formaction="/clinics/" name="clear" value="1"' in empty_state
+
+
+def test_a_comparison_sent_the_whole_filter_form_keeps_only_its_clinics_and_way_back(
+    client, directory
+):
+    # As the Compare buttons send it: every field of the filter form, most empty.
+    response = client.get(
+        "/clinics/compare/?route=&max_price=&insurance=&near=&radius=25&state=&city="
+        "&condition=&sort=name&clinic=clinic-03&clinic=clinic-22&back=%2Fclinics%2F%3Fsort%3Dname"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (
+        "/clinics/compare/?clinic=clinic-03&clinic=clinic-22&back=%2Fclinics%2F%3Fsort%3Dname"
+    )
+
+
+def test_the_suggestions_of_an_empty_search_keep_the_clinics_ticked(client, directory):
+    # Links: they carry the ticks the address has (a box ticked since the page
+    # loaded goes with "Show clinics" or a button, not with a link).
+    text = client.get("/clinics/?route=kap&clinic=clinic-03&clinic=clinic-22").text
+    empty_state = between(text, '<div class="empty-state">', "</ul>")
+    links = re.findall(r'<a href="([^"]+)">', empty_state)
+    assert links
+    for link in links:
+        assert link.replace("&amp;", "&").endswith("clinic=clinic-03&clinic=clinic-22"), link
+
+
+def test_a_search_sent_without_javascript_costs_no_more_queries_with_its_ticks(
+    client, directory, django_assert_max_num_queries
+):
+    # As "Show clinics" sends it now: every field, and the boxes ticked.
+    client.get("/clinics/")  # warm the cached vocabulary and directory figures
+    url = (
+        "/clinics/?route=&max_price=&insurance=&near=&radius=25&state=&city=&condition=&sort=name"
+        "&clinic=clinic-03&clinic=clinic-22&clinic=clinic-23&page=2"
+    )
+    with django_assert_max_num_queries(4):
+        text = client.get(url).text
+    assert checked_boxes(text) == ["clinic-03", "clinic-22", "clinic-23"]
