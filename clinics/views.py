@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.signed_in import is_signed_in
 from articles.directory_guides import guides_on_search
 from articles.models import Guide
 from clinics.empty_results import explain
@@ -261,10 +262,20 @@ def clinic_detail(request, slug):
         return redirect(old.clinic, permanent=True)
     routes = [offering.route for offering in clinic.offerings.all()]
     guides = Guide.objects.visible().for_routes(routes).only("title", "slug", "dek")[:4]
+    # Its own staff are offered their edit page (they are never served the cached page).
+    manages_it = (
+        is_signed_in(request)
+        and Clinic.objects.managed_by(request.user).filter(pk=clinic.pk).exists()
+    )
     return render(
         request,
         "clinics/clinic_detail.html",
-        {"clinic": clinic, "guides": guides, "json_ld": clinic_json_ld(clinic, request)},
+        {
+            "clinic": clinic,
+            "guides": guides,
+            "json_ld": clinic_json_ld(clinic, request),
+            "manages_it": manages_it,
+        },
     )
 
 

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clinics.context_processors.sample_data",
                 "policies.context_processors.editors_email",
+                "accounts.context_processors.signed_in",
             ],
         },
     },
