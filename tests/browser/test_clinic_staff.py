@@ -141,6 +141,26 @@ def assert_this_page_has_no_serious_violations(page):
     assert page.csp_violations == [] and page.page_errors == []
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_a_sign_up_with_mistakes_puts_focus_on_the_summary(new_page, javascript):
+    page = new_page(viewport=PHONE, java_script_enabled=javascript)
+    page.goto("/account/signup/")
+    page.get_by_label("Email").fill("new@clinic.example")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill("something else")
+    page.get_by_role("button", name="Create account").click()
+
+    # Focus starts on the summary, so a screen reader reads what went wrong first.
+    summary = page.locator("#form-errors")
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert page.title().startswith("Error: ")
+    summary.get_by_role("link", name=re.compile("match")).click()
+    assert page.evaluate("location.hash") == "#id_password2"
+    assert page.get_by_label("Email").input_value() == "new@clinic.example"
+    if javascript:
+        assert_this_page_has_no_serious_violations(page)
+
+
 def test_an_edit_page_without_its_version_is_explained_on_a_phone(new_page, staff_clinic):
     page = new_page(viewport=PHONE)
     sign_in(page)

@@ -8,6 +8,7 @@ from django.test import Client
 from clinics.models import AcceptedPayer, Clinic, Offering, Payer
 from listings.models import ListingChange
 from tests.builders import make_clinic, make_member, make_user
+from tests.pages import title
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +192,12 @@ def test_bad_input_is_refused_with_a_clear_message_and_kept(
         (600, 900),
     ]
     assert not ListingChange.objects.exists()
+
+
+def test_a_refused_edit_says_so_in_the_title(client, clinic, staff):
+    assert title(client.get(URL).text) == "Edit Calm Harbor Ketamine · Ketamine Clinic Guide"
+    response = client.post(URL, form_data(client) | {"phone": "12"})
+    assert title(response.text) == "Error: Edit Calm Harbor Ketamine · Ketamine Clinic Guide"
 
 
 def test_two_people_editing_at_once_cannot_overwrite_each_other(client, clinic, staff):
