@@ -11,6 +11,11 @@ from listings.models import ListingChange
 class EditConflict(Exception):
     """The listing changed since the version the edit started from."""
 
+    def __init__(self, parts):
+        super().__init__(parts)
+        # Which parts of the listing both edits changed, differently.
+        self.parts = parts
+
 
 @transaction.atomic
 def save_listing(clinic, user, values, version=None, started=None, reverts=None):
@@ -57,8 +62,9 @@ def _own_changes(clinic, current, values, version, started):
             loaded[part] = old
     own = {part: value for part, value in values.items() if value != loaded.get(part)}
     unseen = {part for change in since if change.version > version for part in change.changes}
-    if any(own[part] != current[part] for part in own.keys() & unseen):
-        raise EditConflict
+    clashing = {part for part in own.keys() & unseen if own[part] != current[part]}
+    if clashing:
+        raise EditConflict(clashing)
     return own
 
 

@@ -14,6 +14,7 @@ from accounts.views import RESETS_ASKED
 from clinics.models import Clinic, Offering
 from listings.claims import link_token
 from listings.domains import website_domain
+from listings.editing import save_listing
 from listings.models import Claim, ListingChange, Membership
 from tests.browser.conftest import PHONE
 from tests.browser.test_page_health import (
@@ -159,6 +160,28 @@ def test_a_sign_up_with_mistakes_puts_focus_on_the_summary(new_page, javascript)
     assert page.get_by_label("Email").input_value() == "new@clinic.example"
     if javascript:
         assert_this_page_has_no_serious_violations(page)
+
+
+def test_a_conflict_notice_takes_focus_and_says_what_clashes(new_page, staff_clinic):
+    page = new_page(viewport=PHONE)
+    sign_in(page)
+    page.goto(f"/account/clinics/{staff_clinic.slug}/")
+    # Someone else saves the phone and the description while this page is open.
+    save_listing(
+        staff_clinic,
+        make_user("colleague@clinic.example"),
+        {"description": "Theirs.", "phone": "(512) 555-0111"},
+    )
+    page.get_by_label("Description").fill("Mine.")
+    page.get_by_role("button", name="Save the listing").click()
+
+    notice = page.locator("#conflict")
+    assert page.evaluate("document.activeElement.id") == "conflict"
+    assert notice.get_by_text("Description: Theirs.").is_visible()
+    assert notice.get_by_text("Phone: (512) 555-0111").is_visible()
+    assert page.get_by_label("Description").input_value() == "Mine."
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_this_page_has_no_serious_violations(page)
 
 
 def test_an_edit_page_without_its_version_is_explained_on_a_phone(new_page, staff_clinic):

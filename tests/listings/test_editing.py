@@ -229,6 +229,36 @@ def test_two_people_editing_at_once_cannot_overwrite_each_other(client, clinic, 
     assert ListingChange.objects.count() == 2
 
 
+def test_a_conflict_says_which_of_their_changes_clash_with_yours_and_takes_focus(
+    client, clinic, staff
+):
+    mine = form_data(client) | {"iv-price_max": "480", "description": "Mine."}
+    other = Client()
+    other.force_login(make_member(clinic))
+    theirs = form_data(other) | {"iv-price_max": "520", "phone": "(512) 555-0111"}
+    assert other.post(URL, theirs).status_code == 302
+
+    response = client.post(URL, mine)
+    assert response.status_code == 409
+    assert title(response.text).startswith("Error: ")
+    notice = response.text.split('id="conflict"', 1)[1].split("</div>", 1)[0]
+    assert 'tabindex="-1" autofocus' in notice.split(">", 1)[0]
+    clashing, kept = notice.split("Their other changes stay", 1)
+    assert "IV ketamine infusion: $400–$520 per session" in clashing
+    assert "(512) 555-0111" not in clashing, "a field I never touched is no clash"
+    assert "Phone: (512) 555-0111" in kept
+    assert "$400–$520" not in kept
+
+
+def test_a_conflict_with_nothing_else_changed_lists_no_kept_changes(client, clinic, staff):
+    mine = form_data(client) | {"iv-price_max": "480"}
+    theirs = form_data(client) | {"iv-price_max": "520"}
+    assert client.post(URL, theirs).status_code == 302
+    notice = client.post(URL, mine).text.split('id="conflict"', 1)[1].split("</div>", 1)[0]
+    assert "$400–$520 per session" in notice
+    assert "Their other changes" not in notice
+
+
 def test_an_admin_edit_also_counts_as_a_newer_version(client, clinic, staff):
     mine = form_data(client) | {"iv-price_max": "480"}
     from listings.editing import save_listing
