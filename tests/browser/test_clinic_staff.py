@@ -132,6 +132,15 @@ def test_a_patient_writes_to_a_clinic_and_its_staff_read_it(new_page, staff_clin
     staff.locator(".inquiry a").first.click()
     assert staff.get_by_text("Do you offer payment plans for IV?").is_visible()
 
+    # Deleting asks first, on a page of its own that works without JavaScript.
+    staff.get_by_role("link", name="Delete this inquiry").click()
+    staff.wait_for_url("**/delete/")
+    heading = "Delete the inquiry from someone who gave no name?"
+    assert staff.get_by_role("heading", name=heading).is_visible()
+    assert_this_page_has_no_serious_violations(staff)
+    staff.get_by_role("button", name="Delete the inquiry").click()
+    assert staff.get_by_text("The inquiry was deleted.").is_visible()
+
 
 def assert_this_page_has_no_serious_violations(page):
     """axe-core on the page as it is (after a form was sent), not a fresh load."""
