@@ -45,6 +45,11 @@ class Inquiry(models.Model):
         return f"Inquiry #{self.pk} to {self.clinic}"
 
     @property
+    def first_name(self):
+        """The name's first word: enough to tell inquiries apart where no more should show."""
+        return self.name.split()[0] if self.name.strip() else ""
+
+    @property
     def is_unread(self):
         return self.read_at is None
 

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clinics.models import Clinic
 from inquiries import notify
@@ -117,10 +117,15 @@ def detail(request, slug, pk):
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def delete(request, slug, pk):
     clinic = _member_clinic(request, slug)
+    if request.method != "POST":
+        # Deleting can't be undone, so one click only asks; the page names the
+        # inquiry by no more than the sender's first name and when it came.
+        inquiry = get_object_or_404(clinic.inquiries, pk=pk)
+        return render(request, "inquiries/delete.html", {"clinic": clinic, "inquiry": inquiry})
     # Not found is not an error: a second click of the button finds it gone, and
     # the first click's message says it was deleted.
     deleted, _ = clinic.inquiries.filter(pk=pk).delete()

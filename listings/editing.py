@@ -11,6 +11,11 @@ from listings.models import ListingChange
 class EditConflict(Exception):
     """The listing changed since the version the edit started from."""
 
+    def __init__(self, parts):
+        super().__init__(parts)
+        # Which parts of the listing both edits changed, differently.
+        self.parts = parts
+
 
 @transaction.atomic
 def save_listing(clinic, user, values, version=None, started=None, reverts=None):
@@ -63,8 +68,11 @@ def _own_changes(clinic, current, values, version, started):
         mine, opened = set(own[part]), set(loaded[part])
         own[part] = sorted((set(current[part]) | (mine - opened)) - (opened - mine))
     unseen = {part for change in since if change.version > version for part in change.changes}
-    if any(own[part] != current[part] for part in (own.keys() & unseen) - snapshots.TICK_PARTS):
-        raise EditConflict
+    clashing = {
+        part for part in (own.keys() & unseen) - snapshots.TICK_PARTS if own[part] != current[part]
+    }
+    if clashing:
+        raise EditConflict(clashing)
     return own
 
 

@@ -140,6 +140,23 @@ def described_changes(changes):
     return rows
 
 
+def described_conflict(changes, clashing):
+    """
+    Other people's changes an edit was refused over, as two lists of
+    (change, label, what they saved): those to the `clashing` parts, which the
+    edit changes too, and the rest, which saving the edit keeps.
+    """
+    order = {key: position for position, key in enumerate(PART_ORDER)}
+    overlapping, kept = [], []
+    for change in changes:
+        for part in sorted(change.changes, key=lambda key: order.get(key, len(order))):
+            [(name, old, new)] = described_changes({part: change.changes[part]})
+            if part == "insurance":  # "removed: …", "added: …" or both
+                new = "; ".join(text for text in (old, new) if text)
+            (overlapping if part in clashing else kept).append((change, name, new))
+    return {"overlapping": overlapping, "kept": kept}
+
+
 def label(key):
     if key.startswith("offering:"):
         return Route(key.split(":", 1)[1]).label

@@ -237,9 +237,11 @@ def edit(request, slug):
                     version=forms.version,
                     started=forms.started,
                 )
-            except EditConflict:
+            except EditConflict as refused:
                 clinic.refresh_from_db(fields=["edit_version"])
-                conflict = list(changes_since(clinic, forms.version))
+                conflict = snapshots.described_conflict(
+                    changes_since(clinic, forms.version), refused.parts
+                )
                 forms.rebase(clinic.edit_version)
             else:
                 if forms.details.cleaned_data["confirm_prices"]:
@@ -262,7 +264,7 @@ def edit(request, slug):
         {
             "clinic": clinic,
             "forms": forms,
-            "conflict": [(change, snapshots.described(change)) for change in conflict or []],
+            "conflict": conflict,
             "unsure": unsure,
         },
         status=status,

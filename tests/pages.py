@@ -92,3 +92,14 @@ def form_data(html, form_id):
     parser = _Form(form_id)
     parser.feed(html)
     return parser.data
+
+
+def error_summary(html):
+    """The error summary's HTML: what a form sent back wrong says first, and takes focus."""
+    assert html.count('id="form-errors"') == 1, "one summary per page"
+    start = html.index('id="form-errors"')
+    return html[html.rindex("<div", 0, start) : html.index("</div>", start)]
+
+
+def title(html):
+    return html.split("<title>", 1)[1].split("</title>", 1)[0]

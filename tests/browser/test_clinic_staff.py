@@ -14,6 +14,7 @@ from accounts.views import RESETS_ASKED
 from clinics.models import Clinic, Offering
 from listings.claims import link_token
 from listings.domains import website_domain
+from listings.editing import save_listing
 from listings.models import Claim, ListingChange, Membership
 from tests.browser.conftest import PHONE
 from tests.browser.test_page_health import (
@@ -131,6 +132,15 @@ def test_a_patient_writes_to_a_clinic_and_its_staff_read_it(new_page, staff_clin
     staff.locator(".inquiry a").first.click()
     assert staff.get_by_text("Do you offer payment plans for IV?").is_visible()
 
+    # Deleting asks first, on a page of its own that works without JavaScript.
+    staff.get_by_role("link", name="Delete this inquiry").click()
+    staff.wait_for_url("**/delete/")
+    heading = "Delete the inquiry from someone who gave no name?"
+    assert staff.get_by_role("heading", name=heading).is_visible()
+    assert_this_page_has_no_serious_violations(staff)
+    staff.get_by_role("button", name="Delete the inquiry").click()
+    assert staff.get_by_text("The inquiry was deleted.").is_visible()
+
 
 def assert_this_page_has_no_serious_violations(page):
     """axe-core on the page as it is (after a form was sent), not a fresh load."""
@@ -139,6 +149,48 @@ def assert_this_page_has_no_serious_violations(page):
     serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, f"axe-core found on {page.url}:\n{format_violations(serious)}"
     assert page.csp_violations == [] and page.page_errors == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_a_sign_up_with_mistakes_puts_focus_on_the_summary(new_page, javascript):
+    page = new_page(viewport=PHONE, java_script_enabled=javascript)
+    page.goto("/account/signup/")
+    page.get_by_label("Email").fill("new@clinic.example")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill("something else")
+    page.get_by_role("button", name="Create account").click()
+
+    # Focus starts on the summary, so a screen reader reads what went wrong first.
+    summary = page.locator("#form-errors")
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert page.title().startswith("Error: ")
+    summary.get_by_role("link", name=re.compile("match")).click()
+    assert page.evaluate("location.hash") == "#id_password2"
+    assert page.get_by_label("Email").input_value() == "new@clinic.example"
+    if javascript:
+        assert_this_page_has_no_serious_violations(page)
+
+
+def test_a_conflict_notice_takes_focus_and_says_what_clashes(new_page, staff_clinic):
+    page = new_page(viewport=PHONE)
+    sign_in(page)
+    page.goto(f"/account/clinics/{staff_clinic.slug}/")
+    # Someone else saves the phone and the description while this page is open.
+    save_listing(
+        staff_clinic,
+        make_user("colleague@clinic.example"),
+        {"description": "Theirs.", "phone": "(512) 555-0111"},
+    )
+    page.get_by_label("Description").fill("Mine.")
+    page.get_by_role("button", name="Save the listing").click()
+
+    notice = page.locator("#conflict")
+    assert page.evaluate("document.activeElement.id") == "conflict"
+    assert notice.get_by_text("Description: Theirs.").is_visible()
+    assert notice.get_by_text("Phone: (512) 555-0111").is_visible()
+    assert page.get_by_label("Description").input_value() == "Mine."
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_this_page_has_no_serious_violations(page)
 
 
 def test_an_edit_page_without_its_version_is_explained_on_a_phone(new_page, staff_clinic):

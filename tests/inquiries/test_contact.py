@@ -8,6 +8,7 @@ from django.core import mail
 from clinics.models import Clinic
 from inquiries.models import Inquiry
 from tests.builders import make_clinic, make_member, make_user
+from tests.pages import title
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,15 @@ def test_mistakes_are_explained_and_everything_typed_is_kept(client, staff, chan
     assert 'value="iv" id="id_routes_0" checked' in page or "routes" in changes
     assert not Inquiry.objects.exists()
     assert mail.outbox == []
+
+
+def test_a_message_with_mistakes_says_so_in_the_title(client, staff):
+    assert not title(client.get(URL).text).startswith("Error")
+    response = client.post(URL, form(email="alex-at-example"))
+    assert (
+        title(response.text)
+        == "Error: Send a message to Calm Harbor Ketamine · Ketamine Clinic Guide"
+    )
 
 
 def test_consent_is_required(client, staff):

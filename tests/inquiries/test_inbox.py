@@ -112,7 +112,8 @@ def test_an_unknown_inquiry_is_not_found(client, staff):
 
 def test_staff_delete_an_inquiry_with_a_post_only(client, inquiry, staff):
     url = f"{INBOX}{inquiry.pk}/delete/"
-    assert client.get(url).status_code == 405
+    assert client.get(url).status_code == 200  # asks first (see below)
+    assert client.put(url).status_code == 405
     assert Inquiry.objects.filter(pk=inquiry.pk).exists()
     response = client.post(url, follow=True)
     assert response.redirect_chain == [(INBOX, 302)]
@@ -120,6 +121,58 @@ def test_staff_delete_an_inquiry_with_a_post_only(client, inquiry, staff):
     assert not Inquiry.objects.filter(pk=inquiry.pk).exists()
     # A second click finds it gone: back to the inbox, not an error.
     assert client.post(url)["Location"] == INBOX
+
+
+def test_deleting_an_inquiry_asks_first_naming_it_by_first_name_and_time(client, clinic, staff):
+    inquiry = make_inquiry(
+        clinic,
+        name="Alex Rivera",
+        email="alex@example.org",
+        phone="(555) 010-2030",
+        message="Is IV covered?",
+    )
+    Inquiry.objects.filter(pk=inquiry.pk).update(
+        created_at=datetime(2026, 12, 3, 14, 5, tzinfo=UTC)
+    )
+    detail = f"{INBOX}{inquiry.pk}/"
+    url = f"{detail}delete/"
+    # The inquiry's page links to the question; a link, so a click deletes nothing.
+    assert f'href="{url}"' in client.get(detail).text
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    page = response.text
+    assert "Delete the inquiry from Alex?" in page
+    assert "Dec. 3, 2026, 9:05 a.m. EST" in page
+    assert "can't be undone" in page
+    for private in ("Rivera", "alex@example.org", "010-2030", "Is IV covered?"):
+        assert private not in page, private
+    assert '<form method="post"' in page and f'href="{detail}"' in page  # or keep it
+    assert Inquiry.objects.filter(pk=inquiry.pk).exists(), "a GET deletes nothing"
+    assert client.head(url).status_code == 200 and Inquiry.objects.filter(pk=inquiry.pk).exists()
+    assert client.post(url)["Location"] == INBOX
+    assert not Inquiry.objects.filter(pk=inquiry.pk).exists()
+    assert client.get(url).status_code == 404  # nothing left to ask about
+
+
+def test_an_inquiry_without_a_name_is_asked_about_without_one(client, clinic, staff):
+    inquiry = make_inquiry(clinic, name="")
+    page = client.get(f"{INBOX}{inquiry.pk}/delete/").text
+    assert "Delete the inquiry from someone who gave no name?" in page
+
+
+def test_only_the_clinics_own_staff_are_asked_about_deleting_its_inquiries(client, clinic, inquiry):
+    url = f"{INBOX}{inquiry.pk}/delete/"
+    assert client.get(url)["Location"] == f"/account/login/?next={url}"
+    other = make_clinic("Quiet Pines", slug="quiet-pines")
+    client.force_login(make_member(other))
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(f"/account/clinics/quiet-pines/inquiries/{inquiry.pk}/delete/").status_code
+        == 404
+    )
+    assert client.post(url).status_code == 404
+    assert Inquiry.objects.filter(pk=inquiry.pk).exists()
 
 
 def test_the_inbox_pages_through_many_inquiries(client, clinic, staff):

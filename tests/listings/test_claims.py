@@ -7,6 +7,7 @@ from django.core import mail, signing
 from clinics.models import Clinic
 from listings.models import Claim, Membership
 from tests.builders import make_clinic, make_editor, make_user
+from tests.pages import error_summary, title
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +168,15 @@ def test_a_claim_form_with_mistakes_keeps_what_was_typed(client, clinic, person)
     assert "Enter a valid email address." in page
     assert "Front desk lead" in page
     assert not Claim.objects.exists()
+
+
+def test_a_claim_form_with_mistakes_says_so_first(client, clinic, person):
+    response = claim(client, "not-an-email")
+    assert title(response.text) == "Error: Claim Calm Harbor Ketamine · Ketamine Clinic Guide"
+    summary = error_summary(response.text)
+    assert 'role="alert"' in summary and "autofocus" in summary
+    assert "Your claim has not been sent yet." in summary
+    assert '<a href="#id_work_email">Your work email: Enter a valid email address.</a>' in summary
 
 
 def test_hidden_and_unknown_clinics_cannot_be_claimed(client, person):

@@ -8,6 +8,7 @@ from django.test import Client
 from clinics.models import AcceptedPayer, Clinic, Offering, Payer
 from listings.models import ListingChange
 from tests.builders import make_clinic, make_member, make_user
+from tests.pages import title
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +194,12 @@ def test_bad_input_is_refused_with_a_clear_message_and_kept(
     assert not ListingChange.objects.exists()
 
 
+def test_a_refused_edit_says_so_in_the_title(client, clinic, staff):
+    assert title(client.get(URL).text) == "Edit Calm Harbor Ketamine · Ketamine Clinic Guide"
+    response = client.post(URL, form_data(client) | {"phone": "12"})
+    assert title(response.text) == "Error: Edit Calm Harbor Ketamine · Ketamine Clinic Guide"
+
+
 def test_two_people_editing_at_once_cannot_overwrite_each_other(client, clinic, staff):
     mine = form_data(client) | {"iv-price_max": "480"}
 
@@ -243,6 +250,36 @@ def test_ticks_two_people_add_at_once_are_both_kept(client, clinic, staff):
     assert sorted(clinic.conditions.values_list("slug", flat=True)) == ["anxiety", "ocd", "ptsd"]
     before, after = ListingChange.objects.get(user=staff).changes["insurance"]
     assert (set(after) - set(before), set(before) - set(after)) == ({"tricare:"}, set())
+
+
+def test_a_conflict_says_which_of_their_changes_clash_with_yours_and_takes_focus(
+    client, clinic, staff
+):
+    mine = form_data(client) | {"iv-price_max": "480", "description": "Mine."}
+    other = Client()
+    other.force_login(make_member(clinic))
+    theirs = form_data(other) | {"iv-price_max": "520", "phone": "(512) 555-0111"}
+    assert other.post(URL, theirs).status_code == 302
+
+    response = client.post(URL, mine)
+    assert response.status_code == 409
+    assert title(response.text).startswith("Error: ")
+    notice = response.text.split('id="conflict"', 1)[1].split("</div>", 1)[0]
+    assert 'tabindex="-1" autofocus' in notice.split(">", 1)[0]
+    clashing, kept = notice.split("Their other changes stay", 1)
+    assert "IV ketamine infusion: $400–$520 per session" in clashing
+    assert "(512) 555-0111" not in clashing, "a field I never touched is no clash"
+    assert "Phone: (512) 555-0111" in kept
+    assert "$400–$520" not in kept
+
+
+def test_a_conflict_with_nothing_else_changed_lists_no_kept_changes(client, clinic, staff):
+    mine = form_data(client) | {"iv-price_max": "480"}
+    theirs = form_data(client) | {"iv-price_max": "520"}
+    assert client.post(URL, theirs).status_code == 302
+    notice = client.post(URL, mine).text.split('id="conflict"', 1)[1].split("</div>", 1)[0]
+    assert "$400–$520 per session" in notice
+    assert "Their other changes" not in notice
 
 
 def test_an_admin_edit_also_counts_as_a_newer_version(client, clinic, staff):

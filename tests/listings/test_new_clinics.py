@@ -6,6 +6,7 @@ from django.core import mail
 from clinics.models import Clinic
 from listings.models import Claim, Membership
 from tests.builders import make_clinic, make_editor, make_user
+from tests.pages import error_summary, title
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,17 @@ def test_mistakes_are_explained_and_nothing_typed_is_lost(client, person):
     assert "This field is required." in page
     assert 'value="Willow Creek Ketamine"' in page and "Ask Dr Lee" in page
     assert not Clinic.objects.exists() and not mail.outbox
+
+
+def test_mistakes_in_both_parts_are_summarised_once_first(client, person):
+    response = add(client, **{"clinic-city": "", "claim-work_email": "not-an-email"})
+    assert title(response.text) == "Error: Add your clinic · Ketamine Clinic Guide"
+    summary = error_summary(response.text)  # one, for both forms on the page
+    assert 'role="alert"' in summary and "autofocus" in summary
+    assert "Your clinic has not been sent for review yet." in summary
+    assert '<a href="#id_clinic-city">' in summary
+    assert '<a href="#id_claim-work_email">' in summary
+    assert response.text.index('id="form-errors"') < response.text.index("<form")
 
 
 def test_a_zip_code_in_another_state_is_caught(client, person):

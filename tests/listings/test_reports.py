@@ -10,6 +10,7 @@ from django.utils import timezone
 from clinics.models import Clinic
 from listings.models import ListingReport
 from tests.builders import make_clinic, make_editor, make_user
+from tests.pages import error_summary, title
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,16 @@ def test_mistakes_are_explained_and_what_was_typed_kept(client, clinic):
     response = client.post(URL, {"problem": "other", "details": "x" * 1001})
     assert "Please keep it to 1000 characters (it has 1001)." in response.text
     assert not ListingReport.objects.exists() and not mail.outbox
+
+
+def test_a_report_with_mistakes_says_so_first(client, clinic):
+    response = client.post(URL, {"details": "Closed since June"})
+    assert title(response.text).startswith("Error: Report a problem with the listing of")
+    summary = error_summary(response.text)
+    assert 'role="alert"' in summary and "autofocus" in summary
+    assert "Your report has not been sent yet." in summary
+    assert '<a href="#id_problem_0">' in summary and "Please choose what is wrong." in summary
+    assert not title(client.get(URL).text).startswith("Error")
 
 
 def test_a_few_reports_an_hour_from_one_address(client, clinic):
