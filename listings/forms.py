@@ -45,8 +45,13 @@ class ClaimForm(PlainLabelsMixin, forms.ModelForm):
 
 # Generous for a directory listing, and a bound on what one save can store.
 TEXT_LIMITS = {"description": 5000, "hours": 500, "providers": 2000}
-# Digits with the usual separators, and an extension: "(512) 555-0100 ext. 12".
-PHONE = re.compile(r"\+?[\d\s().-]+((ext\.?|x)\s*\d+)?", re.IGNORECASE)
+# A US number with the usual separators, and an extension: "(512) 555-0100 ext. 12".
+PHONE = re.compile(
+    r"(?P<number>\+?[\d\s().-]+?)\s*((ext\.?|extension|x)\s*\d{1,6})?", re.IGNORECASE
+)
+# Ten digits (an optional leading 1, the country code): area codes and
+# exchanges never start with 0 or 1, so "111 111 1111" is a typing slip.
+US_NUMBER = re.compile(r"1?[2-9]\d\d[2-9]\d{6}")
 
 
 def price_field(label, **kwargs):
@@ -106,9 +111,13 @@ class ListingForm(PlainLabelsMixin, forms.ModelForm):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
-        digits = sum(character.isdigit() for character in phone)
-        if phone and (not PHONE.fullmatch(phone) or not 7 <= digits <= 15):
-            raise forms.ValidationError("Enter a phone number, like (512) 555-0100.")
+        typed = PHONE.fullmatch(phone)
+        digits = "".join(filter(str.isdigit, typed["number"])) if typed else ""
+        if phone and not US_NUMBER.fullmatch(digits):
+            raise forms.ValidationError(
+                "Enter a phone number: a US number with its area code, like (512) 555-0100, "
+                "and an extension after it if there is one (ext. 12)."
+            )
         return phone
 
     def clean_website(self):

@@ -170,6 +170,10 @@ def test_confirmed_prices_show_to_visitors_at_once(client, clinic, staff):
         ({"iv-series_price": "1"}, "less than half the price of 6 sessions"),
         ({"phone": "<script>alert(1)</script>"}, "Enter a phone number"),
         ({"phone": "12"}, "Enter a phone number"),
+        ({"phone": "111111111111111"}, "Enter a phone number"),
+        ({"phone": "555-0100"}, "Enter a phone number"),
+        ({"phone": "(012) 555-0100"}, "Enter a phone number"),
+        ({"phone": "+44 20 7946 0018"}, "Enter a phone number"),
         ({"providers": "x" * 2001}, "Keep this under 2,000 characters"),
         ({"accepted": ["aetna:at-home"]}, "Aetna for At-home, which you don&#x27;t list"),
     ],
@@ -509,3 +513,22 @@ def test_the_page_says_what_each_save_records(client, staff):
     assert "recorded with your account's email address (jo@calm-harbor.example) and the time" in (
         page.replace("&#x27;", "'")
     )
+
+
+def test_a_refused_phone_number_says_what_to_type_and_keeps_it(client, clinic, staff):
+    response = client.post(URL, form_data(client) | {"phone": "111111111111111"})
+    assert response.status_code == 400
+    assert "a US number with its area code, like (512) 555-0100" in response.text
+    assert 'value="111111111111111"' in response.text
+    assert Clinic.objects.get(pk=clinic.pk).phone == "(512) 555-0100"
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["(512) 555-0199", "512-555-0199", "512.555.0199", "+1 512 555 0199", "1 (512) 555-0199",
+     "(512) 555-0199 ext. 12", "512-555-0199 x3", ""],
+)  # fmt: skip
+def test_us_phone_numbers_are_accepted(client, clinic, staff, phone):
+    response = client.post(URL, form_data(client) | {"phone": phone})
+    assert response.status_code == 302
+    assert Clinic.objects.get(pk=clinic.pk).phone == phone
