@@ -88,13 +88,14 @@ class ListingForm(PlainLabelsMixin, forms.ModelForm):
 
     class Meta:
         model = Clinic
-        fields = ["telehealth", "description", "phone", "website", "email", "hours", "providers"]
+        # No website: its domain decides whose work email verifies a claim on
+        # its own (listings.domains), so, like the name and address, editors set it.
+        fields = ["telehealth", "description", "phone", "email", "hours", "providers"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "hours": forms.Textarea(attrs={"rows": 4}),
             "providers": forms.Textarea(attrs={"rows": 4}),
         }
-        help_texts = {"website": "Starts with https://"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,12 +120,6 @@ class ListingForm(PlainLabelsMixin, forms.ModelForm):
                 "and an extension after it if there is one (ext. 12)."
             )
         return phone
-
-    def clean_website(self):
-        website = self.cleaned_data["website"]
-        if website and not website.startswith(("https://", "http://")):
-            raise forms.ValidationError("Enter the website's address, starting with https://")
-        return website
 
     def values(self):
         values = {name: self.cleaned_data[name] for name in self.Meta.fields}

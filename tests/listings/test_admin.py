@@ -636,3 +636,21 @@ def test_claim_and_history_name_people_without_links_editors_cannot_open(client,
         page = client.get(url).text
         assert "jo@gmail.example" in page
         assert "/admin/auth/user/" not in page
+
+
+@pytest.mark.parametrize("website", ["https://calm-harbor.example", "http://calm-harbor.example"])
+def test_editors_change_the_website_in_the_admin(client, editor, clinic, website):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    response = client.post(url, admin_form_data(client.get(url)) | {"website": website})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Clinic.objects.get(pk=clinic.pk).website == website
+
+
+def test_the_admin_refuses_a_website_that_is_not_a_web_address(client, editor, clinic):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    response = client.post(
+        url, admin_form_data(client.get(url)) | {"website": "javascript:alert(1)"}
+    )
+    assert response.status_code == 200
+    assert "Enter a valid URL" in response.text
+    assert Clinic.objects.get(pk=clinic.pk).website == ""
