@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.html import format_html
@@ -9,6 +10,7 @@ from django.utils.text import slugify
 from clinics.forms import StateField, ZipCodeField
 from clinics.geo import locate_zip
 from clinics.models import MAX_SESSION_PRICE, Clinic, Condition, Payer, Route, unify_line_breaks
+from clinics.price_ranges import implausible
 from clinics.states import STATE_CHOICES
 from ketamine_directory.forms import PlainLabelsMixin
 from listings.models import Claim, ListingReport
@@ -183,15 +185,30 @@ class OfferingForm(PlainLabelsMixin, forms.Form):
                 "A price of $0 would read as free treatment. Enter what a patient pays "
                 "per session.",
             )
-        elif cleaned.get("series_price") is not None:
-            sessions = cleaned.get("series_sessions") or self.route.default_series_sessions
-            if cleaned["series_price"] * 2 < low * sessions:
-                self.add_error(
-                    "series_price",
-                    f"That is less than half the price of {sessions} sessions at your lowest "
-                    "price. Enter the price of the whole series.",
-                )
+        else:
+            self._check_plausible(cleaned)
         return cleaned
+
+    def _check_plausible(self, cleaned):
+        low, sessions = cleaned["price_min"], cleaned.get("series_sessions")
+        series_price = cleaned.get("series_price")
+        in_series = sessions or self.route.default_series_sessions
+        if series_price is not None and series_price * 2 < low * in_series:
+            self.add_error(
+                "series_price",
+                f"That is less than half the price of {in_series} sessions at your lowest "
+                "price. Enter the price of the whole series.",
+            )
+            return
+        problems = implausible(
+            self.route.value, low, cleaned["price_max"], sessions, series_price, in_series
+        )
+        for name, message in problems.items():
+            # Plain text, no link: the error summary links each message to its field.
+            self.add_error(
+                name,
+                f"{message} If it really is right, email the editors at {settings.EDITORS_EMAIL}.",
+            )
 
     def value(self):
         if self.cleaned_data.get("price_min") is None:

@@ -654,3 +654,25 @@ def test_the_admin_refuses_a_website_that_is_not_a_web_address(client, editor, c
     assert response.status_code == 200
     assert "Enter a valid URL" in response.text
     assert Clinic.objects.get(pk=clinic.pk).website == ""
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"offerings-0-price_min": "1"}, "$1 a session is outside what IV ketamine infusion"),
+        ({"offerings-0-price_max": "9999"}, "$9,999 a session is outside"),
+        ({"offerings-0-series_sessions": "60"}, "60 sessions is more than a first series"),
+        ({"offerings-0-series_price": "600000"}, "$600,000 for 6 sessions of IV"),
+    ],
+)
+def test_the_admin_refuses_an_implausible_price_as_the_staff_form_does(
+    client, editor, clinic, changes, message
+):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    response = client.post(url, admin_form_data(client.get(url)) | changes)
+    assert response.status_code == 200
+    assert message in response.text
+    assert "ask the site&#x27;s developers to widen the range" in response.text
+    offering = Offering.objects.get(clinic=clinic)
+    assert (offering.price_min, offering.price_max, offering.series_sessions) == (400, 450, None)
+    assert not ListingChange.objects.exists()

@@ -167,6 +167,30 @@ def test_confirmed_prices_show_to_visitors_at_once(client, clinic, staff):
         ({"accepted": ["nobody:"]}, "Select a valid choice"),
         ({"iv-price_min": "0", "iv-price_max": "0"}, "$0 would read as free treatment"),
         ({"iv-series_price": "1"}, "less than half the price of 6 sessions"),
+        (
+            {"iv-price_min": "1", "iv-price_max": "1"},
+            "$1 a session is outside what IV ketamine infusion costs ($100 to $3,000 a session)",
+        ),
+        ({"iv-price_min": "0", "iv-price_max": "9999"}, "$0 a session is outside"),
+        ({"iv-price_min": "0", "iv-price_max": "9999"}, "$9,999 a session is outside"),
+        (
+            {"spravato-price_min": "5", "spravato-price_max": "10000"},
+            "Spravato (esketamine) nasal spray costs ($10 to $3,000 a session)",
+        ),
+        (
+            {"at-home-price_min": "9000", "at-home-price_max": "9500"},
+            "at-home sublingual/oral ketamine costs ($25 to $1,000 a session)",
+        ),
+        (
+            {"iv-series_sessions": "60", "iv-series_price": "600000"},
+            "60 sessions is more than a first series of IV ketamine infusion usually has",
+        ),
+        (
+            {"iv-series_price": "20000"},
+            "$20,000 for 6 sessions of IV ketamine infusion is outside what that many "
+            "sessions cost ($600 to $18,000)",
+        ),
+        ({"iv-price_min": "1", "iv-price_max": "1"}, "email the editors at editors@"),
         ({"phone": "<script>alert(1)</script>"}, "Enter a phone number"),
         ({"phone": "12"}, "Enter a phone number"),
         ({"phone": "111111111111111"}, "Enter a phone number"),
@@ -546,3 +570,27 @@ def test_staff_cannot_change_the_website_and_are_told_who_can(client, clinic, st
     assert clinic.website == "https://calm-harbor.example"
     assert clinic.description == "New words"
     assert "website" not in ListingChange.objects.get().changes
+
+
+def test_prices_at_the_edges_of_a_routes_range_are_taken(client, clinic, staff):
+    data = form_data(client) | {
+        "iv-price_min": "100",
+        "iv-price_max": "3000",
+        "spravato-price_min": "10",
+        "spravato-price_max": "3000",
+        "at-home-price_min": "25",
+        "at-home-price_max": "1000",
+        "kap-price_min": "400",
+        "kap-price_max": "1250",
+        "kap-series_sessions": "24",
+        "kap-series_price": "9600",
+    }
+    assert client.post(URL, data).status_code == 302
+    prices = dict(clinic.offerings.values_list("route", "price_min"))
+    assert prices == {"iv": 100, "spravato": 10, "at-home": 25, "kap": 400}
+
+
+def test_the_page_says_where_to_write_about_an_unusual_price(client, staff, settings):
+    settings.EDITORS_EMAIL = "editors@clinics.example"
+    page = client.get(URL).text
+    assert 'unusual for the treatment, <a href="mailto:editors@clinics.example">' in page
