@@ -14,6 +14,10 @@ from accounts import confirmation
 from ketamine_directory.forms import PlainLabelsMixin
 from ketamine_directory.throttle import add_one
 
+# What every form choosing a password says about it, in plain words: the
+# validators' own help is four lines of Django's wording.
+PASSWORD_HINT = "At least 8 characters, not all numbers, not a common password."
+
 
 class SignUpForm(PlainLabelsMixin, forms.Form):
     """An account for clinic staff: an email address is the user name."""
@@ -27,7 +31,7 @@ class SignUpForm(PlainLabelsMixin, forms.Form):
     password1 = forms.CharField(
         label="Password",
         strip=False,
-        help_text="At least 8 characters, not all numbers, not a common password.",
+        help_text=PASSWORD_HINT,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
@@ -129,11 +133,20 @@ class ResetForm(PlainLabelsMixin, PasswordResetForm):
         super().save(*args, **kwargs)
 
 
-class ChangePasswordForm(PlainLabelsMixin, PasswordChangeForm):
+class SignUpPasswordWording:
+    """A new password's two fields worded as on the sign-up form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = PASSWORD_HINT
+        self.fields["new_password2"].label = "New password again"
+
+
+class ChangePasswordForm(SignUpPasswordWording, PlainLabelsMixin, PasswordChangeForm):
     """Django's form for a signed-in person to change their password."""
 
 
-class NewPasswordForm(PlainLabelsMixin, SetPasswordForm):
+class NewPasswordForm(SignUpPasswordWording, PlainLabelsMixin, SetPasswordForm):
     def save(self, commit=True):
         # A new password ends a pause caused by someone else's guesses, and the
         # reset link that led here proves the address.

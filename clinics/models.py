@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
@@ -8,10 +9,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from clinics.geo import locate_zip
+from clinics.price_ranges import implausible
 from clinics.states import STATE_CHOICES, US_STATES
 from ketamine_directory.saving import with_derived_fields
 
 # Prices above this are refused as a typing mistake, not a real session price.
+# The bound the database keeps; each route's plausible range (clinics.price_ranges)
+# is narrower.
 MAX_SESSION_PRICE = 10_000
 
 
@@ -464,6 +468,26 @@ class Offering(models.Model):
 
     def get_absolute_url(self):
         return self.clinic.get_absolute_url()
+
+    def clean(self):
+        # Said to editors in the admin; staff are told to write to the editors
+        # instead (listings.forms.OfferingForm), who can't override it either.
+        problems = implausible(
+            self.route,
+            self.price_min,
+            self.price_max,
+            self.series_sessions,
+            self.series_price,
+            self.series_sessions or DEFAULT_SERIES_SESSIONS.get(self.route),
+        )
+        if problems:
+            raise ValidationError(
+                {
+                    name: f"{message} If the clinic confirms it is right, ask the site's "
+                    "developers to widen the range for it."
+                    for name, message in problems.items()
+                }
+            )
 
     @property
     def short_label(self):

@@ -117,9 +117,9 @@ class ClaimAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Deciding through the status field does what the actions do: membership, emails.
         if "status" in form.changed_data and obj.status == Claim.Status.APPROVED:
-            claims.approve(obj, request.user, obj.decision_note)
+            claims.approve(obj, request.user, obj.decision_note, request)
         elif "status" in form.changed_data and obj.status == Claim.Status.REJECTED:
-            claims.reject(obj, request.user, obj.decision_note)
+            claims.reject(obj, request.user, obj.decision_note, request)
         else:
             super().save_model(request, obj, form, change)
 
@@ -138,7 +138,7 @@ class ClaimAdmin(admin.ModelAdmin):
         note_field = self.action_form.base_fields["decision_note"]
         note = request.POST.get("decision_note", "").strip()[: note_field.max_length]
         for claim in open_claims:
-            decide(claim, request.user, note)
+            decide(claim, request.user, note, request)
         self.message_user(request, f"{done} {len(open_claims)} claim(s).", messages.SUCCESS)
 
 

@@ -109,8 +109,12 @@ def ask_editors(request, claim):
 
 
 @transaction.atomic
-def approve(claim, decided_by=None, note=""):
-    """Make the claimant a member of the clinic's staff; the listing becomes verified."""
+def approve(claim, decided_by=None, note="", request=None):
+    """
+    Make the claimant a member of the clinic's staff; the listing becomes
+    verified. An editor's decision (`decided_by`) is emailed to the claimant,
+    with links built from `request`.
+    """
     claim.status = Claim.Status.APPROVED
     claim.decided_at = timezone.now()
     claim.decided_by = decided_by
@@ -128,11 +132,11 @@ def approve(claim, decided_by=None, note=""):
             clinic.status = Clinic.Status.PUBLISHED  # a clinic its staff added goes live
         clinic.save(update_fields=["is_verified", "status", "updated_at"])
     if decided_by is not None:
-        _tell_claimant(claim, new_listing)
+        _tell_claimant(claim, new_listing, request)
 
 
 @transaction.atomic
-def reject(claim, decided_by, note=""):
+def reject(claim, decided_by, note="", request=None):
     claim.status = Claim.Status.REJECTED
     claim.decided_at = timezone.now()
     claim.decided_by = decided_by
@@ -143,10 +147,10 @@ def reject(claim, decided_by, note=""):
         # Hidden rather than deleted: the editors may want to see what was sent.
         claim.clinic.status = Clinic.Status.HIDDEN
         claim.clinic.save(update_fields=["status", "updated_at"])
-    _tell_claimant(claim, new_listing)
+    _tell_claimant(claim, new_listing, request)
 
 
-def _tell_claimant(claim, new_listing):
+def _tell_claimant(claim, new_listing, request=None):
     name = claim.clinic.name
     if new_listing:
         subject = f"{name} is listed now" if claim.is_approved else f"We could not list {name}"
@@ -157,12 +161,23 @@ def _tell_claimant(claim, new_listing):
         subject,
         render_to_string(
             "listings/email/claim_decided.txt",
-            {"claim": claim, "new_listing": new_listing, "can_reply": bool(reply_to)},
+            {
+                "claim": claim,
+                "new_listing": new_listing,
+                "can_reply": bool(reply_to),
+                "account_url": _absolute(request, reverse("listings:dashboard")),
+            },
         ),
         None,
         [claim.user.email],
         reply_to=reply_to,
     ).send()
+
+
+def _absolute(request, path):
+    # As the claim link and inquiry emails do; without a request (a shell),
+    # the site's configured address.
+    return request.build_absolute_uri(path) if request else settings.SITE_URL + path
 
 
 def _editors_address():

@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.html import format_html
@@ -9,6 +10,7 @@ from django.utils.text import slugify
 from clinics.forms import StateField, ZipCodeField
 from clinics.geo import locate_zip
 from clinics.models import MAX_SESSION_PRICE, Clinic, Condition, Payer, Route, unify_line_breaks
+from clinics.price_ranges import implausible
 from clinics.states import STATE_CHOICES
 from ketamine_directory.forms import PlainLabelsMixin
 from listings.models import Claim, ListingReport
@@ -45,8 +47,13 @@ class ClaimForm(PlainLabelsMixin, forms.ModelForm):
 
 # Generous for a directory listing, and a bound on what one save can store.
 TEXT_LIMITS = {"description": 5000, "hours": 500, "providers": 2000}
-# Digits with the usual separators, and an extension: "(512) 555-0100 ext. 12".
-PHONE = re.compile(r"\+?[\d\s().-]+((ext\.?|x)\s*\d+)?", re.IGNORECASE)
+# A US number with the usual separators, and an extension: "(512) 555-0100 ext. 12".
+PHONE = re.compile(
+    r"(?P<number>\+?[\d\s().-]+?)\s*((ext\.?|extension|x)\s*\d{1,6})?", re.IGNORECASE
+)
+# Ten digits (an optional leading 1, the country code): area codes and
+# exchanges never start with 0 or 1, so "111 111 1111" is a typing slip.
+US_NUMBER = re.compile(r"1?[2-9]\d\d[2-9]\d{6}")
 
 
 def price_field(label, **kwargs):
@@ -83,13 +90,14 @@ class ListingForm(PlainLabelsMixin, forms.ModelForm):
 
     class Meta:
         model = Clinic
-        fields = ["telehealth", "description", "phone", "website", "email", "hours", "providers"]
+        # No website: its domain decides whose work email verifies a claim on
+        # its own (listings.domains), so, like the name and address, editors set it.
+        fields = ["telehealth", "description", "phone", "email", "hours", "providers"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "hours": forms.Textarea(attrs={"rows": 4}),
             "providers": forms.Textarea(attrs={"rows": 4}),
         }
-        help_texts = {"website": "Starts with https://"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,16 +114,14 @@ class ListingForm(PlainLabelsMixin, forms.ModelForm):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
-        digits = sum(character.isdigit() for character in phone)
-        if phone and (not PHONE.fullmatch(phone) or not 7 <= digits <= 15):
-            raise forms.ValidationError("Enter a phone number, like (512) 555-0100.")
+        typed = PHONE.fullmatch(phone)
+        digits = "".join(filter(str.isdigit, typed["number"])) if typed else ""
+        if phone and not US_NUMBER.fullmatch(digits):
+            raise forms.ValidationError(
+                "Enter a phone number: a US number with its area code, like (512) 555-0100, "
+                "and an extension after it if there is one (ext. 12)."
+            )
         return phone
-
-    def clean_website(self):
-        website = self.cleaned_data["website"]
-        if website and not website.startswith(("https://", "http://")):
-            raise forms.ValidationError("Enter the website's address, starting with https://")
-        return website
 
     def values(self):
         values = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -179,15 +185,30 @@ class OfferingForm(PlainLabelsMixin, forms.Form):
                 "A price of $0 would read as free treatment. Enter what a patient pays "
                 "per session.",
             )
-        elif cleaned.get("series_price") is not None:
-            sessions = cleaned.get("series_sessions") or self.route.default_series_sessions
-            if cleaned["series_price"] * 2 < low * sessions:
-                self.add_error(
-                    "series_price",
-                    f"That is less than half the price of {sessions} sessions at your lowest "
-                    "price. Enter the price of the whole series.",
-                )
+        else:
+            self._check_plausible(cleaned)
         return cleaned
+
+    def _check_plausible(self, cleaned):
+        low, sessions = cleaned["price_min"], cleaned.get("series_sessions")
+        series_price = cleaned.get("series_price")
+        in_series = sessions or self.route.default_series_sessions
+        if series_price is not None and series_price * 2 < low * in_series:
+            self.add_error(
+                "series_price",
+                f"That is less than half the price of {in_series} sessions at your lowest "
+                "price. Enter the price of the whole series.",
+            )
+            return
+        problems = implausible(
+            self.route.value, low, cleaned["price_max"], sessions, series_price, in_series
+        )
+        for name, message in problems.items():
+            # Plain text, no link: the error summary links each message to its field.
+            self.add_error(
+                name,
+                f"{message} If it really is right, email the editors at {settings.EDITORS_EMAIL}.",
+            )
 
     def value(self):
         if self.cleaned_data.get("price_min") is None:

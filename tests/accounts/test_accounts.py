@@ -3,6 +3,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import Client
 
 from clinics.models import Clinic
 from tests.builders import make_clinic, make_user
@@ -303,3 +304,28 @@ def test_the_sign_in_page_names_only_a_clinic_of_this_sites_claim_page(client, n
         page = client.get(url, {"next": next_url}).text
         assert "to claim" not in page, (url, next_url)
         assert "<b>" not in page and "Hidden Clinic" not in page
+
+
+SIGN_UP_HINT = "At least 8 characters, not all numbers, not a common password."
+
+
+def reset_form_page(client):
+    make_user("staff@clinic.example", password=PASSWORD)
+    client.post("/account/password-reset/", {"email": "staff@clinic.example"})
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line)
+    return client.get(link.split("testserver", 1)[1], follow=True)
+
+
+def change_form_page(client):
+    client.force_login(make_user("staff@clinic.example", password=PASSWORD))
+    return client.get("/account/password/")
+
+
+@pytest.mark.parametrize("open_form", [reset_form_page, change_form_page])
+def test_new_password_forms_say_what_sign_up_says(client, open_form):
+    page = open_form(client).text.replace("&#x27;", "'").replace("’", "'")
+    assert SIGN_UP_HINT in page and SIGN_UP_HINT in Client().get("/account/signup/").text
+    assert "New password again" in page
+    assert "New password confirmation" not in page
+    assert "can't be too similar" not in page
+    assert "can't be entirely numeric" not in page

@@ -21,6 +21,8 @@ def test_sample_fixture_loads_and_is_realistic(sample_data):
     assert clinics.filter(telehealth=True).exists() and clinics.filter(telehealth=False).exists()
     assert clinics.filter(accepted_payers__payer__kind="insurer").exists()
     assert all(".example" in clinic.website for clinic in clinics)
+    for offering in Offering.objects.all():  # within the rules staff and editors work to
+        offering.full_clean()
 
 
 def test_loading_twice_is_harmless(sample_data):
@@ -47,3 +49,5 @@ def test_generate_clinics_command_creates_synthetic_clinics(db):
     assert not Clinic.objects.filter(is_sample=True).exists()
     assert Offering.objects.count() >= 250
     assert Clinic.objects.filter(latitude__isnull=True).count() == 0
+    for offering in Offering.objects.all():
+        offering.full_clean()

@@ -636,3 +636,43 @@ def test_claim_and_history_name_people_without_links_editors_cannot_open(client,
         page = client.get(url).text
         assert "jo@gmail.example" in page
         assert "/admin/auth/user/" not in page
+
+
+@pytest.mark.parametrize("website", ["https://calm-harbor.example", "http://calm-harbor.example"])
+def test_editors_change_the_website_in_the_admin(client, editor, clinic, website):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    response = client.post(url, admin_form_data(client.get(url)) | {"website": website})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Clinic.objects.get(pk=clinic.pk).website == website
+
+
+def test_the_admin_refuses_a_website_that_is_not_a_web_address(client, editor, clinic):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    response = client.post(
+        url, admin_form_data(client.get(url)) | {"website": "javascript:alert(1)"}
+    )
+    assert response.status_code == 200
+    assert "Enter a valid URL" in response.text
+    assert Clinic.objects.get(pk=clinic.pk).website == ""
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"offerings-0-price_min": "1"}, "$1 a session is outside what IV ketamine infusion"),
+        ({"offerings-0-price_max": "9999"}, "$9,999 a session is outside"),
+        ({"offerings-0-series_sessions": "60"}, "60 sessions is more than a first series"),
+        ({"offerings-0-series_price": "600000"}, "$600,000 for 6 sessions of IV"),
+    ],
+)
+def test_the_admin_refuses_an_implausible_price_as_the_staff_form_does(
+    client, editor, clinic, changes, message
+):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    response = client.post(url, admin_form_data(client.get(url)) | changes)
+    assert response.status_code == 200
+    assert message in response.text
+    assert "ask the site&#x27;s developers to widen the range" in response.text
+    offering = Offering.objects.get(clinic=clinic)
+    assert (offering.price_min, offering.price_max, offering.series_sessions) == (400, 450, None)
+    assert not ListingChange.objects.exists()

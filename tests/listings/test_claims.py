@@ -367,3 +367,20 @@ def test_without_an_editors_address_the_email_does_not_ask_for_a_reply(
     )
     assert not mail.outbox[-1].reply_to
     assert "reply to this email" not in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize("new_listing", [False, True])
+def test_the_approval_email_links_to_the_account_page(client, clinic, person, new_listing):
+    if new_listing:
+        Clinic.objects.filter(pk=clinic.pk).update(status=Clinic.Status.PROPOSED)
+        Claim.objects.create(clinic=clinic, user=person, work_email="jo@gmail.example")
+    else:
+        claim(client, "jo@gmail.example")
+    sign_in_editor(client)
+    client.post(
+        "/admin/listings/claim/",
+        {"action": "approve", "_selected_action": [Claim.objects.get().pk]},
+    )
+    body = mail.outbox[-1].body
+    assert "from your account page" in body
+    assert "http://testserver/account/\n" in body

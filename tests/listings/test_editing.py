@@ -165,12 +165,39 @@ def test_confirmed_prices_show_to_visitors_at_once(client, clinic, staff):
         ({"iv-price_max": "4.50"}, "whole number of dollars"),
         ({"iv-price_max": ""}, "Enter both the lowest and the highest price"),
         ({"im-notes": "Call us"}, "Add the price per session"),
-        ({"website": "javascript:alert(1)"}, "Enter a valid URL"),
         ({"accepted": ["nobody:"]}, "Select a valid choice"),
         ({"iv-price_min": "0", "iv-price_max": "0"}, "$0 would read as free treatment"),
         ({"iv-series_price": "1"}, "less than half the price of 6 sessions"),
+        (
+            {"iv-price_min": "1", "iv-price_max": "1"},
+            "$1 a session is outside what IV ketamine infusion costs ($100 to $3,000 a session)",
+        ),
+        ({"iv-price_min": "0", "iv-price_max": "9999"}, "$0 a session is outside"),
+        ({"iv-price_min": "0", "iv-price_max": "9999"}, "$9,999 a session is outside"),
+        (
+            {"spravato-price_min": "5", "spravato-price_max": "10000"},
+            "Spravato (esketamine) nasal spray costs ($10 to $3,000 a session)",
+        ),
+        (
+            {"at-home-price_min": "9000", "at-home-price_max": "9500"},
+            "at-home sublingual/oral ketamine costs ($25 to $1,000 a session)",
+        ),
+        (
+            {"iv-series_sessions": "60", "iv-series_price": "600000"},
+            "60 sessions is more than a first series of IV ketamine infusion usually has",
+        ),
+        (
+            {"iv-series_price": "20000"},
+            "$20,000 for 6 sessions of IV ketamine infusion is outside what that many "
+            "sessions cost ($600 to $18,000)",
+        ),
+        ({"iv-price_min": "1", "iv-price_max": "1"}, "email the editors at editors@"),
         ({"phone": "<script>alert(1)</script>"}, "Enter a phone number"),
         ({"phone": "12"}, "Enter a phone number"),
+        ({"phone": "111111111111111"}, "Enter a phone number"),
+        ({"phone": "555-0100"}, "Enter a phone number"),
+        ({"phone": "(012) 555-0100"}, "Enter a phone number"),
+        ({"phone": "+44 20 7946 0018"}, "Enter a phone number"),
         ({"providers": "x" * 2001}, "Keep this under 2,000 characters"),
         ({"accepted": ["aetna:at-home"]}, "Aetna for At-home, which you don&#x27;t list"),
     ],
@@ -569,3 +596,61 @@ def test_the_page_says_what_each_save_records(client, staff):
     assert "recorded with your account's email address (jo@calm-harbor.example) and the time" in (
         page.replace("&#x27;", "'")
     )
+
+
+def test_a_refused_phone_number_says_what_to_type_and_keeps_it(client, clinic, staff):
+    response = client.post(URL, form_data(client) | {"phone": "111111111111111"})
+    assert response.status_code == 400
+    assert "a US number with its area code, like (512) 555-0100" in response.text
+    assert 'value="111111111111111"' in response.text
+    assert Clinic.objects.get(pk=clinic.pk).phone == "(512) 555-0100"
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["(512) 555-0199", "512-555-0199", "512.555.0199", "+1 512 555 0199", "1 (512) 555-0199",
+     "(512) 555-0199 ext. 12", "512-555-0199 x3", ""],
+)  # fmt: skip
+def test_us_phone_numbers_are_accepted(client, clinic, staff, phone):
+    response = client.post(URL, form_data(client) | {"phone": phone})
+    assert response.status_code == 302
+    assert Clinic.objects.get(pk=clinic.pk).phone == phone
+
+
+def test_staff_cannot_change_the_website_and_are_told_who_can(client, clinic, staff):
+    # The website's domain decides whose work email verifies a claim by itself.
+    Clinic.objects.filter(pk=clinic.pk).update(website="https://calm-harbor.example")
+    page = client.get(URL).text
+    assert 'name="website"' not in page
+    assert "https://calm-harbor.example" in page
+    assert "To change the name, address or website," in page
+    data = form_data(client) | {"website": "https://gmail.com", "description": "New words"}
+    assert client.post(URL, data).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.website == "https://calm-harbor.example"
+    assert clinic.description == "New words"
+    assert "website" not in ListingChange.objects.get().changes
+
+
+def test_prices_at_the_edges_of_a_routes_range_are_taken(client, clinic, staff):
+    data = form_data(client) | {
+        "iv-price_min": "100",
+        "iv-price_max": "3000",
+        "spravato-price_min": "10",
+        "spravato-price_max": "3000",
+        "at-home-price_min": "25",
+        "at-home-price_max": "1000",
+        "kap-price_min": "400",
+        "kap-price_max": "1250",
+        "kap-series_sessions": "24",
+        "kap-series_price": "9600",
+    }
+    assert client.post(URL, data).status_code == 302
+    prices = dict(clinic.offerings.values_list("route", "price_min"))
+    assert prices == {"iv": 100, "spravato": 10, "at-home": 25, "kap": 400}
+
+
+def test_the_page_says_where_to_write_about_an_unusual_price(client, staff, settings):
+    settings.EDITORS_EMAIL = "editors@clinics.example"
+    page = client.get(URL).text
+    assert 'unusual for the treatment, <a href="mailto:editors@clinics.example">' in page

@@ -15,11 +15,11 @@ def editors_email(settings):
     settings.EDITORS_EMAIL = "editors@clinics.example"
 
 
-def test_the_staff_edit_page_links_to_the_editors_for_name_and_address(client):
+def test_the_staff_edit_page_links_to_the_editors_for_name_address_and_website(client):
     clinic = make_clinic("Calm Harbor Ketamine", slug="calm-harbor")
     client.force_login(make_member(clinic))
     page = client.get("/account/clinics/calm-harbor/").text
-    assert f"To change the name or address, {LINK}." in page
+    assert f"To change the name, address or website, {LINK}." in page
 
 
 def test_the_sign_up_limit_message_links_to_the_editors(client):
