@@ -259,6 +259,8 @@ class ClinicBuilder:
                     accepted.add((payer.pk, ""))
             for payer in rng.sample(self.self_pay, rng.randint(1, len(self.self_pay))):
                 accepted.add((payer.pk, ""))
+            # In network for every route already says it of Spravato.
+            accepted -= {(payer_id, "spravato") for payer_id, route in set(accepted) if not route}
             acceptances += [
                 AcceptedPayer(clinic_id=clinic.pk, payer_id=payer_id, route=route)
                 for payer_id, route in sorted(accepted)

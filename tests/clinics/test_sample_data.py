@@ -2,10 +2,21 @@ import io
 
 import pytest
 
-from clinics.models import Clinic, Offering, Route
+from clinics.models import AcceptedPayer, Clinic, Offering, Route
 from clinics.synthetic import PRICE_RANGES
 
 pytestmark = pytest.mark.django_db
+
+
+def assert_no_payer_listed_twice():
+    """
+    A payer accepted for every treatment is not also listed for one of them:
+    the staff form would tidy it away on the first save and record it as a
+    change nobody made.
+    """
+    rows = set(AcceptedPayer.objects.values_list("clinic_id", "payer_id", "route"))
+    twice = [row for row in rows if row[2] and (row[0], row[1], "") in rows]
+    assert not twice
 
 
 def test_sample_fixture_loads_and_is_realistic(sample_data):
@@ -23,6 +34,7 @@ def test_sample_fixture_loads_and_is_realistic(sample_data):
     assert all(".example" in clinic.website for clinic in clinics)
     for offering in Offering.objects.all():  # within the rules staff and editors work to
         offering.full_clean()
+    assert_no_payer_listed_twice()
 
 
 def test_loading_twice_is_harmless(sample_data):
@@ -51,3 +63,4 @@ def test_generate_clinics_command_creates_synthetic_clinics(db):
     assert Clinic.objects.filter(latitude__isnull=True).count() == 0
     for offering in Offering.objects.all():
         offering.full_clean()
+    assert_no_payer_listed_twice()
