@@ -93,6 +93,9 @@ def clinic_list(request, state=None, city_slug=None):
         # clinics ticked to compare stay.
         return redirect(_compare_url(_compare_slugs(request)[:MAX_CARRIED], view="clinics:list"))
     place = _place(state, city_slug)
+    # htmx swaps in the results; a history restore (htmx has no copy of the
+    # page) wants the whole page, as the page cache stores it for everyone.
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
     data = request.GET.copy()
     data.setdefault("radius", str(DEFAULT_RADIUS))
     if place:
@@ -164,10 +167,10 @@ def clinic_list(request, state=None, city_slug=None):
         # clinic list" returns to this search and page.
         "back": _list_url(request.path, search, page.number),
         # The filter form of a state or city page searches the whole directory.
-        "left_place_page": bool(request.htmx and request.headers.get("X-Place-Page") and not place),
+        "left_place_page": bool(fragment and request.headers.get("X-Place-Page") and not place),
+        "fragment": fragment,
     }
-    # A history-restore request wants the whole page back, not the fragment.
-    if request.htmx and not request.htmx.history_restore_request:
+    if fragment:
         return render(request, "clinics/clinic_list.html#results", context)
     return render(request, "clinics/clinic_list.html", context)
 

@@ -101,3 +101,16 @@ def test_pages_are_gzipped_for_browsers_that_ask_with_each_its_own_nonce(client)
         in_header = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])
         assert in_page == {in_header.group(1)}
         assert NONCE_ATTR.sub("", text) == NONCE_ATTR.sub("", plain.text)
+
+
+@pytest.mark.parametrize("path", ["/clinics/?route=iv&sort=name", "/clinics/in/tx/", "/guides/"])
+def test_a_history_restore_request_gets_and_leaves_the_whole_page(client, path):
+    # htmx asks for a page it has no copy of with both headers: it wants the
+    # page, not the fragment's out-of-band pieces, and visitors after it too.
+    make_clinic()
+    restore = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    restored = client.get(path, headers=restore).text
+    later = client.get(path).text
+    for page in (restored, later):
+        assert "hx-swap-oob" not in page
+        assert page.count("<title>") == 1
