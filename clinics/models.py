@@ -1,3 +1,4 @@
+import unicodedata
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,16 @@ from ketamine_directory.saving import with_derived_fields
 # The bound the database keeps; each route's plausible range (clinics.price_ranges)
 # is narrower.
 MAX_SESSION_PRICE = 10_000
+
+
+def one_line(value):
+    """
+    Refuse line breaks and other control characters in a name or address. No
+    text box sends them; a crafted form would break every email whose
+    subject names the clinic (a header may not hold a line break).
+    """
+    if any(unicodedata.category(character) == "Cc" for character in value):
+        raise ValidationError("Keep this on one line.", code="one-line")
 
 
 def unify_line_breaks(text):
@@ -201,11 +212,11 @@ class Clinic(models.Model):
         # Added by someone who says they work there; hidden until an editor approves.
         PROPOSED = "proposed", "Proposed by its staff, awaiting review"
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[one_line])
     slug = models.SlugField(max_length=220, unique=True)
     description = models.TextField(blank=True, help_text="Plain text; line breaks are kept.")
-    street_address = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100)
+    street_address = models.CharField(max_length=200, blank=True, validators=[one_line])
+    city = models.CharField(max_length=100, validators=[one_line])
     city_slug = models.SlugField(max_length=100, editable=False)
     state = models.CharField(max_length=2, choices=STATE_CHOICES)
     zip_code = models.CharField(

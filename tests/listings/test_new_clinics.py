@@ -173,3 +173,13 @@ def test_two_clinics_given_the_same_address_at_once_is_explained(client, person,
     assert "Please send it again." in response.text
     assert 'value="Willow Creek Ketamine"' in response.text
     assert Clinic.objects.count() == 1 and not Claim.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["clinic-name", "clinic-street_address", "clinic-city"])
+def test_a_line_break_in_a_one_line_field_is_refused_not_a_server_error(client, person, field):
+    # No browser sends one from a text box; a crafted form would have broken
+    # every email whose subject names the clinic.
+    response = add(client, **{field: "Evil Clinic\r\nBcc: victim@else.example"})
+    assert response.status_code == 200
+    assert "Keep this on one line." in response.text
+    assert not Clinic.objects.exists() and not mail.outbox
