@@ -132,6 +132,13 @@ class ListingChange(models.Model):
     def get_absolute_url(self):
         return self.clinic.get_absolute_url()
 
+    @property
+    def author_for_staff(self):
+        """Who made the change, as the clinic's staff are told: an editor's address is theirs."""
+        if self.user is None or self.user.is_staff:
+            return "an editor"
+        return self.user.email
+
 
 class ListingReport(models.Model):
     """A visitor's note that something on a listing looks wrong, for the editors to check."""

@@ -135,6 +135,25 @@ def test_history_reads_plainly(client, clinic, staff):
     assert "<td>removed: Medicare (for Spravato)</td><td>added: Cigna (for Spravato)</td>" in page
 
 
+def test_history_names_colleagues_but_not_the_editors_addresses(client, clinic, staff):
+    from listings.editing import save_listing
+
+    save_listing(clinic, make_member(clinic, make_user("sam@calm-harbor.example")), {"phone": "1"})
+    editor = make_user("pat.private@gmail.example", is_staff=True)
+    save_listing(clinic, editor, {"phone": "2"})
+    page = client.get(URL + "history/").text
+    assert "by sam@calm-harbor.example" in page
+    assert "pat.private" not in page
+    assert "by an editor" in page
+
+    # Nor when an editor's change is shown beside mine in a conflict.
+    mine = form_data(client) | {"phone": "(512) 555-0188"}
+    save_listing(clinic, editor, {"phone": "(512) 555-0177"})
+    response = client.post(URL, mine)
+    assert response.status_code == 409
+    assert "pat.private" not in response.text and "by an editor" in response.text
+
+
 def test_saving_without_changes_records_nothing(client, staff):
     client.post(URL, form_data(client))
     assert not ListingChange.objects.exists()
