@@ -92,6 +92,9 @@ def clinic_list(request, state=None, city_slug=None):
         # "Clear all filters" sends the compare form: the search goes, the
         # clinics ticked to compare stay.
         return redirect(_compare_url(_compare_slugs(request)[:MAX_CARRIED], view="clinics:list"))
+    clean = _without_empty_fields(request, place_page=state is not None)
+    if clean is not None and not request.htmx:
+        return redirect(clean)
     place = _place(state, city_slug)
     # htmx swaps in the results; a history restore (htmx has no copy of the
     # page) wants the whole page, as the page cache stores it for everyone.
@@ -190,6 +193,28 @@ def _search_params(request):
     if not any(name == "near" for name, _ in params):
         params = [(name, value) for name, value in params if name != "radius"]
     return params
+
+
+def _without_empty_fields(request, place_page):
+    """
+    The address of this search without the empty fields the filter form sends
+    without JavaScript (nor its default distance with no ZIP code, nor a place
+    page's own state and city); None if there is nothing to drop.
+    """
+    dropped = {"state", "city"} if place_page else set()
+    no_zip = not any(value.strip() for value in request.GET.getlist("near"))
+    sent = [(name, value) for name, values in request.GET.lists() for value in values]
+    query = [
+        (name, value)
+        for name, value in sent
+        if name not in dropped
+        and (value.strip() or name not in SEARCH_PARAMS)
+        # A wrong distance stays, to be explained.
+        and not (name == "radius" and no_zip and value == str(DEFAULT_RADIUS))
+    ]
+    if len(query) == len(sent):
+        return None
+    return f"{request.path}?{urlencode(query)}" if query else request.path
 
 
 def _list_url(path, search, page_number=1):

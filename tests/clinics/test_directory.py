@@ -466,7 +466,7 @@ def test_telehealth_checkbox_submits_a_value_the_filter_understands(client, clin
 
 @pytest.mark.parametrize("value", ["0", "no", "off", ""])
 def test_telehealth_other_than_1_in_a_link_is_not_ticked(client, clinics, value):
-    text = client.get(f"/clinics/?telehealth={value}").text
+    text = client.get(f"/clinics/?telehealth={value}", follow=True).text
     assert sorted(slugs(text)) == ["austin-cheap", "austin-iv", "denver", "houston"]
     assert 'id="id_telehealth" checked' not in text
 
@@ -575,3 +575,22 @@ def test_price_dates_count_calendar_days_as_the_date_beside_them_does(client, da
 def test_a_map_link_without_a_street_address_starts_with_the_city(client):
     clinic = make_clinic(slug="no-street", street_address="")
     assert "query=Austin%2C+TX+78701" in client.get(clinic.get_absolute_url()).text
+
+
+def test_a_search_sent_with_empty_fields_is_sent_on_to_its_clean_address(client, clinics):
+    # Without JavaScript the filter form sends every field, empty or not; a
+    # page button or "Show clinics" should still leave a short address to share.
+    sent = (
+        "/clinics/?route=iv&max_price=&insurance=&near=&radius=25&state=&city="
+        "&condition=&sort=&clinic=houston&page=2"
+    )
+    response = client.get(sent)
+    assert response.status_code == 302
+    assert response["Location"] == "/clinics/?route=iv&clinic=houston&page=2"
+    assert client.get(response["Location"]).status_code == 200
+    # A place page's own state and city are the page's, not the form's.
+    place = client.get("/clinics/in/tx/?state=tx&city=&route=iv")
+    assert place["Location"] == "/clinics/in/tx/?route=iv"
+    # htmx builds its own addresses; it is answered, not sent on.
+    assert client.get(sent, headers={"HX-Request": "true"}).status_code == 200
+    assert client.get("/clinics/?near=78701&radius=50&sort=distance").status_code == 200
