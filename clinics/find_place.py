@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from clinics.forms import DEFAULT_RADIUS, MAX_RADIUS
-from clinics.geo import central_zip
+from clinics.geo import central_zip, locate_zip
 from clinics.models import Clinic
 from clinics.nearby import nearest_miles, radius_reaching
 from clinics.states import US_STATES
@@ -31,6 +31,11 @@ class Found:
 def find_place(typed):
     where = read_where(typed)
     directory = reverse("clinics:list")
+    if where.zip_code and locate_zip(where.zip_code) is None:
+        return Found(
+            problem=f"We don't know ZIP {where.zip_code}. Check the number, or search by city "
+            "or state."
+        )
     if where.zip_code:
         return Found(url=f"{directory}?{urlencode({'near': where.zip_code})}")
     if where.bad_zip:

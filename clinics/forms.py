@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,9 +8,10 @@ from django.core.validators import ProhibitNullCharactersValidator
 from clinics.geo import locate_zip
 from clinics.states import STATE_CHOICES, US_STATES
 
-ZIP_PATTERN = re.compile(r"^\d{5}$")
+# [0-9], not \d, which matches the digits of every script.
+ZIP_PATTERN = re.compile(r"^[0-9]{5}$")
 # A ZIP code as people type it, ZIP+4 included ("78701-1234"): its first five digits count.
-TYPED_ZIP = re.compile(r"(\d{5})(?:-?\d{4})?")
+TYPED_ZIP = re.compile(r"([0-9]{5})(?:-?[0-9]{4})?")
 
 
 class StateField(forms.ChoiceField):
@@ -71,8 +73,11 @@ class ZipCodeField(TypedTextField):
 
     @staticmethod
     def five_digits(value):
-        """'78701-1234' and ' 78701 ' -> '78701'; anything else as it was typed."""
-        match = TYPED_ZIP.fullmatch(value.strip()) if isinstance(value, str) else None
+        """'78701-1234', ' 78701 ' and '７８７０１' -> '78701'; anything else as it was typed."""
+        if not isinstance(value, str):
+            return value
+        # Full-width digits, as East Asian keyboards type them, are the same digits.
+        match = TYPED_ZIP.fullmatch(unicodedata.normalize("NFKC", value).strip())
         return match[1] if match else value
 
     def to_python(self, value):

@@ -4,6 +4,7 @@ state), as people type them, pasted addresses included.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.text import slugify
@@ -79,7 +80,8 @@ def read_where(text):
     and a state alone no city. A ZIP code anywhere in the text is that ZIP,
     unless the text names another state (then it is a house number).
     """
-    text = " ".join(text.split())
+    # Full-width letters and digits, as East Asian keyboards type them, are the same.
+    text = " ".join(unicodedata.normalize("NFKC", text).split())
     if match := ZIP_OR_ZIP4.fullmatch(text):
         return Where(zip_code=match[1])
     if DIGITS.fullmatch(text):

@@ -66,6 +66,16 @@ def test_a_zip_code_anywhere_in_the_text_wins(client, clinics, where):
     assert goes(client, where) == "/clinics/?near=78701"
 
 
+def test_a_zip_in_full_width_digits_is_that_zip(client, clinics):
+    assert goes(client, "７８７０１") == "/clinics/?near=78701"
+
+
+def test_a_zip_code_nobody_uses_is_explained_on_the_home_page(client, clinics):
+    response, words = problem(client, "00000")
+    assert "We don't know ZIP 00000. Check the number, or search by city or state." in words
+    assert 'value="00000"' in response.text
+
+
 def test_a_real_place_without_clinics_points_to_the_nearest(client, clinics):
     response, words = problem(client, "Miami Beach")
     assert "No clinics are listed in Miami Beach, Florida yet." in words

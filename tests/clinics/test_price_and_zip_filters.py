@@ -55,6 +55,15 @@ def test_a_zip_plus_four_in_the_directory_uses_its_first_five_digits(client, cli
     assert [clinic["distance"] for clinic in results(text)] == ["0.0", "2.4"]
 
 
+def test_a_zip_typed_in_full_width_digits_is_read_and_other_digits_are_explained(client, clinics):
+    # A phone keyboard set to Japanese or Chinese types ７８７０１.
+    text = client.get("/clinics/", {"near": "７８７０１"}).text
+    assert 'id="id_near" value="78701"' in text
+    assert sorted(slugs(text)) == ["iv-375", "iv-450"]
+    arabic = client.get("/clinics/", {"near": "٧٨٧٠١"}).text
+    assert "Enter a 5-digit ZIP code, like 78701." in arabic
+
+
 def test_guides_link_to_price_searches_in_the_words_of_the_filter():
     guides = Path(__file__).resolve().parents[2] / "fixtures" / "guides"
     links = re.findall(r"\[([^\]]+)\]\(/clinics/\?[^)]*max_price=(\d+)", _read_all(guides))
