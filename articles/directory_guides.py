@@ -9,6 +9,7 @@ from articles.models import Guide
 from articles.versioning import guides_version
 
 SHOWN = 3
+CATEGORY_ORDER = {value: order for order, value in enumerate(Guide.Category.values)}
 
 
 def guides_on_search(condition, routes):
@@ -26,9 +27,15 @@ def guides_on_search(condition, routes):
         if guide["published_at"] <= now
         and (condition in guide["conditions"] or routes & guide["routes"])
     ]
-    # Stable: by title within each group, as stored.
+    # The condition's guides, those on a searched route among them first; then
+    # the routes'. Within each, the basics before the rest (the categories'
+    # order), then by title, as stored.
     found.sort(
-        key=lambda guide: (condition not in guide["conditions"], not routes & guide["routes"])
+        key=lambda guide: (
+            condition not in guide["conditions"],
+            not routes & guide["routes"],
+            CATEGORY_ORDER[guide["category"]],
+        )
     )
     return [{"title": g["title"], "dek": g["dek"], "url": g["url"]} for g in found[:SHOWN]]
 
@@ -43,12 +50,21 @@ def _published_guides():
 
     def compute():
         guides = {}
-        for title, slug, dek, published_at, condition, route in Guide.objects.topic_rows():
+        for (
+            title,
+            slug,
+            dek,
+            category,
+            published_at,
+            condition,
+            route,
+        ) in Guide.objects.topic_rows():
             guide = guides.setdefault(
                 slug,
                 {
                     "title": title,
                     "dek": dek,
+                    "category": category,
                     "url": reverse("articles:detail", args=[slug]),
                     "published_at": published_at,
                     "conditions": set(),
@@ -62,5 +78,8 @@ def _published_guides():
         return list(guides.values())
 
     return cache.get_or_set(
-        f"articles:published-topics:{guides_version()}", compute, settings.DIRECTORY_FIGURES_TIMEOUT
+        # Named for its shape: a deploy that changes the shape must not read the old one.
+        f"articles:guide-topics-by-category:{guides_version()}",
+        compute,
+        settings.DIRECTORY_FIGURES_TIMEOUT,
     )

@@ -41,14 +41,21 @@ class GuideQuerySet(models.QuerySet):
 
     def topic_rows(self):
         """
-        (title, slug, dek, published_at, condition slug, route) of every published
-        guide, once per condition and route it is about (None for none): what
-        the directory needs to offer guides beside any search, in one query.
+        (title, slug, dek, category, published_at, condition slug, route) of every
+        published guide, once per condition and route it is about (None for
+        none): what the directory needs to offer guides beside any search, in
+        one query.
         """
         return (
             self.filter(status=Guide.Status.PUBLISHED)
             .values_list(
-                "title", "slug", "dek", "published_at", "conditions__slug", "route_links__route"
+                "title",
+                "slug",
+                "dek",
+                "category",
+                "published_at",
+                "conditions__slug",
+                "route_links__route",
             )
             .order_by("title", "pk")
         )

@@ -61,6 +61,20 @@ def test_a_search_by_condition_shows_its_guides_first_then_the_routes(client, di
     ]
 
 
+def test_within_a_group_the_basics_come_before_the_rest(client, directory):
+    about(make_guide("At-home programs", category=Guide.Category.TREATMENT_OPTIONS), "ptsd")
+    about(
+        make_guide(
+            "Ketamine for PTSD, an overview", slug="ptsd-overview", category=Guide.Category.BASICS
+        ),
+        "ptsd",
+    )
+    assert guide_block(client.get("/clinics/?condition=ptsd").text) == [
+        "Ketamine for PTSD, an overview",
+        "At-home programs",
+    ]
+
+
 def test_no_block_without_a_condition_or_route_or_without_guides(client, directory):
     make_guide("IV infusions explained", routes=["iv"])
     assert guide_block(client.get("/clinics/").text) is None
