@@ -6,6 +6,7 @@ The data hooks of the public URL contract (`data-clinic`, `data-route`,
 `data-price-min`, ...) are what these tests read.
 """
 
+import contextlib
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -914,3 +915,65 @@ def test_phone_comparison_never_hides_the_label_of_the_row_being_read(new_page):
     )
     assert problems["checked"] >= 10, problems
     assert problems["problems"] == []
+
+
+class HeldSearches:
+    """
+    The directory's htmx requests, held on their way until let go, so that a
+    test can act while a search is in flight and choose the order answers land.
+    """
+
+    def __init__(self, page):
+        self.page = page
+        self.held = []
+        page.route(lambda url: "/clinics/" in url, self._hold)
+
+    def _hold(self, route):
+        if route.request.headers.get("hx-request"):
+            self.held.append(route)
+        else:
+            route.continue_()
+
+    def wait_for(self, count):
+        deadline = time.monotonic() + 5
+        while len(self.held) < count:
+            assert time.monotonic() < deadline, f"expected {count} searches, saw {len(self.held)}"
+            self.page.wait_for_timeout(50)
+
+    def release(self):
+        """Let the held requests go one by one, oldest first, each answered before the next."""
+        while self.held:
+            route = self.held.pop(0)
+            with contextlib.suppress(PlaywrightError):  # aborted by htmx while held
+                route.continue_()
+            self.page.wait_for_timeout(300)
+        self.page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+def test_a_page_pressed_while_a_search_is_on_its_way_never_overwrites_it(page):
+    insurance = page.get_by_label("Insurance or payment")
+    # A page button pressed while the search is in flight, and a search started
+    # while a page is: either way the results are those of the filters shown.
+    for press_page_first in (False, True):
+        page.goto("/clinics/")
+        mark_no_reload(page)
+        held = HeldSearches(page)
+        if press_page_first:
+            page.get_by_role("button", name="Next →").click()
+            held.wait_for(1)
+        insurance.focus()  # as a visitor's click or Tab does, leaving the button
+        insurance.select_option(label="Aetna")
+        held.wait_for(2 if press_page_first else 1)
+        if not press_page_first:
+            page.get_by_role("button", name="Next →").click()
+            page.wait_for_timeout(300)
+        held.release()
+        page.unroute_all()
+
+        assert_not_reloaded(page)
+        assert insurance.input_value() == "aetna"
+        assert query(page.url).get("insurance") == ["aetna"], page.url
+        assert "page" not in query(page.url), page.url
+        shown = result_slugs(page), page.locator("#results-heading").inner_text()
+        page.goto(page.url)
+        assert (result_slugs(page), page.locator("#results-heading").inner_text()) == shown
