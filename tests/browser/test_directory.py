@@ -977,3 +977,52 @@ def test_a_page_pressed_while_a_search_is_on_its_way_never_overwrites_it(page):
         shown = result_slugs(page), page.locator("#results-heading").inner_text()
         page.goto(page.url)
         assert (result_slugs(page), page.locator("#results-heading").inner_text()) == shown
+
+
+def _compare_spravato_url():
+    slugs = (
+        Clinic.objects.published()
+        .filter(offerings__route="spravato")
+        .order_by("name")
+        .values_list("slug", flat=True)[:4]
+    )
+    return "/clinics/compare/?" + "&".join(f"clinic={slug}" for slug in slugs)
+
+
+@pytest.mark.parametrize("url", [_compare_four_url, _compare_spravato_url], ids=["any", "spravato"])
+def test_phone_comparison_hides_the_labels_of_rows_gone_under_the_names(new_page, url):
+    # A row whose cells have all scrolled under the clinics' names is not being
+    # read: its label goes under the names with it, rather than piling up in
+    # the corner with the labels of the rows before it.
+    page = new_page(viewport={"width": 390, "height": 844})
+    page.goto(url())
+    region = page.get_by_role("region", name="Comparison of 4 clinics")
+    region.scroll_into_view_if_needed()
+    found = region.evaluate(
+        """region => {
+            const found = {checked: 0, shown: []};
+            for (let top = 0; top <= region.scrollHeight - region.clientHeight; top += 10) {
+                region.scrollTop = top;
+                // The cells stick, not the row group: where the names are now.
+                const head = Math.max(...[...region.querySelectorAll('thead th')]
+                    .map(th => th.getBoundingClientRect().bottom));
+                for (const th of region.querySelectorAll('tbody th[scope=row]')) {
+                    const row = th.parentElement.getBoundingClientRect();
+                    if (row.bottom > head + 0.5) continue;
+                    found.checked += 1;
+                    const range = document.createRange();
+                    range.selectNodeContents(th);
+                    for (const r of range.getClientRects()) {
+                        if (!r.width || !r.height) continue;
+                        const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                        if (th.contains(document.elementFromPoint(x, y))) {
+                            found.shown.push(`${th.textContent.trim()} at ${region.scrollTop}`);
+                        }
+                    }
+                }
+            }
+            return found;
+        }"""
+    )
+    assert found["checked"] >= 10, found
+    assert found["shown"] == []
