@@ -979,6 +979,93 @@ def test_a_page_pressed_while_a_search_is_on_its_way_never_overwrites_it(page):
         assert (result_slugs(page), page.locator("#results-heading").inner_text()) == shown
 
 
+def test_a_box_ticked_or_unticked_while_a_search_is_on_its_way_stays_so(page):
+    page.goto("/clinics/?sort=name")
+    mark_no_reload(page)
+    prices = result_prices(page)
+    iv = [slug for slug, offers in prices.items() if any(r == "iv" for r, _, _ in offers)]
+    other = [slug for slug, offers in prices.items() if all(r != "iv" for r, _, _ in offers)]
+    unticked, ticked, in_the_delay, gone = iv[0], iv[1], iv[2], other[0]
+
+    def box(slug):
+        return page.locator(f'#results input[name="clinic"][value="{slug}"]')
+
+    box(unticked).check()
+    held = HeldSearches(page)
+    page.get_by_label(IV_LABEL, exact=True).check()
+    box(in_the_delay).check()  # before the 400 ms are up
+    held.wait_for(1)
+    box(unticked).uncheck()
+    box(ticked).check()
+    box(gone).check()  # a clinic the IV search does not list
+    held.release()
+    page.unroute_all()
+
+    assert_not_reloaded(page)
+    assert query(page.url)["route"] == ["iv"]
+    assert gone not in result_slugs(page)
+    assert sorted(query(page.url)["clinic"]) == sorted([in_the_delay, ticked, gone])
+    assert not box(unticked).is_checked()
+    assert box(ticked).is_checked() and box(in_the_delay).is_checked()
+    kept = page.locator(".compared-elsewhere").get_by_role("checkbox", checked=True)
+    assert kept.evaluate_all("boxes => boxes.map(box => box.value)") == [gone]
+    assert page.get_by_role("button", name="Compare 3 clinics").count() >= 1
+    page.get_by_role("button", name="Compare 3 clinics").first.click()
+    page.wait_for_url("**/clinics/compare/**")
+    assert sorted(query(page.url)["clinic"]) == sorted([in_the_delay, ticked, gone])
+    assert page.page_errors == []
+
+
+def test_a_rejected_zip_code_is_announced_and_marked_invalid_with_javascript(page):
+    page.goto("/clinics/")
+    mark_no_reload(page)
+    zip_code = page.get_by_label("Near ZIP code")
+    field = page.locator(".field", has=zip_code)
+    zip_code.fill("00000")
+    zip_code.press("Enter")
+    wait_for_htmx(page, near="00000")
+
+    live = page.locator("#live-count")
+    assert "ZIP 00000" in live.inner_text(), live.inner_text()
+    assert live.inner_text().startswith(page.locator("#results-heading").inner_text())
+    assert zip_code.get_attribute("aria-invalid") == "true"
+    assert "has-error" in field.get_attribute("class").split()
+    assert page.evaluate("document.activeElement.id") == "id_near"
+    assert zip_code.input_value() == "00000"
+
+    zip_code.fill("78701")
+    zip_code.press("Enter")
+    wait_for_htmx(page, near="78701")
+    assert live.inner_text().endswith("clinics found."), live.inner_text()
+    assert zip_code.get_attribute("aria-invalid") is None
+    assert "has-error" not in field.get_attribute("class").split()
+    assert page.evaluate("document.activeElement.id") == "id_near"
+    assert_not_reloaded(page)
+
+
+def test_enter_on_a_tick_box_does_not_search_again(page):
+    page.goto("/clinics/")
+    first = page.locator("#results [data-clinic]").first
+    first.get_by_label("Compare").check()
+    page.get_by_role("button", name="Next →").click()
+    wait_for_htmx(page, page="2")
+    page.wait_for_function("() => document.activeElement.id === 'results-heading'")
+    address, entries = page.url, page.evaluate("history.length")
+    searches = []
+    page.on("request", lambda request: "/clinics/" in request.url and searches.append(request))
+
+    kept = page.locator(".compared-elsewhere input[name=clinic]")
+    card_box = page.locator("#results [data-clinic] input[name=clinic]").first
+    for box in (card_box, kept):
+        box.focus()
+        box.press("Enter")
+    page.wait_for_timeout(700)
+
+    assert [request.url for request in searches] == []
+    assert page.url == address and page.evaluate("history.length") == entries
+    assert kept.is_checked() and not card_box.is_checked()
+
+
 def _compare_spravato_url():
     slugs = (
         Clinic.objects.published()
