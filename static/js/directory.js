@@ -111,11 +111,111 @@
     if (button) button.focus();
   });
 
+  // With JavaScript a tick box is only ticked: Enter on it would otherwise
+  // submit the form (clicking "Show clinics"), dropping the page number and
+  // adding an entry to the history for the same search.
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key === "Enter" && box.matches && box.matches(TICK_BOXES)) {
+      event.preventDefault();
+    }
+  });
+
+  function isResults(target) {
+    return target && target.id === "results";
+  }
+
+  // The boxes ticked or unticked since a search set off: its results come
+  // back with the boxes as they were sent, and would silently undo them.
+  var changedInFlight = null;
+
+  function tickName(box) {
+    var card = box.closest("[data-clinic]");
+    if (!card) return box.labels.length ? box.labels[0].textContent.trim() : box.value;
+    var place = card.querySelector(".card-place").textContent.split(" · ")[0];
+    return card.querySelector("h3").textContent.trim() + ", " + place.trim();
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    changedInFlight = null;
+    var config = event.detail.requestConfig;
+    if (!isResults(event.detail.target) || !config || !config.formData) return;
+    var sent = new Set(config.formData.getAll("clinic"));
+    changedInFlight = [];
+    document.querySelectorAll(TICK_BOXES).forEach(function (box) {
+      if (box.checked !== sent.has(box.value)) {
+        changedInFlight.push({ slug: box.value, checked: box.checked, name: tickName(box) });
+      }
+    });
+  });
+
+  // A clinic ticked that the new results do not list waits where the server
+  // would put it, under "Also ticked to compare", still sent with the form.
+  function keepTicked(change) {
+    var compare = document.getElementById("compare-form");
+    if (!compare) return;
+    var kept = compare.querySelector(".compared-elsewhere");
+    if (!kept) {
+      kept = document.createElement("fieldset");
+      kept.className = "compared-elsewhere";
+      var legend = document.createElement("legend");
+      legend.textContent = "Also ticked to compare";
+      kept.appendChild(legend);
+      compare.prepend(kept);
+    }
+    var check = document.createElement("div");
+    check.className = "check";
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.name = "clinic";
+    box.value = change.slug;
+    box.id = "compare-kept-" + change.slug;
+    box.checked = true;
+    box.setAttribute("form", "filter-form");
+    var label = document.createElement("label");
+    label.htmlFor = box.id;
+    label.textContent = change.name;
+    check.append(box, label);
+    kept.appendChild(check);
+  }
+
+  function reapplyTicks() {
+    var changes = changedInFlight;
+    changedInFlight = null;
+    if (!changes || !changes.length) return;
+    changes.forEach(function (change) {
+      var box = Array.from(document.querySelectorAll(TICK_BOXES)).find(function (each) {
+        return each.value === change.slug;
+      });
+      if (box) box.checked = change.checked;
+      else if (change.checked) keepTicked(change);
+    });
+    // The address htmx has just pushed, the buttons' count and what is said.
+    ticksChanged();
+  }
+
+  // The errors come swapped in out of band, beside fields left in place (so
+  // that focus and what is typed stay): mark each field as they say.
+  function markInvalidFields() {
+    document.querySelectorAll("#filter-form .field-errors").forEach(function (errors) {
+      var invalid = errors.querySelector(".field-error") !== null;
+      var field = errors.closest(".field");
+      if (field) field.classList.toggle("has-error", invalid);
+      var controls = document.querySelectorAll('[aria-describedby~="' + errors.id + '"]');
+      controls.forEach(function (control) {
+        if (invalid) control.setAttribute("aria-invalid", "true");
+        else control.removeAttribute("aria-invalid");
+      });
+    });
+  }
+
   // New results come counted by the server: nothing to say about them.
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "results") {
+    if (isResults(event.detail.target)) {
       clearTimeout(announceTimer);
       countKnown = serverCount();
+      markInvalidFields();
+      reapplyTicks();
     }
   });
 

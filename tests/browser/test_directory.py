@@ -6,6 +6,7 @@ The data hooks of the public URL contract (`data-clinic`, `data-route`,
 `data-price-min`, ...) are what these tests read.
 """
 
+import contextlib
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -914,3 +915,201 @@ def test_phone_comparison_never_hides_the_label_of_the_row_being_read(new_page):
     )
     assert problems["checked"] >= 10, problems
     assert problems["problems"] == []
+
+
+class HeldSearches:
+    """
+    The directory's htmx requests, held on their way until let go, so that a
+    test can act while a search is in flight and choose the order answers land.
+    """
+
+    def __init__(self, page):
+        self.page = page
+        self.held = []
+        page.route(lambda url: "/clinics/" in url, self._hold)
+
+    def _hold(self, route):
+        if route.request.headers.get("hx-request"):
+            self.held.append(route)
+        else:
+            route.continue_()
+
+    def wait_for(self, count):
+        deadline = time.monotonic() + 5
+        while len(self.held) < count:
+            assert time.monotonic() < deadline, f"expected {count} searches, saw {len(self.held)}"
+            self.page.wait_for_timeout(50)
+
+    def release(self):
+        """Let the held requests go one by one, oldest first, each answered before the next."""
+        while self.held:
+            route = self.held.pop(0)
+            with contextlib.suppress(PlaywrightError):  # aborted by htmx while held
+                route.continue_()
+            self.page.wait_for_timeout(300)
+        self.page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+def test_a_page_pressed_while_a_search_is_on_its_way_never_overwrites_it(page):
+    insurance = page.get_by_label("Insurance or payment")
+    # A page button pressed while the search is in flight, and a search started
+    # while a page is: either way the results are those of the filters shown.
+    for press_page_first in (False, True):
+        page.goto("/clinics/")
+        mark_no_reload(page)
+        held = HeldSearches(page)
+        if press_page_first:
+            page.get_by_role("button", name="Next →").click()
+            held.wait_for(1)
+        insurance.focus()  # as a visitor's click or Tab does, leaving the button
+        insurance.select_option(label="Aetna")
+        held.wait_for(2 if press_page_first else 1)
+        if not press_page_first:
+            page.get_by_role("button", name="Next →").click()
+            page.wait_for_timeout(300)
+        held.release()
+        page.unroute_all()
+
+        assert_not_reloaded(page)
+        assert insurance.input_value() == "aetna"
+        assert query(page.url).get("insurance") == ["aetna"], page.url
+        assert "page" not in query(page.url), page.url
+        shown = result_slugs(page), page.locator("#results-heading").inner_text()
+        page.goto(page.url)
+        assert (result_slugs(page), page.locator("#results-heading").inner_text()) == shown
+
+
+def test_a_box_ticked_or_unticked_while_a_search_is_on_its_way_stays_so(page):
+    page.goto("/clinics/?sort=name")
+    mark_no_reload(page)
+    prices = result_prices(page)
+    iv = [slug for slug, offers in prices.items() if any(r == "iv" for r, _, _ in offers)]
+    other = [slug for slug, offers in prices.items() if all(r != "iv" for r, _, _ in offers)]
+    unticked, ticked, in_the_delay, gone = iv[0], iv[1], iv[2], other[0]
+
+    def box(slug):
+        return page.locator(f'#results input[name="clinic"][value="{slug}"]')
+
+    box(unticked).check()
+    held = HeldSearches(page)
+    page.get_by_label(IV_LABEL, exact=True).check()
+    box(in_the_delay).check()  # before the 400 ms are up
+    held.wait_for(1)
+    box(unticked).uncheck()
+    box(ticked).check()
+    box(gone).check()  # a clinic the IV search does not list
+    held.release()
+    page.unroute_all()
+
+    assert_not_reloaded(page)
+    assert query(page.url)["route"] == ["iv"]
+    assert gone not in result_slugs(page)
+    assert sorted(query(page.url)["clinic"]) == sorted([in_the_delay, ticked, gone])
+    assert not box(unticked).is_checked()
+    assert box(ticked).is_checked() and box(in_the_delay).is_checked()
+    kept = page.locator(".compared-elsewhere").get_by_role("checkbox", checked=True)
+    assert kept.evaluate_all("boxes => boxes.map(box => box.value)") == [gone]
+    assert page.get_by_role("button", name="Compare 3 clinics").count() >= 1
+    page.get_by_role("button", name="Compare 3 clinics").first.click()
+    page.wait_for_url("**/clinics/compare/**")
+    assert sorted(query(page.url)["clinic"]) == sorted([in_the_delay, ticked, gone])
+    assert page.page_errors == []
+
+
+def test_a_rejected_zip_code_is_announced_and_marked_invalid_with_javascript(page):
+    page.goto("/clinics/")
+    mark_no_reload(page)
+    zip_code = page.get_by_label("Near ZIP code")
+    field = page.locator(".field", has=zip_code)
+    zip_code.fill("00000")
+    zip_code.press("Enter")
+    wait_for_htmx(page, near="00000")
+
+    live = page.locator("#live-count")
+    assert "ZIP 00000" in live.inner_text(), live.inner_text()
+    assert live.inner_text().startswith(page.locator("#results-heading").inner_text())
+    assert zip_code.get_attribute("aria-invalid") == "true"
+    assert "has-error" in field.get_attribute("class").split()
+    assert page.evaluate("document.activeElement.id") == "id_near"
+    assert zip_code.input_value() == "00000"
+
+    zip_code.fill("78701")
+    zip_code.press("Enter")
+    wait_for_htmx(page, near="78701")
+    assert live.inner_text().endswith("clinics found."), live.inner_text()
+    assert zip_code.get_attribute("aria-invalid") is None
+    assert "has-error" not in field.get_attribute("class").split()
+    assert page.evaluate("document.activeElement.id") == "id_near"
+    assert_not_reloaded(page)
+
+
+def test_enter_on_a_tick_box_does_not_search_again(page):
+    page.goto("/clinics/")
+    first = page.locator("#results [data-clinic]").first
+    first.get_by_label("Compare").check()
+    page.get_by_role("button", name="Next →").click()
+    wait_for_htmx(page, page="2")
+    page.wait_for_function("() => document.activeElement.id === 'results-heading'")
+    address, entries = page.url, page.evaluate("history.length")
+    searches = []
+    page.on("request", lambda request: "/clinics/" in request.url and searches.append(request))
+
+    kept = page.locator(".compared-elsewhere input[name=clinic]")
+    card_box = page.locator("#results [data-clinic] input[name=clinic]").first
+    for box in (card_box, kept):
+        box.focus()
+        box.press("Enter")
+    page.wait_for_timeout(700)
+
+    assert [request.url for request in searches] == []
+    assert page.url == address and page.evaluate("history.length") == entries
+    assert kept.is_checked() and not card_box.is_checked()
+
+
+def _compare_spravato_url():
+    slugs = (
+        Clinic.objects.published()
+        .filter(offerings__route="spravato")
+        .order_by("name")
+        .values_list("slug", flat=True)[:4]
+    )
+    return "/clinics/compare/?" + "&".join(f"clinic={slug}" for slug in slugs)
+
+
+@pytest.mark.parametrize("url", [_compare_four_url, _compare_spravato_url], ids=["any", "spravato"])
+def test_phone_comparison_hides_the_labels_of_rows_gone_under_the_names(new_page, url):
+    # A row whose cells have all scrolled under the clinics' names is not being
+    # read: its label goes under the names with it, rather than piling up in
+    # the corner with the labels of the rows before it.
+    page = new_page(viewport={"width": 390, "height": 844})
+    page.goto(url())
+    region = page.get_by_role("region", name="Comparison of 4 clinics")
+    region.scroll_into_view_if_needed()
+    found = region.evaluate(
+        """region => {
+            const found = {checked: 0, shown: []};
+            for (let top = 0; top <= region.scrollHeight - region.clientHeight; top += 10) {
+                region.scrollTop = top;
+                // The cells stick, not the row group: where the names are now.
+                const head = Math.max(...[...region.querySelectorAll('thead th')]
+                    .map(th => th.getBoundingClientRect().bottom));
+                for (const th of region.querySelectorAll('tbody th[scope=row]')) {
+                    const row = th.parentElement.getBoundingClientRect();
+                    if (row.bottom > head + 0.5) continue;
+                    found.checked += 1;
+                    const range = document.createRange();
+                    range.selectNodeContents(th);
+                    for (const r of range.getClientRects()) {
+                        if (!r.width || !r.height) continue;
+                        const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                        if (th.contains(document.elementFromPoint(x, y))) {
+                            found.shown.push(`${th.textContent.trim()} at ${region.scrollTop}`);
+                        }
+                    }
+                }
+            }
+            return found;
+        }"""
+    )
+    assert found["checked"] >= 10, found
+    assert found["shown"] == []

@@ -205,6 +205,21 @@ def test_htmx_request_gets_only_the_results_fragment(client, clinics):
     assert "HX-Request" in fragment["Vary"] and "HX-Request" in full["Vary"]
 
 
+def test_an_htmx_update_announces_the_choices_it_left_out(client, clinics):
+    # The warning comes inside the new #results, which a screen reader does not
+    # read; the live region it already knows says it with the count.
+    live = re.compile(r'<p id="live-count" hx-swap-oob="innerHTML">(.*?)</p>', re.S)
+    headers = {"HX-Request": "true"}
+    fragment = client.get("/clinics/?near=00000&route=laser", headers=headers).text
+    words = live.search(fragment)[1]
+    assert words.startswith("4 clinics found. Some of your choices were left out:")
+    assert "Near ZIP code: We don&#x27;t know ZIP 00000." in words
+    assert "“laser” is not a treatment we list." in words
+    assert '<div id="error-near" class="field-errors" hx-swap-oob="true">' in fragment
+    clean = client.get("/clinics/?near=78701", headers=headers).text
+    assert live.search(clean)[1].endswith("clinics found.")
+
+
 @override_settings(CLINICS_PER_PAGE=2)
 def test_a_page_of_results_fetched_by_htmx_has_the_title_a_cold_load_has(client, clinics):
     # The title names each entry of the browser's history and the tab.
