@@ -162,7 +162,8 @@ def test_a_sign_up_with_mistakes_puts_focus_on_the_summary(new_page, javascript)
 
     # Focus starts on the summary, so a screen reader reads what went wrong first.
     summary = page.locator("#form-errors")
-    assert page.evaluate("document.activeElement.id") == "form-errors"
+    # autofocus lands once the page is parsed, which a click does not wait for.
+    page.wait_for_function("document.activeElement.id === 'form-errors'", timeout=5000)
     assert page.title().startswith("Error: ")
     summary.get_by_role("link", name=re.compile("match")).click()
     assert page.evaluate("location.hash") == "#id_password2"
@@ -185,7 +186,8 @@ def test_a_conflict_notice_takes_focus_and_says_what_clashes(new_page, staff_cli
     page.get_by_role("button", name="Save the listing").click()
 
     notice = page.locator("#conflict")
-    assert page.evaluate("document.activeElement.id") == "conflict"
+    # autofocus lands once the page is parsed, which a click does not wait for.
+    page.wait_for_function("document.activeElement.id === 'conflict'", timeout=5000)
     assert notice.get_by_text("Description: Theirs.").is_visible()
     assert notice.get_by_text("Phone: (512) 555-0111").is_visible()
     assert page.get_by_label("Description").input_value() == "Mine."
@@ -203,7 +205,8 @@ def test_an_edit_page_without_its_version_is_explained_on_a_phone(new_page, staf
 
     summary = page.locator("#form-errors")
     assert summary.get_by_text("This page didn't say which version").is_visible()
-    assert page.evaluate("document.activeElement.id") == "form-errors"
+    # autofocus lands once the page is parsed, which a click does not wait for.
+    page.wait_for_function("document.activeElement.id === 'form-errors'", timeout=5000)
     assert summary.get_by_role("cell", name="Evening infusions on Thursdays.").is_visible()
     assert page.get_by_label("Description").input_value() == "Evening infusions on Thursdays."
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
