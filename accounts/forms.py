@@ -1,6 +1,7 @@
 import hashlib
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -10,7 +11,7 @@ from django.contrib.auth.forms import (
 )
 from django.core.cache import cache
 
-from accounts import confirmation
+from accounts import confirmation, sign_in_limits
 from ketamine_directory.forms import PlainLabelsMixin
 from ketamine_directory.throttle import add_one
 
@@ -71,7 +72,29 @@ class SignUpForm(PlainLabelsMixin, forms.Form):
         )
 
 
-class SignInForm(PlainLabelsMixin, AuthenticationForm):
+class WrongPasswordLimit:
+    """
+    Refuses signing in, whatever the password, after too many wrong ones
+    (accounts.sign_in_limits); for the site's sign-in form and the admin's.
+    """
+
+    def clean(self):
+        # The admin keeps user names as typed; the counts go by the address in any case.
+        username = (self.cleaned_data.get("username") or "").strip().lower()
+        why = sign_in_limits.refusal(self.request, username)
+        if why:
+            raise forms.ValidationError(why, code="throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            # Only a wrong password counts: not a right one for an account the
+            # admin refuses (not staff).
+            if error.code == "invalid_login":
+                sign_in_limits.record_failure(self.request, username)
+            raise
+
+
+class SignInForm(WrongPasswordLimit, PlainLabelsMixin, AuthenticationForm):
     """Django's sign-in form, with the email address as the user name in any case."""
 
     error_messages = {
@@ -87,31 +110,12 @@ class SignInForm(PlainLabelsMixin, AuthenticationForm):
         self.fields["username"].label = "Email"
         self.fields["username"].widget.attrs["autocomplete"] = "email"
 
-    # Guessing passwords: after this many failures for one email address,
-    # signing in to it waits until the window has passed (or a password reset).
-    FAILURE_LIMIT = 10
-    FAILURE_WINDOW = 15 * 60  # seconds
-
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
 
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        key = failures_key(username)
-        if cache.get(key, 0) >= self.FAILURE_LIMIT:
-            raise forms.ValidationError(
-                "Too many wrong passwords for this email. Wait 15 minutes, or reset the password.",
-                code="throttled",
-            )
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            add_one(key, self.FAILURE_WINDOW)
-            raise
 
-
-def failures_key(username):
-    return "sign-in-failures:" + hashlib.sha256(username.encode()).hexdigest()
+class AdminSignInForm(WrongPasswordLimit, AdminAuthenticationForm):
+    """The admin's sign-in (admin.site.login_form), under the same limit as the site's."""
 
 
 class ResetForm(PlainLabelsMixin, PasswordResetForm):
@@ -150,7 +154,7 @@ class NewPasswordForm(SignUpPasswordWording, PlainLabelsMixin, SetPasswordForm):
     def save(self, commit=True):
         # A new password ends a pause caused by someone else's guesses, and the
         # reset link that led here proves the address.
-        cache.delete(failures_key(self.user.username))
+        sign_in_limits.forget_failures(self.user.username)
         user = super().save(commit)
         if commit:
             confirmation.mark_confirmed(user)
