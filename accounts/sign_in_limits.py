@@ -1,37 +1,87 @@
 """
 Guessing passwords: when signing in waits. The site's sign-in and the admin's
 share these counts, so neither is a way round the other.
+
+Three counts of wrong passwords, each refusing even the right one once full:
+- one email from one network address: the usual lockout, which a stranger
+  guessing from elsewhere cannot impose on the owner;
+- one network address, whatever the emails: stops trying a few common
+  passwords on many accounts ("spraying");
+- one email, whatever the addresses: stops guessing one account from many
+  addresses, and is looser, since reaching it locks out the owner too.
 """
 
 import hashlib
+import time
 
 from django.core.cache import cache
 
-from ketamine_directory.throttle import add_one
+from ketamine_directory.throttle import add_one, address_digest
 
-# After this many failures for one email address, signing in to it waits
-# until the window has passed (or a password reset).
+# 10 in 15 minutes: far more than anyone mistyping their own password.
 FAILURE_LIMIT = 10
 FAILURE_WINDOW = 15 * 60  # seconds
+# 30 an hour from one address: room for a clinic's staff sharing an office
+# connection to mistype, a few hundred sprayed guesses a day at most.
+ADDRESS_LIMIT = 30
+ADDRESS_WINDOW = 60 * 60
+# 100 an hour at one email: no one address can reach it alone (it stops at 30),
+# so locking out an owner takes several; guessing stays at 2,400 a day.
+EMAIL_LIMIT = 100
+EMAIL_WINDOW = 60 * 60
 
-TOO_MANY = "Too many wrong passwords for this email. Wait 15 minutes, or reset the password."
+TOO_MANY_FOR_EMAIL = (
+    "Too many wrong passwords for this email. Wait 15 minutes, or reset the password."
+)
+TOO_MANY_FROM_ADDRESS = (
+    "Too many wrong passwords from your network in the last hour. Please wait an hour and "
+    "try again."
+)
 
 
-def _key(username):
-    return "sign-in-failures:" + hashlib.sha256(username.encode()).hexdigest()
+def _email(username):
+    return hashlib.sha256(username.encode()).hexdigest()
+
+
+def _counts(request, username):
+    """(cache key, limit, window, message) for each count this sign-in falls under."""
+    email = _email(username)
+    # A password reset starts the email's counts from one address afresh
+    # without having to find them all: their keys hold the time of the last reset.
+    since = cache.get(f"sign-in-reset:{email}", 0)
+    address = address_digest(request)
+    return [
+        (
+            f"sign-in-failures:{email}:{address}:{since}",
+            FAILURE_LIMIT,
+            FAILURE_WINDOW,
+            TOO_MANY_FOR_EMAIL,
+        ),
+        (f"sign-in-failures-to:{email}", EMAIL_LIMIT, EMAIL_WINDOW, TOO_MANY_FOR_EMAIL),
+        (f"sign-in-failures-from:{address}", ADDRESS_LIMIT, ADDRESS_WINDOW, TOO_MANY_FROM_ADDRESS),
+    ]
 
 
 def refusal(request, username):
-    """Why signing in as `username` waits now, or None."""
-    if cache.get(_key(username), 0) >= FAILURE_LIMIT:
-        return TOO_MANY
+    """Why signing in as `username` from here waits now, or None."""
+    counts = _counts(request, username)
+    found = cache.get_many([key for key, *_ in counts])
+    for key, limit, _window, message in counts:
+        if found.get(key, 0) >= limit:
+            return message
     return None
 
 
 def record_failure(request, username):
-    add_one(_key(username), FAILURE_WINDOW)
+    for key, _limit, window, _message in _counts(request, username):
+        add_one(key, window)
 
 
 def forget_failures(username):
-    """A new password ends a pause caused by someone else's guesses."""
-    cache.delete(_key(username))
+    """
+    A new password ends a pause for its email caused by someone else's
+    guesses (the reset link proves the address); one for a network address stays.
+    """
+    email = _email(username)
+    cache.set(f"sign-in-reset:{email}", time.time_ns(), max(FAILURE_WINDOW, EMAIL_WINDOW))
+    cache.delete(f"sign-in-failures-to:{email}")

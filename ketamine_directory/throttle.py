@@ -35,14 +35,18 @@ def add_one(key, window):
         pass
 
 
+def address_digest(request):
+    """The client's network address as a keyed hash, to count its requests by."""
+    address = client_address(request).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), address, hashlib.sha256).hexdigest()[:32]
+
+
 class AddressThrottle:
     def __init__(self, name, *, limit, window):
         self.name, self.limit, self.window = name, limit, window
 
     def _key(self, request):
-        address = client_address(request).encode()
-        digest = hmac.new(settings.SECRET_KEY.encode(), address, hashlib.sha256).hexdigest()
-        return f"{self.name}:{digest[:32]}"
+        return f"{self.name}:{address_digest(request)}"
 
     def exceeded(self, request):
         return cache.get(self._key(request), 0) >= self.limit
