@@ -31,7 +31,8 @@ RESETS_ASKED = AddressThrottle("accounts:resets-asked", limit=10, window=60 * 60
 
 class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
-        if RESETS_ASKED.exceeded(self.request):
+        # Counted and checked in one step, against a burst sent at once.
+        if not RESETS_ASKED.allow(self.request):
             # The same for any address, so it tells nobody which have an account.
             form.add_error(
                 None,
@@ -43,7 +44,6 @@ class PasswordResetView(auth_views.PasswordResetView):
             response.status_code = 429
             response["Retry-After"] = str(RESETS_ASKED.window)
             return response
-        RESETS_ASKED.record(self.request)
         return super().form_valid(form)
 
 
@@ -70,19 +70,12 @@ def signup(request):
         return redirect(next_url or "listings:dashboard")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and NEW_ACCOUNTS.exceeded(request):
-        form.add_error(
-            None,
-            format_html(
-                "Many accounts were made from your network in the last hour. "
-                "Please try again later, or {}.",
-                email_the_editors(),
-            ),
-        )
-        context = {"form": form, "next": next_url, "claiming": _clinic_to_claim(next_url)}
-        return render(request, "accounts/signup.html", context, status=429)
+        return _sign_ups_throttled(request, form, next_url)
     if request.method == "POST" and form.is_valid():
+        # Counted and checked in one step, against a burst sent at once.
+        if not NEW_ACCOUNTS.allow(request):
+            return _sign_ups_throttled(request, form, next_url)
         user = form.save()
-        NEW_ACCOUNTS.record(request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         confirmation.send_link(request, user, next_url)
         messages.success(
@@ -93,6 +86,19 @@ def signup(request):
         return redirect(next_url or "listings:dashboard")
     context = {"form": form, "next": next_url, "claiming": _clinic_to_claim(next_url)}
     return render(request, "accounts/signup.html", context)
+
+
+def _sign_ups_throttled(request, form, next_url):
+    form.add_error(
+        None,
+        format_html(
+            "Many accounts were made from your network in the last hour. "
+            "Please try again later, or {}.",
+            email_the_editors(),
+        ),
+    )
+    context = {"form": form, "next": next_url, "claiming": _clinic_to_claim(next_url)}
+    return render(request, "accounts/signup.html", context, status=429)
 
 
 @keep_tokens_from_referers
