@@ -17,7 +17,7 @@ from accounts import confirmation
 from accounts.forms import ChangePasswordForm, SignInForm, SignUpForm
 from clinics.models import Clinic
 from ketamine_directory.referrer_policy import keep_tokens_from_referers
-from ketamine_directory.throttle import AddressThrottle
+from ketamine_directory.throttle import AccountThrottle, AddressThrottle
 from policies.contact import email_the_editors
 
 # Accounts made from one network address: enough for a clinic's staff sharing
@@ -27,6 +27,9 @@ NEW_ACCOUNTS = AddressThrottle("accounts:created", limit=10, window=60 * 60)
 # and whether they have accounts: the limit per address (ResetForm) alone lets
 # one visitor have a reset sent to thousands of them.
 RESETS_ASKED = AddressThrottle("accounts:resets-asked", limit=10, window=60 * 60)
+# New confirmation links one account asks for in a day: anyone can sign up with
+# someone else's address, which must not then get a link every minute.
+CONFIRMATIONS_RESENT = AccountThrottle("accounts:confirmations-resent", limit=3, window=24 * 3600)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -152,7 +155,15 @@ def resend_confirmation(request):
     next_url = _safe_next(request, request.POST.get("next"))
     if confirmation.is_confirmed(request.user):
         messages.info(request, "Your email address is confirmed already.")
+    elif CONFIRMATIONS_RESENT.exceeded(request):
+        messages.info(
+            request,
+            f"We have sent you {CONFIRMATIONS_RESENT.limit} new links today, so we sent no "
+            "more. Look in your spam folder, or try again tomorrow.",
+        )
     elif confirmation.send_link(request, request.user, next_url):
+        # send_link's minute between links lets one request at a time this far.
+        CONFIRMATIONS_RESENT.record(request)
         messages.success(request, f"We sent a new link to {request.user.email}.")
     else:
         messages.info(

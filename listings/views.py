@@ -147,14 +147,15 @@ def _open_claim(request, open_claim):
             )
         return redirect("listings:claim", slug=clinic.slug)
     if request.method == "POST" and request.POST.get("action") == "resend":
-        if open_claim.status == Claim.Status.EMAIL_SENT and claims.can_resend(open_claim):
+        if open_claim.status != Claim.Status.EMAIL_SENT:
+            return redirect("listings:claim", slug=clinic.slug)
+        refusal = claims.resend_refusal(request, open_claim)
+        if refusal:
+            messages.info(request, refusal)
+        else:
             claims.send_link(request, open_claim)
             messages.success(request, f"We sent a new link to {open_claim.work_email}.")
-        else:
-            messages.info(
-                request, "A link was sent less than a minute ago. Check your inbox and spam folder."
-            )
-        return redirect("listings:claim", slug=open_claim.clinic.slug)
+        return redirect("listings:claim", slug=clinic.slug)
     return render(request, "listings/claim_pending.html", {"claim": open_claim})
 
 
