@@ -9,7 +9,9 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 
 from accounts import confirmation, sign_in_limits
 from ketamine_directory.forms import PlainLabelsMixin
@@ -42,14 +44,9 @@ class SignUpForm(PlainLabelsMixin, forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        User = get_user_model()
-        if User.objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(
-                "There is already an account with this email. Sign in, or reset its password.",
-                code="taken",
-            )
-        return email
+        # Whether the address has an account already is not said here: the
+        # page would tell anyone (accounts.taken_addresses).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -65,11 +62,17 @@ class SignUpForm(PlainLabelsMixin, forms.Form):
         return cleaned
 
     def save(self):
-        return get_user_model().objects.create_user(
-            username=self.cleaned_data["email"],
-            email=self.cleaned_data["email"],
-            password=self.cleaned_data["password1"],
-        )
+        """The new account, or None if the address has one already (left as it is)."""
+        email, password = self.cleaned_data["email"], self.cleaned_data["password1"]
+        User = get_user_model()
+        if User.objects.filter(username__iexact=email).exists():
+            make_password(password)  # as long as making an account takes
+            return None
+        try:
+            with transaction.atomic():
+                return User.objects.create_user(username=email, email=email, password=password)
+        except IntegrityError:  # the same address signed up twice at once
+            return None
 
 
 class WrongPasswordLimit:

@@ -1,7 +1,7 @@
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, update_session_auth_hash
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import confirmation
+from accounts import confirmation, taken_addresses
 from accounts.forms import ChangePasswordForm, SignInForm, SignUpForm
 from clinics.models import Clinic
 from ketamine_directory.referrer_policy import keep_tokens_from_referers
@@ -50,6 +50,8 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+# The address and `next` of the last sign-up, for the page after it.
+SIGNED_UP = "accounts:signed-up"
 # What a confirmation link opened as another account confirmed, for the page that says so.
 CONFIRMED_FOR_ANOTHER = "accounts:confirmed-for-another"
 
@@ -78,15 +80,15 @@ def signup(request):
         # Counted and checked in one step, against a burst sent at once.
         if not NEW_ACCOUNTS.allow(request):
             return _sign_ups_throttled(request, form, next_url)
+        # The same page either way, so it tells nobody whether the address
+        # has an account; not signed in either way, for the same reason.
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        confirmation.send_link(request, user, next_url)
-        messages.success(
-            request,
-            f"Your account is ready. We emailed a link to {user.email}: open it to confirm "
-            "the address, then find your clinic and claim it.",
-        )
-        return redirect(next_url or "listings:dashboard")
+        if user:
+            confirmation.send_link(request, user, next_url)
+        else:
+            taken_addresses.tell_owner(request, form.cleaned_data["email"])
+        request.session[SIGNED_UP] = {"email": form.cleaned_data["email"], "next": next_url}
+        return redirect("accounts:signup_sent")
     context = {"form": form, "next": next_url, "claiming": _clinic_to_claim(next_url)}
     return render(request, "accounts/signup.html", context)
 
@@ -102,6 +104,11 @@ def _sign_ups_throttled(request, form, next_url):
     )
     context = {"form": form, "next": next_url, "claiming": _clinic_to_claim(next_url)}
     return render(request, "accounts/signup.html", context, status=429)
+
+
+@never_cache  # it names the address typed
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html", request.session.get(SIGNED_UP, {}))
 
 
 @keep_tokens_from_referers

@@ -15,6 +15,8 @@ PASSWORD = "correct horse battery staple"
 
 def sign_up(client, email="jo@calm-harbor.example"):
     client.post("/account/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD})
+    # Sign-up signs nobody in (an address with an account would be told apart).
+    client.post("/account/login/", {"username": email, "password": PASSWORD})
 
 
 def emailed_link():
@@ -44,6 +46,7 @@ def test_the_link_leads_back_to_the_page_that_asked_for_it(client):
         "/account/signup/",
         {"email": "jo@gmail.example", "password1": PASSWORD, "password2": PASSWORD, "next": claim},
     )
+    client.post("/account/login/", {"username": "jo@gmail.example", "password": PASSWORD})
     assert client.get(claim).status_code == 403
     assert client.get(emailed_link())["Location"] == claim
     assert client.get(claim).status_code == 200
