@@ -84,17 +84,18 @@ class WrongPasswordLimit:
     def clean(self):
         # The admin keeps user names as typed; the counts go by the address in any case.
         username = (self.cleaned_data.get("username") or "").strip().lower()
-        why = sign_in_limits.refusal(self.request, username)
-        if why:
-            raise forms.ValidationError(why, code="throttled")
+        attempt = sign_in_limits.attempt(self.request, username)
+        if attempt.refusal:
+            raise forms.ValidationError(attempt.refusal, code="throttled")
         try:
-            return super().clean()
+            cleaned = super().clean()
         except forms.ValidationError as error:
             # Only a wrong password counts: not a right one for an account the
             # admin refuses (not staff).
-            if error.code == "invalid_login":
-                sign_in_limits.record_failure(self.request, username)
+            attempt.finish(wrong_password=error.code == "invalid_login")
             raise
+        attempt.finish(wrong_password=False)
+        return cleaned
 
 
 class SignInForm(WrongPasswordLimit, PlainLabelsMixin, AuthenticationForm):

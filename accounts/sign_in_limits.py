@@ -11,12 +11,13 @@ Three counts of wrong passwords, each refusing even the right one once full:
   addresses, and is looser, since reaching it locks out the owner too.
 """
 
+import contextlib
 import hashlib
 import time
 
 from django.core.cache import cache
 
-from ketamine_directory.throttle import add_one, address_digest
+from ketamine_directory.throttle import address_digest, count_one
 
 # 10 in 15 minutes: far more than anyone mistyping their own password.
 FAILURE_LIMIT = 10
@@ -62,19 +63,34 @@ def _counts(request, username):
     ]
 
 
-def refusal(request, username):
-    """Why signing in as `username` from here waits now, or None."""
-    counts = _counts(request, username)
-    found = cache.get_many([key for key, *_ in counts])
-    for key, limit, _window, message in counts:
-        if found.get(key, 0) >= limit:
-            return message
-    return None
+class Attempt:
+    """
+    One sign-in, counted as a wrong password from its start: checked after
+    the password, a burst of guesses sent at once would all pass the check.
+    finish() takes it back off if the password was right.
+    """
+
+    def __init__(self, request, username):
+        self._counts = _counts(request, username)
+        self.refusal = None
+        for key, limit, window, message in self._counts:
+            if count_one(key, window) > limit and self.refusal is None:
+                self.refusal = message
+        if self.refusal:
+            self.finish(wrong_password=False)  # refused unheard: not a guess
+
+    def finish(self, *, wrong_password):
+        if wrong_password:
+            return
+        for key, *_ in self._counts:
+            # Expired meanwhile, or the cache is down: nothing to take back.
+            with contextlib.suppress(Exception):
+                cache.decr(key)
 
 
-def record_failure(request, username):
-    for key, _limit, window, _message in _counts(request, username):
-        add_one(key, window)
+def attempt(request, username):
+    """Start a sign-in as `username`; its `refusal` says why it must wait, or is None."""
+    return Attempt(request, username)
 
 
 def forget_failures(username):

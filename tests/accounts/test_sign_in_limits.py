@@ -70,3 +70,18 @@ def test_a_password_reset_ends_the_wait_for_the_email(client, monkeypatch):
     new = "another long new password"
     client.post(form_url, {"new_password1": new, "new_password2": new})
     assert _sign_in(client, OWNER, new).status_code == 302
+
+
+def test_sign_ins_under_way_count_so_a_burst_cannot_slip_past(rf):
+    # Checking before a password is checked and counting after lets a burst of
+    # guesses sent at once all pass the check; counting first does not.
+    request = rf.post("/account/login/", REMOTE_ADDR="192.0.2.1")
+    under_way = [sign_in_limits.attempt(request, OWNER) for _ in range(12)]
+    assert [a.refusal for a in under_way] == [None] * 10 + [sign_in_limits.TOO_MANY_FOR_EMAIL] * 2
+
+
+def test_a_right_password_is_not_counted_as_a_wrong_one(client):
+    make_user(OWNER, password=PASSWORD)
+    for _ in range(sign_in_limits.FAILURE_LIMIT + 1):
+        assert _sign_in(client, OWNER, PASSWORD).status_code == 302
+        client.logout()
