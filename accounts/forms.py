@@ -1,6 +1,7 @@
 import hashlib
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -8,9 +9,11 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 
-from accounts import confirmation
+from accounts import confirmation, sign_in_limits
 from ketamine_directory.forms import PlainLabelsMixin
 from ketamine_directory.throttle import add_one
 
@@ -41,14 +44,9 @@ class SignUpForm(PlainLabelsMixin, forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        User = get_user_model()
-        if User.objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(
-                "There is already an account with this email. Sign in, or reset its password.",
-                code="taken",
-            )
-        return email
+        # Whether the address has an account already is not said here: the
+        # page would tell anyone (accounts.taken_addresses).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -64,14 +62,43 @@ class SignUpForm(PlainLabelsMixin, forms.Form):
         return cleaned
 
     def save(self):
-        return get_user_model().objects.create_user(
-            username=self.cleaned_data["email"],
-            email=self.cleaned_data["email"],
-            password=self.cleaned_data["password1"],
-        )
+        """The new account, or None if the address has one already (left as it is)."""
+        email, password = self.cleaned_data["email"], self.cleaned_data["password1"]
+        User = get_user_model()
+        if User.objects.filter(username__iexact=email).exists():
+            make_password(password)  # as long as making an account takes
+            return None
+        try:
+            with transaction.atomic():
+                return User.objects.create_user(username=email, email=email, password=password)
+        except IntegrityError:  # the same address signed up twice at once
+            return None
 
 
-class SignInForm(PlainLabelsMixin, AuthenticationForm):
+class WrongPasswordLimit:
+    """
+    Refuses signing in, whatever the password, after too many wrong ones
+    (accounts.sign_in_limits); for the site's sign-in form and the admin's.
+    """
+
+    def clean(self):
+        # The admin keeps user names as typed; the counts go by the address in any case.
+        username = (self.cleaned_data.get("username") or "").strip().lower()
+        attempt = sign_in_limits.attempt(self.request, username)
+        if attempt.refusal:
+            raise forms.ValidationError(attempt.refusal, code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            # Only a wrong password counts: not a right one for an account the
+            # admin refuses (not staff).
+            attempt.finish(wrong_password=error.code == "invalid_login")
+            raise
+        attempt.finish(wrong_password=False)
+        return cleaned
+
+
+class SignInForm(WrongPasswordLimit, PlainLabelsMixin, AuthenticationForm):
     """Django's sign-in form, with the email address as the user name in any case."""
 
     error_messages = {
@@ -87,31 +114,12 @@ class SignInForm(PlainLabelsMixin, AuthenticationForm):
         self.fields["username"].label = "Email"
         self.fields["username"].widget.attrs["autocomplete"] = "email"
 
-    # Guessing passwords: after this many failures for one email address,
-    # signing in to it waits until the window has passed (or a password reset).
-    FAILURE_LIMIT = 10
-    FAILURE_WINDOW = 15 * 60  # seconds
-
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
 
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        key = failures_key(username)
-        if cache.get(key, 0) >= self.FAILURE_LIMIT:
-            raise forms.ValidationError(
-                "Too many wrong passwords for this email. Wait 15 minutes, or reset the password.",
-                code="throttled",
-            )
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            add_one(key, self.FAILURE_WINDOW)
-            raise
 
-
-def failures_key(username):
-    return "sign-in-failures:" + hashlib.sha256(username.encode()).hexdigest()
+class AdminSignInForm(WrongPasswordLimit, AdminAuthenticationForm):
+    """The admin's sign-in (admin.site.login_form), under the same limit as the site's."""
 
 
 class ResetForm(PlainLabelsMixin, PasswordResetForm):
@@ -150,7 +158,7 @@ class NewPasswordForm(SignUpPasswordWording, PlainLabelsMixin, SetPasswordForm):
     def save(self, commit=True):
         # A new password ends a pause caused by someone else's guesses, and the
         # reset link that led here proves the address.
-        cache.delete(failures_key(self.user.username))
+        sign_in_limits.forget_failures(self.user.username)
         user = super().save(commit)
         if commit:
             confirmation.mark_confirmed(user)

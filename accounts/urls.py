@@ -9,6 +9,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
     path("confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
     path("confirm-email/", views.resend_confirmation, name="resend_confirmation"),
     path("email-confirmed/", views.confirmed_for_another, name="confirmed_for_another"),

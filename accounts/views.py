@@ -1,7 +1,7 @@
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, update_session_auth_hash
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -13,11 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import confirmation
+from accounts import confirmation, taken_addresses
 from accounts.forms import ChangePasswordForm, SignInForm, SignUpForm
 from clinics.models import Clinic
 from ketamine_directory.referrer_policy import keep_tokens_from_referers
-from ketamine_directory.throttle import AddressThrottle
+from ketamine_directory.throttle import AccountThrottle, AddressThrottle
 from policies.contact import email_the_editors
 
 # Accounts made from one network address: enough for a clinic's staff sharing
@@ -27,11 +27,15 @@ NEW_ACCOUNTS = AddressThrottle("accounts:created", limit=10, window=60 * 60)
 # and whether they have accounts: the limit per address (ResetForm) alone lets
 # one visitor have a reset sent to thousands of them.
 RESETS_ASKED = AddressThrottle("accounts:resets-asked", limit=10, window=60 * 60)
+# New confirmation links one account asks for in a day: anyone can sign up with
+# someone else's address, which must not then get a link every minute.
+CONFIRMATIONS_RESENT = AccountThrottle("accounts:confirmations-resent", limit=3, window=24 * 3600)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
-        if RESETS_ASKED.exceeded(self.request):
+        # Counted and checked in one step, against a burst sent at once.
+        if not RESETS_ASKED.allow(self.request):
             # The same for any address, so it tells nobody which have an account.
             form.add_error(
                 None,
@@ -43,10 +47,11 @@ class PasswordResetView(auth_views.PasswordResetView):
             response.status_code = 429
             response["Retry-After"] = str(RESETS_ASKED.window)
             return response
-        RESETS_ASKED.record(self.request)
         return super().form_valid(form)
 
 
+# The address and `next` of the last sign-up, for the page after it.
+SIGNED_UP = "accounts:signed-up"
 # What a confirmation link opened as another account confirmed, for the page that says so.
 CONFIRMED_FOR_ANOTHER = "accounts:confirmed-for-another"
 
@@ -70,29 +75,40 @@ def signup(request):
         return redirect(next_url or "listings:dashboard")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and NEW_ACCOUNTS.exceeded(request):
-        form.add_error(
-            None,
-            format_html(
-                "Many accounts were made from your network in the last hour. "
-                "Please try again later, or {}.",
-                email_the_editors(),
-            ),
-        )
-        context = {"form": form, "next": next_url, "claiming": _clinic_to_claim(next_url)}
-        return render(request, "accounts/signup.html", context, status=429)
+        return _sign_ups_throttled(request, form, next_url)
     if request.method == "POST" and form.is_valid():
+        # Counted and checked in one step, against a burst sent at once.
+        if not NEW_ACCOUNTS.allow(request):
+            return _sign_ups_throttled(request, form, next_url)
+        # The same page either way, so it tells nobody whether the address
+        # has an account; not signed in either way, for the same reason.
         user = form.save()
-        NEW_ACCOUNTS.record(request)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        confirmation.send_link(request, user, next_url)
-        messages.success(
-            request,
-            f"Your account is ready. We emailed a link to {user.email}: open it to confirm "
-            "the address, then find your clinic and claim it.",
-        )
-        return redirect(next_url or "listings:dashboard")
+        if user:
+            confirmation.send_link(request, user, next_url)
+        else:
+            taken_addresses.tell_owner(request, form.cleaned_data["email"])
+        request.session[SIGNED_UP] = {"email": form.cleaned_data["email"], "next": next_url}
+        return redirect("accounts:signup_sent")
     context = {"form": form, "next": next_url, "claiming": _clinic_to_claim(next_url)}
     return render(request, "accounts/signup.html", context)
+
+
+def _sign_ups_throttled(request, form, next_url):
+    form.add_error(
+        None,
+        format_html(
+            "Many accounts were made from your network in the last hour. "
+            "Please try again later, or {}.",
+            email_the_editors(),
+        ),
+    )
+    context = {"form": form, "next": next_url, "claiming": _clinic_to_claim(next_url)}
+    return render(request, "accounts/signup.html", context, status=429)
+
+
+@never_cache  # it names the address typed
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html", request.session.get(SIGNED_UP, {}))
 
 
 @keep_tokens_from_referers
@@ -146,7 +162,15 @@ def resend_confirmation(request):
     next_url = _safe_next(request, request.POST.get("next"))
     if confirmation.is_confirmed(request.user):
         messages.info(request, "Your email address is confirmed already.")
+    elif CONFIRMATIONS_RESENT.exceeded(request):
+        messages.info(
+            request,
+            f"We have sent you {CONFIRMATIONS_RESENT.limit} new links today, so we sent no "
+            "more. Look in your spam folder, or try again tomorrow.",
+        )
     elif confirmation.send_link(request, request.user, next_url):
+        # send_link's minute between links lets one request at a time this far.
+        CONFIRMATIONS_RESENT.record(request)
         messages.success(request, f"We sent a new link to {request.user.email}.")
     else:
         messages.info(

@@ -44,21 +44,17 @@ def contact(request, slug):
     status = 200
     if request.method == "POST":
         if SENT.exceeded(request):
-            response = render(
-                request,
-                "inquiries/contact.html",
-                {"clinic": clinic, "form": form, "throttled": True, **_form_context()},
-                status=429,
-            )
-            response["Retry-After"] = str(SENT.window)
-            return response
+            return _throttled(request, clinic, form)
         if form.is_from_a_bot:
             # Looks like any other success to the bot; nothing is kept or sent.
             SENT.record(request)
             return redirect("inquiries:sent", slug=clinic.slug)
         if form.is_valid():
+            # Counted and checked again in one step: a burst sent at once
+            # passes exceeded() together.
+            if not SENT.allow(request):
+                return _throttled(request, clinic, form)
             inquiry = form.save()
-            SENT.record(request)
             notify.tell_staff(request, inquiry)
             return redirect("inquiries:sent", slug=clinic.slug)
         status = 400
@@ -132,3 +128,14 @@ def delete(request, slug, pk):
     if deleted:
         messages.success(request, "The inquiry was deleted.")
     return redirect("inquiries:inbox", slug=clinic.slug)
+
+
+def _throttled(request, clinic, form):
+    response = render(
+        request,
+        "inquiries/contact.html",
+        {"clinic": clinic, "form": form, "throttled": True, **_form_context()},
+        status=429,
+    )
+    response["Retry-After"] = str(SENT.window)
+    return response

@@ -8,6 +8,7 @@ an unkeyed hash of an IPv4 address can be reversed by trying them all.
 
 import hashlib
 import hmac
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,13 +27,50 @@ def client_address(request):
 
 def add_one(key, window):
     """Add one to a count kept in the cache for `window` seconds."""
+    count_one(key, window)
+
+
+def count_one(key, window):
+    """
+    Add one to a count kept in the cache for `window` seconds and return the
+    new count, in one step (add, else incr: atomic on Redis and locmem), so
+    requests arriving together each see their own number. 0 if the cache is down.
+    """
+    for _ in range(2):  # again once, if the count expired between add and incr
+        try:
+            if cache.add(key, 1, window):
+                return 1
+            return cache.incr(key)
+        except ValueError:  # incr of a key that has just expired
+            continue
+        except Exception:
+            # A lost count must not turn the request into an error: with Redis
+            # down, add() gives False and incr() raises.
+            return 0
+    return 0
+
+
+def network(address):
+    """
+    What one visitor counts as: an IPv4 address whole, an IPv6 address by its
+    /64 (one connection is usually given a whole /64, 2^64 addresses to pick
+    from), an IPv4 address written as IPv6 (::ffff:a.b.c.d) as that IPv4 address.
+    """
     try:
-        if not cache.add(key, 1, window):
-            cache.incr(key)
-    except Exception:  # the count expired meanwhile, or the cache is down
-        # A lost count must not turn the request into an error: with Redis
-        # down, add() gives False and incr() raises.
-        pass
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+    return str(ip)
+
+
+def address_digest(request):
+    """The client's network address as a keyed hash, to count its requests by."""
+    address = network(client_address(request)).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), address, hashlib.sha256).hexdigest()[:32]
 
 
 class AddressThrottle:
@@ -40,12 +78,20 @@ class AddressThrottle:
         self.name, self.limit, self.window = name, limit, window
 
     def _key(self, request):
-        address = client_address(request).encode()
-        digest = hmac.new(settings.SECRET_KEY.encode(), address, hashlib.sha256).hexdigest()
-        return f"{self.name}:{digest[:32]}"
+        return f"{self.name}:{address_digest(request)}"
 
     def exceeded(self, request):
+        """Whether the limit is reached already: to refuse early, before a form is read."""
         return cache.get(self._key(request), 0) >= self.limit
+
+    def allow(self, request):
+        """
+        Count this action and say whether it is within the limit. One step:
+        exceeded() then record() lets a burst of requests all pass the check
+        before any is counted.
+        """
+        count = count_one(self._key(request), self.window)
+        return count <= self.limit
 
     def record(self, request):
         add_one(self._key(request), self.window)

@@ -20,6 +20,9 @@ RESEND_AFTER = 60  # seconds between links for the same claim
 # address, and a claim can be withdrawn and made again: without a limit that
 # loop would flood either inbox, whatever the limit on new accounts.
 SENT = AccountThrottle("listings:claims", limit=5, window=60 * 60)
+# Links sent again, per account: a lost or filtered email needs one or two,
+# and each is an email to an address the account chose. They count in SENT too.
+RESENT = AccountThrottle("listings:claim-links-resent", limit=3, window=24 * 60 * 60)
 
 
 class BadLink(Exception):
@@ -90,6 +93,24 @@ def can_resend(claim):
     return claim.link_sent_at is None or (
         (timezone.now() - claim.link_sent_at).total_seconds() >= RESEND_AFTER
     )
+
+
+def resend_refusal(request, claim):
+    """Why the claim's link is not sent again now (counting it if it is), or None."""
+    if not can_resend(claim):
+        return "A link was sent less than a minute ago. Check your inbox and spam folder."
+    if not RESENT.allow(request):
+        return (
+            f"We have sent you {RESENT.limit} new links today, so we sent no more. Look in "
+            "your spam folder, or try again tomorrow. If the work email is wrong, withdraw "
+            "the claim and make it again."
+        )
+    if not SENT.allow(request):
+        return (
+            "You have sent several claims and links in the last hour. Please wait an hour "
+            "and ask again."
+        )
+    return None
 
 
 def ask_editors(request, claim):

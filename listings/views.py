@@ -58,17 +58,11 @@ def claim(request, slug):
         return _open_claim(request, open_claim)
     form = ClaimForm(request.POST or None, initial={"work_email": request.user.email})
     if request.method == "POST" and claims.SENT.exceeded(request):
-        form.add_error(
-            None,
-            format_html(
-                "You have sent several claims in the last hour. Please wait an hour and send "
-                "this one again, or {}.",
-                email_the_editors(),
-            ),
-        )
-        context = {"clinic": clinic, "form": form, "website_domain": website_domain(clinic.website)}
-        return render(request, "listings/claim.html", context, status=429)
+        return _claims_throttled(request, clinic, form)
     if request.method == "POST" and form.is_valid():
+        # Counted and checked in one step, against a burst sent at once.
+        if not claims.SENT.allow(request):
+            return _claims_throttled(request, clinic, form)
         new_claim = form.save(commit=False)
         new_claim.clinic, new_claim.user = clinic, request.user
         by_email = email_matches_website(new_claim.work_email, clinic.website)
@@ -78,7 +72,6 @@ def claim(request, slug):
                 new_claim.save()
         except IntegrityError:  # the same claim sent twice at once
             return redirect("listings:claim", slug=clinic.slug)
-        claims.SENT.record(request)
         if by_email:
             claims.send_link(request, new_claim)
             messages.success(
@@ -99,6 +92,19 @@ def claim(request, slug):
         "listings/claim.html",
         {"clinic": clinic, "form": form, "website_domain": website_domain(clinic.website)},
     )
+
+
+def _claims_throttled(request, clinic, form):
+    form.add_error(
+        None,
+        format_html(
+            "You have sent several claims in the last hour. Please wait an hour and send "
+            "this one again, or {}.",
+            email_the_editors(),
+        ),
+    )
+    context = {"clinic": clinic, "form": form, "website_domain": website_domain(clinic.website)}
+    return render(request, "listings/claim.html", context, status=429)
 
 
 @confirmed_email_required
@@ -141,14 +147,15 @@ def _open_claim(request, open_claim):
             )
         return redirect("listings:claim", slug=clinic.slug)
     if request.method == "POST" and request.POST.get("action") == "resend":
-        if open_claim.status == Claim.Status.EMAIL_SENT and claims.can_resend(open_claim):
+        if open_claim.status != Claim.Status.EMAIL_SENT:
+            return redirect("listings:claim", slug=clinic.slug)
+        refusal = claims.resend_refusal(request, open_claim)
+        if refusal:
+            messages.info(request, refusal)
+        else:
             claims.send_link(request, open_claim)
             messages.success(request, f"We sent a new link to {open_claim.work_email}.")
-        else:
-            messages.info(
-                request, "A link was sent less than a minute ago. Check your inbox and spam folder."
-            )
-        return redirect("listings:claim", slug=open_claim.clinic.slug)
+        return redirect("listings:claim", slug=clinic.slug)
     return render(request, "listings/claim_pending.html", {"claim": open_claim})
 
 
@@ -301,18 +308,24 @@ def report_problem(request, slug):
     clinic = get_object_or_404(Clinic.objects.published(), slug=slug)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and reports.SENT.exceeded(request):
-        context = {"clinic": clinic, "form": form, "throttled": True}
-        response = render(request, "listings/report.html", context, status=429)
-        response["Retry-After"] = str(reports.SENT.window)
-        return response
+        return _report_throttled(request, clinic, form)
     if request.method == "POST" and form.is_valid():
+        # Counted and checked in one step, against a burst sent at once.
+        if not reports.SENT.allow(request):
+            return _report_throttled(request, clinic, form)
         report = form.save(commit=False)
         report.clinic = clinic
         report.save()
-        reports.SENT.record(request)
         reports.tell_editors(request, report)
         return redirect("reports:sent", slug=clinic.slug)
     return render(request, "listings/report.html", {"clinic": clinic, "form": form})
+
+
+def _report_throttled(request, clinic, form):
+    context = {"clinic": clinic, "form": form, "throttled": True}
+    response = render(request, "listings/report.html", context, status=429)
+    response["Retry-After"] = str(reports.SENT.window)
+    return response
 
 
 def report_problem_sent(request, slug):

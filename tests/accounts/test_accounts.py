@@ -13,20 +13,30 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
 
 
-def test_sign_up_signs_in_and_goes_to_your_clinics(client):
+def test_sign_up_makes_the_account_and_asks_to_check_email(client):
     response = client.post(
         "/account/signup/",
         {"email": "Dr.Ames@Clinic.Example", "password1": PASSWORD, "password2": PASSWORD},
     )
     assert response.status_code == 302
-    assert response["Location"] == "/account/"
+    # Not signed in, and not sent to the account's page: an address that has an
+    # account already gets the same answer (tests/accounts/test_sign_up_taken.py).
+    assert response["Location"] == "/account/signup/sent/"
+    assert "Check your email" in client.get(response["Location"]).text
     user = get_user_model().objects.get()
     assert user.username == user.email == "dr.ames@clinic.example"
+    client.post("/account/login/", {"username": "dr.ames@clinic.example", "password": PASSWORD})
     assert client.get("/account/").status_code == 200
 
 
+def _opened_confirmation_link(client):
+    link = re.search(r"http://testserver(/account/confirm-email/\S+/)", mail.outbox[-1].body)
+    return client.get(link.group(1))
+
+
 def test_sign_up_goes_back_to_a_safe_next_page_only(client):
-    response = client.post(
+    # Sign-up signs nobody in: the emailed link leads on, through signing in.
+    client.post(
         "/account/signup/",
         {
             "email": "a@b.org",
@@ -35,9 +45,10 @@ def test_sign_up_goes_back_to_a_safe_next_page_only(client):
             "next": "https://evil.example/",
         },
     )
-    assert response["Location"] == "/account/"
+    response = _opened_confirmation_link(client)
+    assert response["Location"] == "/account/login/"
     client.logout()
-    response = client.post(
+    client.post(
         "/account/signup/",
         {
             "email": "c@d.org",
@@ -46,7 +57,8 @@ def test_sign_up_goes_back_to_a_safe_next_page_only(client):
             "next": "/account/claim/x/",
         },
     )
-    assert response["Location"] == "/account/claim/x/"
+    response = _opened_confirmation_link(client)
+    assert response["Location"] == "/account/login/?next=/account/claim/x/"
 
 
 @pytest.mark.parametrize(
@@ -73,7 +85,10 @@ def test_an_email_can_have_only_one_account_whatever_its_case(client):
         "/account/signup/",
         {"email": "Staff@Clinic.Example", "password1": PASSWORD, "password2": PASSWORD},
     )
-    assert "already an account" in response.content.decode()
+    # Said to the address's owner by email, not on the page to whoever typed it.
+    assert "already an account" not in client.get(response["Location"]).text
+    assert get_user_model().objects.filter(username__iexact="staff@clinic.example").count() == 1
+    assert "tried to create an account" in mail.outbox[-1].body
 
 
 def test_sign_in_with_the_email_in_any_case(client):

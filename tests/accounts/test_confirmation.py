@@ -15,6 +15,8 @@ PASSWORD = "correct horse battery staple"
 
 def sign_up(client, email="jo@calm-harbor.example"):
     client.post("/account/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD})
+    # Sign-up signs nobody in (an address with an account would be told apart).
+    client.post("/account/login/", {"username": email, "password": PASSWORD})
 
 
 def emailed_link():
@@ -44,6 +46,7 @@ def test_the_link_leads_back_to_the_page_that_asked_for_it(client):
         "/account/signup/",
         {"email": "jo@gmail.example", "password1": PASSWORD, "password2": PASSWORD, "next": claim},
     )
+    client.post("/account/login/", {"username": "jo@gmail.example", "password": PASSWORD})
     assert client.get(claim).status_code == 403
     assert client.get(emailed_link())["Location"] == claim
     assert client.get(claim).status_code == 200
@@ -199,3 +202,16 @@ def test_the_link_of_a_closed_account_says_it_is_closed_and_whom_to_ask(client, 
     assert 'email the editors at <a href="mailto:editors@clinics.example">' in page
     # Signing in to ask for a new link is no way forward for a closed account.
     assert "send yourself a new link" not in page
+
+
+def test_a_new_link_at_most_3_times_a_day(client, monkeypatch):
+    # Someone who signed up with another person's address must not be able to
+    # have it sent a link every minute for ever.
+    monkeypatch.setattr("accounts.confirmation.RESEND_AFTER", 0)
+    client.force_login(make_user("jo@gmail.example", confirmed=False))
+    for _ in range(3):
+        client.post("/account/confirm-email/")
+    assert len(mail.outbox) == 3
+    response = client.post("/account/confirm-email/", follow=True)
+    assert len(mail.outbox) == 3
+    assert "sent you 3 new links today" in response.text

@@ -384,3 +384,29 @@ def test_the_approval_email_links_to_the_account_page(client, clinic, person, ne
     body = mail.outbox[-1].body
     assert "from your account page" in body
     assert "http://testserver/account/\n" in body
+
+
+def test_a_claim_link_is_sent_again_at_most_3_times_a_day(client, clinic, person, monkeypatch):
+    # Otherwise one account could have a link sent to an address it chose every minute.
+    monkeypatch.setattr("listings.claims.RESEND_AFTER", 0)
+    claim(client, "jo@calm-harbor.example")
+    for _ in range(3):
+        client.post("/account/claim/calm-harbor/", {"action": "resend"})
+    assert len(mail.outbox) == 4
+    response = client.post("/account/claim/calm-harbor/", {"action": "resend"}, follow=True)
+    assert len(mail.outbox) == 4
+    assert "sent you 3 new links today" in response.text
+
+
+def test_links_sent_again_count_toward_the_claims_an_hour(client, clinic, person, monkeypatch):
+    monkeypatch.setattr("listings.claims.RESEND_AFTER", 0)
+    claim(client, "jo@calm-harbor.example")
+    for _ in range(3):
+        client.post("/account/claim/calm-harbor/", {"action": "resend"})
+    client.post("/account/claim/calm-harbor/", {"action": "withdraw"})
+    claim(client, "jo@calm-harbor.example")  # the fifth email this hour
+    client.post("/account/claim/calm-harbor/", {"action": "withdraw"})
+    response = claim(client, "jo@calm-harbor.example")
+    assert response.status_code == 429
+    assert "several claims in the last hour" in response.text
+    assert len(mail.outbox) == 5

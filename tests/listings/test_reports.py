@@ -363,3 +363,28 @@ def test_someone_who_may_only_read_reports_sees_the_page_without_the_form(client
     assert page.status_code == 200
     assert 'name="dealt_with"' not in page.text
     assert '<div class="readonly">editor@site.example</div>' in page.text
+
+
+def test_addresses_in_one_ipv6_64_block_are_one_visitor(client, clinic):
+    # One connection's /64 gives it 2^64 addresses: counted apart, no limit at all.
+    for n in range(1, 6):
+        client.post(URL, {"problem": "other", "details": "Wrong"}, REMOTE_ADDR=f"2001:db8::{n}")
+    for n in range(6, 9):
+        response = client.post(
+            URL, {"problem": "closed", "details": "Still wrong"}, REMOTE_ADDR=f"2001:db8::{n}"
+        )
+        assert response.status_code == 429
+        assert "Still wrong" in response.text
+    assert ListingReport.objects.count() == 5
+    # The next /64 is someone else.
+    other = client.post(URL, {"problem": "other"}, REMOTE_ADDR="2001:db8:0:1::1")
+    assert other.status_code == 302
+
+
+def test_an_ipv4_address_written_as_ipv6_is_that_ipv4_address(client, clinic):
+    for _ in range(5):
+        client.post(URL, {"problem": "other"}, REMOTE_ADDR="203.0.113.9")
+    response = client.post(URL, {"problem": "other"}, REMOTE_ADDR="::ffff:203.0.113.9")
+    assert response.status_code == 429
+    # IPv4 addresses stay whole: a neighbour is not held up.
+    assert client.post(URL, {"problem": "other"}, REMOTE_ADDR="203.0.113.10").status_code == 302

@@ -1,0 +1,87 @@
+"""Wrong passwords: per email and network address, per address, and per email."""
+
+import pytest
+from django.core import mail
+
+from accounts import sign_in_limits
+from tests.builders import make_user
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"
+OWNER = "staff@clinic.example"
+
+
+def _sign_in(client, email, password, address="127.0.0.1"):
+    return client.post(
+        "/account/login/", {"username": email, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_a_stranger_guessing_elsewhere_does_not_lock_out_the_owner(client):
+    make_user(OWNER, password=PASSWORD)
+    for _ in range(sign_in_limits.FAILURE_LIMIT):
+        _sign_in(client, OWNER, "guess", address="203.0.113.9")
+    refused = _sign_in(client, OWNER, PASSWORD, address="203.0.113.9")
+    assert "Too many wrong passwords for this email" in refused.text
+    assert "_auth_user_id" not in client.session
+    # The owner, at the clinic's own connection, signs in.
+    assert _sign_in(client, OWNER, PASSWORD).status_code == 302
+
+
+def test_one_address_guessing_across_many_emails_waits(client, monkeypatch):
+    # The real limit is a few dozen; a smaller one keeps the test quick (each
+    # guess hashes a password).
+    monkeypatch.setattr(sign_in_limits, "ADDRESS_LIMIT", 4)
+    make_user(OWNER, password=PASSWORD)
+    for n in range(4):
+        _sign_in(client, f"person{n}@clinic.example", "Spring2026!")
+    refused = _sign_in(client, OWNER, PASSWORD)
+    assert refused.status_code == 200
+    assert "Too many wrong passwords from your network" in refused.text
+    assert "_auth_user_id" not in client.session
+    # Another address is not held up.
+    assert _sign_in(client, OWNER, PASSWORD, address="198.51.100.7").status_code == 302
+
+
+def test_guessing_one_email_from_many_addresses_waits(client, monkeypatch):
+    monkeypatch.setattr(sign_in_limits, "EMAIL_LIMIT", 6)
+    make_user(OWNER, password=PASSWORD)
+    make_user("other@clinic.example", password=PASSWORD)
+    for n in range(6):
+        _sign_in(client, OWNER, "guess", address=f"192.0.2.{n + 1}")
+    refused = _sign_in(client, OWNER, PASSWORD, address="198.51.100.7")
+    assert "Too many wrong passwords for this email" in refused.text
+    assert "_auth_user_id" not in client.session
+    # Only that email waits.
+    response = _sign_in(client, "other@clinic.example", PASSWORD, address="198.51.100.7")
+    assert response.status_code == 302
+
+
+def test_a_password_reset_ends_the_wait_for_the_email(client, monkeypatch):
+    monkeypatch.setattr(sign_in_limits, "EMAIL_LIMIT", 3)
+    make_user(OWNER, password=PASSWORD)
+    for n in range(3):
+        _sign_in(client, OWNER, "guess", address=f"192.0.2.{n + 1}")
+    assert "Too many wrong passwords" in _sign_in(client, OWNER, PASSWORD).text
+    client.post("/account/password-reset/", {"email": OWNER})
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line)
+    form_url = client.get(link.split("testserver", 1)[1], follow=True).redirect_chain[-1][0]
+    new = "another long new password"
+    client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert _sign_in(client, OWNER, new).status_code == 302
+
+
+def test_sign_ins_under_way_count_so_a_burst_cannot_slip_past(rf):
+    # Checking before a password is checked and counting after lets a burst of
+    # guesses sent at once all pass the check; counting first does not.
+    request = rf.post("/account/login/", REMOTE_ADDR="192.0.2.1")
+    under_way = [sign_in_limits.attempt(request, OWNER) for _ in range(12)]
+    assert [a.refusal for a in under_way] == [None] * 10 + [sign_in_limits.TOO_MANY_FOR_EMAIL] * 2
+
+
+def test_a_right_password_is_not_counted_as_a_wrong_one(client):
+    make_user(OWNER, password=PASSWORD)
+    for _ in range(sign_in_limits.FAILURE_LIMIT + 1):
+        assert _sign_in(client, OWNER, PASSWORD).status_code == 302
+        client.logout()
