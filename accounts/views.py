@@ -28,7 +28,8 @@ NEW_ACCOUNTS = AddressThrottle("accounts:created", limit=10, window=60 * 60)
 # one visitor have a reset sent to thousands of them.
 RESETS_ASKED = AddressThrottle("accounts:resets-asked", limit=10, window=60 * 60)
 # New confirmation links one account asks for in a day: anyone can sign up with
-# someone else's address, which must not then get a link every minute.
+# someone else's address, which must not then get a link every minute. The
+# confirmation email says "at most three more a day".
 CONFIRMATIONS_RESENT = AccountThrottle("accounts:confirmations-resent", limit=3, window=24 * 3600)
 
 

@@ -29,6 +29,10 @@ def test_sign_up_emails_a_link_that_confirms_the_address(client):
     assert mail.outbox[-1].to == ["jo@calm-harbor.example"]
     link = emailed_link()
     assert "calm-harbor" not in link, "request paths are logged: no address in the link"
+    # Whoever made the account may have a few more links sent: say so truthfully.
+    body = " ".join(mail.outbox[-1].body.split())
+    assert "ignore this email: the account can't be used without this link" in body
+    assert "at most three more a day" in body
     dashboard = client.get("/account/").text
     assert "Please confirm your email address." in dashboard
 
