@@ -40,6 +40,23 @@ class RequestLogMiddleware:
         return response
 
 
+class PermissionsPolicyMiddleware:
+    """
+    Turn off the browser features no page here uses (camera, microphone,
+    location, payment, USB), so that nothing on a page could ask for them.
+    """
+
+    POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.POLICY)
+        return response
+
+
 class DatabaseUnavailableMiddleware:
     """When the database is down, answer quickly with a 503 page instead of a 500."""
 

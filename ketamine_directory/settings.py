@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ketamine_directory.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ketamine_directory.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages shrink about sevenfold (a 42 KB result page is 6 KB), which matters
     # on a slow phone. Below whitenoise, whose files are compressed already;
