@@ -56,6 +56,19 @@ PHONE = re.compile(
 US_NUMBER = re.compile(r"1?[2-9]\d\d[2-9]\d{6}")
 
 
+def us_phone(phone):
+    """A clinic's phone number as typed, if it is a US number; else a clear error."""
+    phone = phone.strip()
+    typed = PHONE.fullmatch(phone)
+    digits = "".join(filter(str.isdigit, typed["number"])) if typed else ""
+    if phone and not US_NUMBER.fullmatch(digits):
+        raise forms.ValidationError(
+            "Enter a phone number: a US number with its area code, like (512) 555-0100, "
+            "and an extension after it if there is one (ext. 12)."
+        )
+    return phone
+
+
 def price_field(label, **kwargs):
     return forms.IntegerField(
         label=label,
@@ -113,15 +126,7 @@ class ListingForm(PlainLabelsMixin, forms.ModelForm):
             field.widget.attrs["maxlength"] = limit
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        typed = PHONE.fullmatch(phone)
-        digits = "".join(filter(str.isdigit, typed["number"])) if typed else ""
-        if phone and not US_NUMBER.fullmatch(digits):
-            raise forms.ValidationError(
-                "Enter a phone number: a US number with its area code, like (512) 555-0100, "
-                "and an extension after it if there is one (ext. 12)."
-            )
-        return phone
+        return us_phone(self.cleaned_data["phone"])
 
     def values(self):
         values = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -418,6 +423,9 @@ class NewClinicForm(PlainLabelsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", "Choose a state"), *STATE_CHOICES]
         self.fields["street_address"].required = True
+
+    def clean_phone(self):
+        return us_phone(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()

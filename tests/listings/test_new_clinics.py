@@ -183,3 +183,11 @@ def test_a_line_break_in_a_one_line_field_is_refused_not_a_server_error(client, 
     assert response.status_code == 200
     assert "Keep this on one line." in response.text
     assert not Clinic.objects.exists() and not mail.outbox
+
+
+def test_a_phone_number_that_is_not_a_us_number_is_refused_and_kept(client, person):
+    response = add(client, **{"clinic-phone": "111111111111111"})
+    assert response.status_code == 200
+    assert "a US number with its area code, like (512) 555-0100" in response.text
+    assert 'value="111111111111111"' in response.text
+    assert not Clinic.objects.exists()
