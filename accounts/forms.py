@@ -10,12 +10,11 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.contrib.auth.hashers import make_password
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from accounts import confirmation, sign_in_limits
 from ketamine_directory.forms import PlainLabelsMixin
-from ketamine_directory.throttle import add_one
+from ketamine_directory.throttle import count_one
 
 # What every form choosing a password says about it, in plain words: the
 # validators' own help is four lines of Django's wording.
@@ -135,9 +134,9 @@ class ResetForm(PlainLabelsMixin, PasswordResetForm):
             "password-reset-sent:"
             + hashlib.sha256(self.cleaned_data["email"].strip().lower().encode()).hexdigest()
         )
-        if cache.get(key, 0) >= self.EMAIL_LIMIT:
+        # Counted and checked in one step, against a burst sent at once.
+        if count_one(key, self.EMAIL_WINDOW) > self.EMAIL_LIMIT:
             return
-        add_one(key, self.EMAIL_WINDOW)
         super().save(*args, **kwargs)
 
 
