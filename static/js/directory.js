@@ -89,6 +89,16 @@
     document.querySelectorAll(".untick-all").forEach(function (link) {
       link.hidden = count === 0;
     });
+    // The empty state's suggestions were written with the ticks the page came
+    // with: following one must not tick again a clinic unticked since.
+    document.querySelectorAll('#results .empty-state a[href^="/clinics/"]').forEach(function (link) {
+      var target = new URL(link.getAttribute("href"), window.location.href);
+      target.searchParams.delete("clinic");
+      ticked.forEach(function (box) {
+        target.searchParams.append("clinic", box.value);
+      });
+      link.setAttribute("href", target.pathname + target.search);
+    });
   }
 
   document.addEventListener("change", function (event) {

@@ -481,6 +481,20 @@ def test_the_compare_button_counts_the_ticks_and_says_when_there_are_too_many(pa
     assert page.page_errors == []
 
 
+def test_the_empty_states_suggestions_carry_the_ticks_as_they_are_now(page):
+    ticked = (
+        "&clinic=aspen-mental-health-partners-spokane&clinic=bluebird-infusion-therapy-sacramento"
+    )
+    page.goto("/clinics/?route=kap&max_price=50" + ticked)
+    suggestions = page.locator(".empty-state a[href^='/clinics/']")
+    assert suggestions.count() >= 1
+    page.get_by_role("group", name="Also ticked to compare").get_by_role("checkbox").first.uncheck()
+    for href in suggestions.evaluate_all("links => links.map(link => link.getAttribute('href'))"):
+        clinics = parse_qs(urlsplit(href).query).get("clinic", [])
+        assert clinics == ["bluebird-infusion-therapy-sacramento"], href
+    assert page.page_errors == []
+
+
 def test_without_javascript_the_compare_button_never_shows_a_count_gone_stale(new_page):
     slugs = Clinic.objects.published().order_by("name").values_list("slug", flat=True)
     page = new_page(java_script_enabled=False)
