@@ -83,4 +83,12 @@ def implausible(route, price_min, price_max, series_sessions, series_price, sess
                 f"that many sessions cost ({package}), so it looks like a typing mistake. "
                 "Enter the price of the whole series in whole dollars."
             )
+        elif price_max is not None and series_price > price_max * sessions:
+            # A package is what a series costs bought at once: never more than
+            # its sessions one by one.
+            problems["series_price"] = (
+                f"${series_price:,} for {sessions} sessions is more than they cost one by one "
+                f"at the highest price (${price_max * sessions:,}). Enter the price of the "
+                "whole series in whole dollars."
+            )
     return problems

@@ -210,6 +210,11 @@ def test_confirmed_prices_show_to_visitors_at_once(client, clinic, staff):
             "$20,000 for 6 sessions of IV ketamine infusion is outside what that many "
             "sessions cost ($600 to $18,000)",
         ),
+        (
+            {"iv-series_price": "15000"},
+            "$15,000 for 6 sessions is more than they cost one by one at the highest price "
+            "($2,700)",
+        ),
         ({"iv-price_min": "1", "iv-price_max": "1"}, "email the editors at editors@"),
         ({"phone": "<script>alert(1)</script>"}, "Enter a phone number"),
         ({"phone": "12"}, "Enter a phone number"),
