@@ -25,11 +25,6 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def add_one(key, window):
-    """Add one to a count kept in the cache for `window` seconds."""
-    count_one(key, window)
-
-
 def count_one(key, window):
     """
     Add one to a count kept in the cache for `window` seconds and return the
@@ -94,7 +89,7 @@ class AddressThrottle:
         return count <= self.limit
 
     def record(self, request):
-        add_one(self._key(request), self.window)
+        count_one(self._key(request), self.window)
 
 
 class AccountThrottle(AddressThrottle):
