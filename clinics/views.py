@@ -121,7 +121,8 @@ def clinic_list(request, state=None, city_slug=None):
         count_key={k: v for k, v in cleaned.items() if k != "sort"},
         among=clinic_filter.among,
     )
-    page = paginator.get_page(request.GET.get("page"))
+    asked_page = request.GET.get("page", "")
+    page = paginator.get_page(asked_page)
     search = _search_params(request)
     comparing = _compare_slugs(request)[:MAX_CARRIED]
     compared_elsewhere, ticked_count = _ticked(comparing, page)
@@ -134,6 +135,11 @@ def clinic_list(request, state=None, city_slug=None):
         "active_filters": len(active),
         "filter": clinic_filter,
         "page": page,
+        # An old link to a page the search no longer reaches shows the last,
+        # and says so.
+        "page_past_end": (
+            asked_page if asked_page.isdigit() and int(asked_page) > page.number else None
+        ),
         "place": place,
         "selected_routes": cleaned.get("route") or [],
         # Cards show the prices that matched: the chosen routes, within the ceiling.

@@ -179,6 +179,19 @@ def test_pagination_keeps_filters_and_reports_the_total(client, clinics):
     assert slugs(client.get("/clinics/?page=abc").text) == ["austin-iv", "austin-cheap"]
 
 
+@override_settings(CLINICS_PER_PAGE=2)
+def test_a_page_past_the_end_says_it_shows_the_last(client, clinics):
+    # An old link to page 5 of a search that has since shrunk.
+    response = client.get("/clinics/?page=5")
+    assert slugs(response.text) == ["denver", "houston"]
+    assert "There is no page 5 of these results: this is the last, page 2." in response.text
+    assert "There is no page" not in client.get("/clinics/?page=2").text
+    assert "There is no page" not in client.get("/clinics/?page=0").text
+    huge = client.get("/clinics/?page=" + "9" * 40)
+    assert huge.status_code == 200 and slugs(huge.text) == ["denver", "houston"]
+    assert "There is no page 9999" in huge.text
+
+
 @override_settings(CLINICS_PER_PAGE=1, CLINICS_COUNT_CAP=2)
 def test_a_broad_search_counts_up_to_the_cap_and_says_there_are_more(client, clinics):
     first = client.get("/clinics/")  # four published clinics, counted to two
