@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from clinics.forms import StateField, ZipCodeField
 from clinics.geo import locate_zip
 from clinics.models import MAX_SESSION_PRICE, Clinic, Condition, Payer, Route, unify_line_breaks
-from clinics.price_ranges import implausible
+from clinics.price_ranges import implausible, series_price_too_low
 from clinics.states import STATE_CHOICES
 from ketamine_directory.forms import PlainLabelsMixin
 from listings.models import Claim, ListingReport
@@ -198,12 +198,9 @@ class OfferingForm(PlainLabelsMixin, forms.Form):
         low, sessions = cleaned["price_min"], cleaned.get("series_sessions")
         series_price = cleaned.get("series_price")
         in_series = sessions or self.route.default_series_sessions
-        if series_price is not None and series_price * 2 < low * in_series:
-            self.add_error(
-                "series_price",
-                f"That is less than half the price of {in_series} sessions at your lowest "
-                "price. Enter the price of the whole series.",
-            )
+        too_low = series_price_too_low(low, series_price, in_series)
+        if too_low:
+            self.add_error("series_price", too_low)
             return
         problems = implausible(
             self.route.value, low, cleaned["price_max"], sessions, series_price, in_series
@@ -250,20 +247,23 @@ class InsuranceForm(forms.Form):
             for payer in self.payers
             for route, label in [(ALL_ROUTES, "All treatments"), *every_route]
         ]
-        self.columns = [(ALL_ROUTES, "All treatments")] + [
-            (route, label) for route, label in every_route if route in routes
+        # Every route has a column; those the clinic doesn't list are hidden
+        # until prices are typed for them (listing_edit.js), so a treatment and
+        # its insurance can be added in one save when JavaScript runs.
+        self.columns = [(ALL_ROUTES, "All treatments", True)] + [
+            (route, label, route in routes) for route, label in every_route
         ]
-        self.routes_not_listed = len(self.columns) <= len(every_route)
+        self.routes_not_listed = not all(shown for _, _, shown in self.columns)
 
     def rows(self):
-        """[(payer, [(value, route label, checked)])] for the template's grid."""
+        """[(payer, [(value, route, route label, shown, checked)])] for the template's grid."""
         chosen = set(self["accepted"].value() or [])
         return [
             (
                 payer,
                 [
-                    (value, label, value in chosen)
-                    for route, label in self.columns
+                    (value, route, label, shown, value in chosen)
+                    for route, label, shown in self.columns
                     for value in [f"{payer.slug}:{route}"]
                 ],
             )

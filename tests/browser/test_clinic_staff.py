@@ -316,3 +316,44 @@ def test_a_claim_link_for_another_account_is_explained_and_leads_on_as_the_right
     assert Membership.objects.filter(clinic=other, user=claimant).exists()
     token = link.split("/")[-2]
     assert not [referer for referer in referers if token in referer]
+
+
+def test_a_treatment_and_its_insurance_are_added_in_one_save(new_page, staff_clinic):
+    offered = set(staff_clinic.offerings.values_list("route", flat=True))
+    route = next(r for r in ("kap", "im", "at-home", "spravato") if r not in offered)
+    page = new_page(viewport=PHONE)
+    sign_in(page)
+    page.goto(f"/account/clinics/{staff_clinic.slug}/")
+    aetna = page.locator(f'input[name="accepted"][value="aetna:{route}"]')
+    assert not aetna.is_visible()
+    assert not page.locator(".columns-after-save").is_visible()  # "and save"
+
+    fieldset = page.locator(f"fieldset[data-route={route}]")
+    fieldset.get_by_label("Lowest price per session ($)").fill("400")
+    assert aetna.is_visible()
+    aetna.check()
+    fieldset.get_by_label("Highest price per session ($)").fill("500")
+    page.get_by_role("button", name="Save the listing").click()
+    assert page.get_by_text("Saved. The listing shows your changes now.").is_visible()
+    assert staff_clinic.accepted_payers.filter(payer__slug="aetna", route=route).exists()
+    assert page.csp_violations == [] and page.page_errors == []
+
+
+def test_an_insurance_column_goes_when_its_prices_are_cleared_unless_ticked(new_page, staff_clinic):
+    offered = set(staff_clinic.offerings.values_list("route", flat=True))
+    route = next(r for r in ("kap", "im", "at-home", "spravato") if r not in offered)
+    page = new_page()
+    sign_in(page)
+    page.goto(f"/account/clinics/{staff_clinic.slug}/")
+    lowest = page.locator(f"fieldset[data-route={route}]").get_by_label(
+        "Lowest price per session ($)"
+    )
+    cigna = page.locator(f'input[name="accepted"][value="cigna:{route}"]')
+    lowest.fill("400")
+    assert cigna.is_visible()
+    lowest.fill("")
+    assert not cigna.is_visible()
+    lowest.fill("400")
+    cigna.check()
+    lowest.fill("")
+    assert cigna.is_visible()  # a tick is never hidden

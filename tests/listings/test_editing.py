@@ -550,7 +550,13 @@ def test_times_of_changes_name_their_time_zone(client, clinic, staff):
 
 
 def insurance_choices(page):
-    return set(re.findall(r'name="accepted" value="([^"]*)"', page))
+    """The insurance boxes shown (a treatment the clinic doesn't list has its column hidden)."""
+    return set(
+        re.findall(
+            r'<li data-route="[^"]*"><label><input type="checkbox" name="accepted" value="([^"]*)"',
+            page,
+        )
+    )
 
 
 def test_insurance_is_offered_only_for_the_treatments_the_clinic_lists(client, staff):
@@ -596,6 +602,8 @@ def test_a_treatment_added_shows_its_insurance_column_when_the_page_comes_back(
 def test_the_insurance_grid_says_how_to_add_insurance_for_a_new_treatment(client, staff):
     page = client.get(URL).text
     assert "add its prices above" in page
+    # Hidden, for listing_edit.js to show as its prices are typed.
+    assert re.search(r'<li data-route="kap" hidden><label><input [^>]*value="aetna:kap"', page)
 
 
 def test_a_treatment_removed_with_insurance_ticked_is_explained_and_nothing_is_lost(
