@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from clinics.geo import locate_zip
-from clinics.price_ranges import implausible
+from clinics.price_ranges import implausible, series_price_too_low
 from clinics.states import STATE_CHOICES, US_STATES
 from ketamine_directory.saving import with_derived_fields
 
@@ -483,13 +483,17 @@ class Offering(models.Model):
     def clean(self):
         # Said to editors in the admin; staff are told to write to the editors
         # instead (listings.forms.OfferingForm), who can't override it either.
+        sessions = self.series_sessions or DEFAULT_SERIES_SESSIONS.get(self.route)
+        too_low = sessions and series_price_too_low(self.price_min, self.series_price, sessions)
+        if too_low:
+            raise ValidationError({"series_price": too_low})
         problems = implausible(
             self.route,
             self.price_min,
             self.price_max,
             self.series_sessions,
             self.series_price,
-            self.series_sessions or DEFAULT_SERIES_SESSIONS.get(self.route),
+            sessions,
         )
         if problems:
             raise ValidationError(

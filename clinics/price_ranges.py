@@ -13,7 +13,8 @@ price is refused:
   treatment), but not $0: free would read as a mistake.
 - At-home: about $130-$250 a session-equivalent.
 - KAP: about $400-$800, longer sessions up to about $1,250.
-A real price outside these is for the editors to confirm with the clinic and
+A package under half its sessions at the lowest price is refused too
+(series_price_too_low). A real price outside these is for the editors to confirm with the clinic and
 then widen the range here: the same rule holds on the staff form and in the
 admin (Offering.clean), so nothing slips past either.
 """
@@ -92,3 +93,17 @@ def implausible(route, price_min, price_max, series_sessions, series_price, sess
                 "whole series in whole dollars."
             )
     return problems
+
+
+def series_price_too_low(price_min, series_price, sessions):
+    """
+    Why a package price reads as one session's price rather than the series'
+    (under half its sessions at the lowest price), or None. Not a range to
+    widen: a package that cheap is a slip on the staff form and in the admin.
+    """
+    if None in (price_min, series_price) or series_price * 2 >= price_min * sessions:
+        return None
+    return (
+        f"That is less than half the price of {sessions} sessions at the lowest price "
+        f"(${price_min:,} each). Enter the price of the whole series."
+    )

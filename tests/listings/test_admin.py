@@ -676,3 +676,19 @@ def test_the_admin_refuses_an_implausible_price_as_the_staff_form_does(
     offering = Offering.objects.get(clinic=clinic)
     assert (offering.price_min, offering.price_max, offering.series_sessions) == (400, 450, None)
     assert not ListingChange.objects.exists()
+
+
+def test_the_admin_refuses_a_package_priced_like_one_session_as_the_staff_form_does(
+    client, editor, clinic
+):
+    # IV at $400-$450, 6 sessions: $1,100 for the series is a session's price slipped in.
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    response = client.post(
+        url, admin_form_data(client.get(url)) | {"offerings-0-series_price": "1100"}
+    )
+    assert response.status_code == 200
+    assert "less than half the price of 6 sessions at the lowest price ($400 each)" in response.text
+    assert "widen the range" not in response.text
+    assert Offering.objects.get(clinic=clinic).series_price is None
+    ok = client.post(url, admin_form_data(client.get(url)) | {"offerings-0-series_price": "1200"})
+    assert ok.status_code == 302
