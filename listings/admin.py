@@ -248,7 +248,8 @@ class ListingChangeInline(ChangeDescriptions, admin.TabularInline):
 @admin.register(ListingChange)
 class ListingChangeAdmin(ChangeDescriptions, admin.ModelAdmin):
     list_display = ["created_at", "clinic", "user", "description", "reverts"]
-    list_select_related = ["clinic", "user", "reverts"]
+    # A row that undoes a change names it, with its clinic.
+    list_select_related = ["clinic", "user", "reverts__clinic"]
     search_fields = ["clinic__name", "user__email"]
     date_hierarchy = "created_at"
     readonly_fields = ["clinic", "author", "created_at", "version", "description", "reverts"]
