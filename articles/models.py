@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -157,19 +157,25 @@ class Guide(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.render_body()
+        previous = None
         if self.pk:
             previous = Guide.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        # The old address redirects only once the new one is saved: a save
+        # refused by the database leaves the redirects as they were.
+        with transaction.atomic():
+            super().save(
+                *args,
+                **with_derived_fields(kwargs, {"body": ["body_html", "toc", "reading_minutes"]}),
+            )
+            # A slug taken again belongs to whoever has it now.
+            GuideRedirect.objects.filter(old_slug=self.slug).delete()
             if previous and previous != self.slug:
                 GuideRedirect.objects.update_or_create(
                     old_slug=previous, defaults={"guide_id": self.pk}
                 )
-        GuideRedirect.objects.filter(old_slug=self.slug).delete()
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        self.render_body()
-        super().save(
-            *args, **with_derived_fields(kwargs, {"body": ["body_html", "toc", "reading_minutes"]})
-        )
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])

@@ -3,11 +3,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Guide
+from articles.models import Guide, GuideRedirect
 from clinics.models import Offering
 from tests.articles.builders import make_guide
 from tests.builders import make_clinic
@@ -74,6 +74,16 @@ def test_changing_a_slug_redirects_the_old_url_permanently(client):
     # Reusing an old slug for the guide itself makes it live again, not a loop.
     guide.slug = "old-name"
     guide.save()
+    assert client.get("/guides/old-name/").status_code == 200
+
+
+def test_a_slug_change_that_fails_to_save_leaves_no_redirect(client):
+    guide = make_guide("Old name", slug="old-name")
+    guide.slug = "new-name"
+    guide.medical_reviewer = None  # a published guide must name one: the save fails
+    with pytest.raises(IntegrityError):
+        guide.save()
+    assert not GuideRedirect.objects.exists()
     assert client.get("/guides/old-name/").status_code == 200
 
 
