@@ -265,6 +265,9 @@ if not DEBUG:
         )
     ]
 SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF token from its cookie (forms carry it), so
+# scripts may not read it at all.
+CSRF_COOKIE_HTTPONLY = True
 
 LOGGING = {
     "version": 1,
@@ -307,10 +310,10 @@ INQUIRY_RETENTION_DAYS = int(os.environ.get("INQUIRY_RETENTION_DAYS", "180"))
 # them dealt with (`manage.py purge_reports`, run daily).
 REPORT_RETENTION_DAYS = int(os.environ.get("REPORT_RETENTION_DAYS", "90"))
 # Behind the TLS proxy every request comes from the proxy's address. With this
-# on, the inquiry rate limit uses the last X-Forwarded-For address instead,
-# which the proxy must set (and must not pass through from the client alone).
+# on, every limit per network address (ketamine_directory.throttle) uses the
+# last X-Forwarded-For address instead, which the proxy must set (and must not
+# pass through from the client alone).
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
-SITE_NAME = "Ketamine Clinic Guide"
 # Where the site is, for links in emails sent outside a request (reminders).
 SITE_URL = os.environ.get(
     "SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}"

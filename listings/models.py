@@ -64,10 +64,6 @@ class Claim(models.Model):
         return self.clinic.get_absolute_url()
 
     @property
-    def is_open(self):
-        return self.status in self.OPEN
-
-    @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
 

@@ -134,3 +134,33 @@ def test_collectstatic_makes_hashed_compressed_files(static_root):
     assert hashed_css != "css/site.css"
     assert (static_root / (hashed_css + ".br")).exists()
     assert (static_root / (hashed_css + ".gz")).exists()
+
+
+def test_cookies_are_secure_and_http_only_in_production(static_root):
+    code = """
+import django, json
+django.setup()
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+from tests.builders import make_user
+make_user("jo@clinic.example")
+client = Client(headers={"host": "clinics.example.org"})
+client.get("/account/login/", secure=True)
+response = client.post(
+    "/account/login/",
+    {"username": "jo@clinic.example", "password": "a long test password"},
+    secure=True,
+)
+assert response.status_code == 302  # signed in
+print(json.dumps({
+    name: {"secure": bool(morsel["secure"]), "httponly": bool(morsel["httponly"])}
+    for name, morsel in client.cookies.items()
+}))
+"""
+    result = run(code, **PRODUCTION, STATIC_ROOT=str(static_root))
+    assert result.returncode == 0, result.stderr
+    cookies = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(cookies) == {"csrftoken", "sessionid"}, cookies
+    for name, flags in cookies.items():
+        assert flags["secure"] and flags["httponly"], (name, flags)
