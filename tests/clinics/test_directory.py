@@ -469,6 +469,21 @@ def test_query_count_does_not_grow_with_results(client, django_assert_max_num_qu
     assert len(slugs(response.text)) == 20
 
 
+@pytest.mark.parametrize("path", ["/clinics/in/tx/", "/clinics/in/tx/austin/"])
+def test_place_pages_query_count_does_not_grow_with_results(
+    client, django_assert_max_num_queries, path
+):
+    for number in range(30):
+        city = ("Austin", "78701") if number % 2 else ("Houston", "77002")
+        make_clinic(city=city[0], zip_code=city[1], offerings={"iv": (400, 450)})
+    client.get("/clinics/")  # warm the cached vocabulary and directory figures
+    # The city's name (on a city page), the matching ids, the guides on IV (read
+    # once until a guide changes), the page, its prices, and the state's cities.
+    with django_assert_max_num_queries(6):
+        response = client.get(path + "?route=iv&sort=price")
+    assert len(slugs(response.text)) == 20 if path == "/clinics/in/tx/" else 15
+
+
 def test_form_keeps_what_was_chosen(client, clinics):
     text = client.get("/clinics/?state=tx&insurance=aetna&radius=250&near=78701&sort=price").text
     for option in ('value="TX" selected', 'value="aetna" selected', 'value="250" selected'):
