@@ -588,9 +588,8 @@ def test_spravato_series_prices_say_they_are_before_insurance(client):
 def test_every_page_offers_988_by_call_and_by_text(client):
     for path in ["/", "/clinics/", "/guides/"]:
         text = client.get(path).text
-        assert (
-            '<a href="tel:988">call</a> or <a href="sms:988">text</a> <strong>988</strong>' in text
-        )
+        assert '<a href="tel:988">Call 988</a> or <a href="sms:988">text 988</a>' in text
+        assert "Suicide &amp; Crisis Lifeline, free, 24/7" in text
 
 
 def test_a_sample_clinic_says_it_has_nobody_to_write_to_not_that_its_staff_left(client):
