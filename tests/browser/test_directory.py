@@ -619,6 +619,33 @@ def test_phone_filters_open_and_filter(new_page):
     assert page.locator("details.filters > summary").inner_text().startswith("Filters (1 on)")
 
 
+def test_phone_filters_keep_the_focused_control_above_the_count_bar(new_page):
+    # WCAG 2.4.11: the sticky "Show N clinics" bar must not cover what has focus.
+    page = new_page(viewport=PHONE)
+    page.goto("/clinics/?near=78701&radius=100")
+    page.locator("details.filters > summary").click()
+    bar = page.locator("#filter-count")
+    covered = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const element = document.activeElement;
+                if (!element.closest('#filter-form')) return null;
+                const box = element.getBoundingClientRect();
+                return {name: element.name || element.textContent.trim(), bottom: box.bottom};
+            }"""
+        )
+        if focused is None:
+            continue
+        top = bar.bounding_box()["y"]
+        if focused["bottom"] > top + 1:
+            covered.append(focused)
+        if focused["name"] == "clear":  # the last of the form
+            break
+    assert covered == [], f"under the count bar (its top at {top}): {covered}"
+
+
 def test_phone_shows_every_price_column_without_scrolling_sideways(new_page):
     clinic = (
         Clinic.objects.published()
@@ -794,6 +821,42 @@ def test_back_from_a_comparison_returns_to_the_search_it_came_from(page):
     assert page.locator("#results-heading").inner_text() == heading
     assert query(page.url)["radius"] == ["100"] and query(page.url)["sort"] == ["price"]
     assert page.locator("#results input[name=clinic]:checked").count() == 2
+
+
+def test_phone_comparison_never_hides_what_has_focus_under_its_sticky_labels(new_page):
+    # WCAG 2.4.11: a link tabbed to in a scrolled column is not under the
+    # row labels (sticky on the left) or the clinics' names (sticky on top).
+    page = new_page(viewport={"width": 375, "height": 740})
+    page.goto(_compare_four_url())
+    covered, seen = [], []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        found = page.evaluate(
+            """() => {
+                const element = document.activeElement;
+                const region = element.closest('.table-scroll');
+                if (!region || element === region || element.closest('thead')
+                    || element.closest('th[scope=row]')) {
+                    return region ? 'skip' : null;
+                }
+                const box = element.getBoundingClientRect();
+                const label = region.querySelector('tbody th[scope=row]').getBoundingClientRect();
+                const head = region.querySelector('thead').getBoundingClientRect();
+                return {text: element.textContent.trim(), left: box.left, top: box.top,
+                        labels: label.right, names: head.bottom};
+            }"""
+        )
+        if found is None and seen:
+            break  # out of the table again
+        if found is None:
+            continue
+        seen.append(found)
+        if isinstance(found, dict) and (
+            found["left"] < found["labels"] - 1 or found["top"] < found["names"] - 1
+        ):
+            covered.append(found)
+    assert len([item for item in seen if isinstance(item, dict)]) >= 8, seen
+    assert covered == [], covered
 
 
 def test_phone_comparison_keeps_the_clinic_names_in_sight_down_at_the_insurance_rows(new_page):
