@@ -646,6 +646,17 @@ def test_phone_filters_keep_the_focused_control_above_the_count_bar(new_page):
     assert covered == [], f"under the count bar (its top at {top}): {covered}"
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/clinics/?city=" + "a" * 100, "/clinics/find/?where=" + "a" * 99, "/?where=" + "b" * 99],
+)
+def test_a_long_word_typed_in_a_search_never_widens_the_phone_page(new_page, path):
+    # What was typed is said back ("No listed clinic is in aaaa..."), and must wrap.
+    page = new_page(viewport=PHONE)
+    page.goto(path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
 def test_phone_shows_every_price_column_without_scrolling_sideways(new_page):
     clinic = (
         Clinic.objects.published()
