@@ -7,6 +7,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 
 from clinics.geo import locate_zip
 from clinics.states import STATE_CHOICES, US_STATES
+from clinics.where import read_city
 
 # [0-9], not \d, which matches the digits of every script.
 ZIP_PATTERN = re.compile(r"^[0-9]{5}$")
@@ -167,6 +168,17 @@ class ClinicFilterForm(forms.Form):
                 self.data = self.data.copy()
                 self.data.setlist("route", [value for value in asked if value in known])
                 self.notes += [f"“{value}” is not a treatment we list." for value in unknown]
+        typed_city = self.data.get("city", "") if self.is_bound and "city" in self.fields else ""
+        if isinstance(typed_city, str) and typed_city.strip():
+            # "Austin, TX" or "NYC" in the City box, as on the home page: the
+            # city, and its state unless another is chosen.
+            city = read_city(typed_city)
+            chosen = str(self.data.get("state", "")).strip().upper()
+            if city and (not city.state or not chosen or city.state == chosen):
+                self.data = self.data.copy()
+                self.data["city"] = city.city
+                if city.state:
+                    self.data["state"] = city.state
         radius = self.fields.get("radius")
         value = self.data.get("radius", "") if self.is_bound else ""
         if radius and value.isdigit() and int(value) not in dict(RADIUS_CHOICES):

@@ -98,6 +98,23 @@ def read_where(text):
     return place
 
 
+def read_city(text):
+    """
+    What someone typed in a box for a city, read as a city: 'Austin, TX' and
+    'austin texas' give Austin in TX, 'NYC' and 'LA' New York and Los Angeles
+    in their states, a city alone no state. None when the words name no city
+    (a state alone, a ZIP code): the box then takes them as typed.
+    """
+    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    alias = _alias(Reading(text))
+    if alias.state:
+        return alias  # in a box for a city, "LA" is Los Angeles
+    where = read_where(text)
+    if where.zip_code or where.bad_zip or not where.cities or not where.cities[0].whole:
+        return None
+    return where.cities[0]
+
+
 def _read_place(text, address=False):
     if state := state_code(text):
         return Where(state=state)

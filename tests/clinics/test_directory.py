@@ -59,6 +59,35 @@ def test_each_filter_alone_and_combined(client, clinics, query, expected):
     assert get_slugs(client, query) == sorted(expected)
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("city=Austin%2C+TX", ["austin-cheap", "austin-iv"]),
+        ("city=austin+texas", ["austin-cheap", "austin-iv"]),
+        ("city=Houston,+TX,+USA", ["houston"]),
+        ("city=Austin%2C+CO", []),  # there is no Austin in Colorado listed
+        ("city=Austin%2C+TX&state=co", []),  # the state chosen stays chosen
+        ("city=NYC", ["new-york"]),
+        ("city=N.Y.C.", ["new-york"]),
+        ("city=Washington", ["washington"]),  # a city, not the state
+    ],
+)
+def test_the_city_box_reads_a_city_as_people_type_it(client, clinics, query, expected):
+    # As the home page's search box does: "Austin, TX", "NYC".
+    make_clinic("New York Clinic", slug="new-york", city="New York", state="NY", zip_code="10001")
+    make_clinic("DC Clinic", slug="washington", city="Washington", state="DC", zip_code="20001")
+    response = client.get(f"/clinics/?{query}")
+    assert sorted(slugs(response.text)) == sorted(expected)
+    fragment = client.get(f"/clinics/?{query}", headers={"HX-Request": "true"})
+    assert sorted(slugs(fragment.text)) == sorted(expected)
+
+
+def test_a_city_typed_with_its_state_shows_the_state_chosen(client, clinics):
+    page = client.get("/clinics/?city=Austin%2C+TX").text
+    assert '<option value="TX" selected>' in page
+    assert 'name="city" id="id_city" value="Austin"' in page
+
+
 def test_route_filter_shows_prices_of_the_chosen_routes(client, clinics):
     found = results(client.get("/clinics/?route=iv&max_price=500").text)
     assert found == [{"slug": "austin-iv", "distance": None, "prices": {"iv": (400, 450)}}]
