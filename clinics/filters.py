@@ -26,8 +26,13 @@ SORT_CHOICES = [
 
 
 def insurance_choices():
-    choices = [("self-pay", "Self-pay options (payment plan, FSA/HSA, superbill)")]
-    return choices + vocabulary()["payers"]
+    # Grouped, so that "any self-pay option" reads as one of the ways to pay
+    # yourself rather than a payer listed twice.
+    words = vocabulary()
+    return [
+        ("Insurance", words["insurers"]),
+        ("Paying yourself", [("self-pay", "Any self-pay option"), *words["self_pay"]]),
+    ]
 
 
 def condition_choices():

@@ -23,7 +23,7 @@ ROUTE_STATS_KEY = "clinics:route-stats"
 SAMPLE_FLAG_KEY = "clinics:has-sample-data"
 STATES_KEY = "clinics:states"
 # Named for its shape: a deploy that changes the shape must not read the old one.
-VOCABULARY_KEY = "clinics:vocabulary:ids"
+VOCABULARY_KEY = "clinics:vocabulary:ids:2"  # :2 since it holds insurers and self_pay
 CACHE_KEYS = [ROUTE_STATS_KEY, SAMPLE_FLAG_KEY, STATES_KEY, VOCABULARY_KEY]
 
 
@@ -178,7 +178,7 @@ def states_with_clinics():
 def vocabulary():
     """
     The filter menus and the payer ids behind them:
-    {'payers': [(slug, name)], 'conditions': [(slug, name)],
+    {'payers': [(slug, name)], 'insurers': [...], 'self_pay': [...], 'conditions': [(slug, name)],
      'payer_ids': {slug: id}, 'self_pay_ids': [id]}.
     """
 
@@ -186,6 +186,12 @@ def vocabulary():
         payers = list(Payer.objects.values_list("slug", "name", "id", "kind"))
         return {
             "payers": [(slug, name) for slug, name, _, _ in payers],
+            "insurers": [
+                (slug, name) for slug, name, _, kind in payers if kind == Payer.Kind.INSURER
+            ],
+            "self_pay": [
+                (slug, name) for slug, name, _, kind in payers if kind == Payer.Kind.SELF_PAY
+            ],
             "conditions": list(Condition.objects.values_list("slug", "name")),
             "payer_ids": {slug: pk for slug, _, pk, _ in payers},
             "self_pay_ids": [pk for _, _, pk, kind in payers if kind == Payer.Kind.SELF_PAY],

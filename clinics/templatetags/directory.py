@@ -135,11 +135,27 @@ def select_options(bound_field):
     if choices is None:
         choices = getattr(field.widget, "choices", ())
     current = str(bound_field.value()).lower()
+
+    def options(choices):
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, " selected" if str(value).lower() == current else "", label)
+                for value, label in choices
+            ),
+        )
+
+    # A group of choices, (name, [(value, label)]), is an <optgroup>.
     return format_html_join(
         "",
-        '<option value="{}"{}>{}</option>',
+        "{}",
         (
-            (value, " selected" if str(value).lower() == current else "", label)
+            (
+                format_html('<optgroup label="{}">{}</optgroup>', value, options(label))
+                if isinstance(label, (list, tuple))
+                else options([(value, label)]),
+            )
             for value, label in choices
         ),
     )

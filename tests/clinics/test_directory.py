@@ -513,6 +513,17 @@ def test_place_pages_query_count_does_not_grow_with_results(
     assert len(slugs(response.text)) == 20 if path == "/clinics/in/tx/" else 15
 
 
+def test_the_insurance_menu_groups_insurers_apart_from_paying_yourself(client, clinics):
+    text = client.get("/clinics/?insurance=fsa-hsa").text
+    menu = re.search(r'<select name="insurance".*?</select>', text, re.S)[0]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', menu, re.S)
+    assert [name for name, _ in groups] == ["Insurance", "Paying yourself"]
+    insurers, paying = (re.findall(r'value="([^"]+)"', options) for _, options in groups)
+    assert "aetna" in insurers and "fsa-hsa" not in insurers
+    assert paying == ["self-pay", "payment-plans", "fsa-hsa", "superbill"]
+    assert 'value="fsa-hsa" selected' in menu
+
+
 def test_form_keeps_what_was_chosen(client, clinics):
     text = client.get("/clinics/?state=tx&insurance=aetna&radius=250&near=78701&sort=price").text
     for option in ('value="TX" selected', 'value="aetna" selected', 'value="250" selected'):
