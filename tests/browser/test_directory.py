@@ -7,12 +7,14 @@ The data hooks of the public URL contract (`data-clinic`, `data-route`,
 """
 
 import contextlib
+import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db.models import Count
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from clinics.models import Clinic
 from tests.browser.conftest import PHONE
@@ -717,6 +719,10 @@ def test_next_page_moves_focus_to_the_top_of_the_new_results(page):
     page.wait_for_function("() => document.activeElement.id === 'results-heading'")
     assert page.locator("#results-heading").evaluate(
         "el => el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().top < innerHeight"
+    )
+    # A screen reader says which page it is, with the count.
+    expect(page.locator("#results-heading")).to_have_accessible_description(
+        re.compile(r"^Page 2 of \d+$")
     )
 
 
