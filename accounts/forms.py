@@ -1,4 +1,3 @@
-import hashlib
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -14,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from accounts import confirmation, sign_in_limits
 from ketamine_directory.forms import PlainLabelsMixin
-from ketamine_directory.throttle import count_one
+from ketamine_directory.throttle import count_one, email_digest
 
 # What every form choosing a password says about it, in plain words: the
 # validators' own help is four lines of Django's wording.
@@ -130,10 +129,7 @@ class ResetForm(PlainLabelsMixin, PasswordResetForm):
     def save(self, *args, **kwargs):
         # The page after says the same either way, so it tells nobody whether
         # the address has an account or has been asked for too often.
-        key = (
-            "password-reset-sent:"
-            + hashlib.sha256(self.cleaned_data["email"].strip().lower().encode()).hexdigest()
-        )
+        key = "password-reset-sent:" + email_digest(self.cleaned_data["email"])
         # Counted and checked in one step, against a burst sent at once.
         if count_one(key, self.EMAIL_WINDOW) > self.EMAIL_LIMIT:
             return

@@ -12,12 +12,11 @@ Three counts of wrong passwords, each refusing even the right one once full:
 """
 
 import contextlib
-import hashlib
 import time
 
 from django.core.cache import cache
 
-from ketamine_directory.throttle import address_digest, count_one
+from ketamine_directory.throttle import address_digest, count_one, email_digest
 
 # 10 in 15 minutes: far more than anyone mistyping their own password.
 FAILURE_LIMIT = 10
@@ -40,13 +39,9 @@ TOO_MANY_FROM_ADDRESS = (
 )
 
 
-def _email(username):
-    return hashlib.sha256(username.encode()).hexdigest()
-
-
 def _counts(request, username):
     """(cache key, limit, window, message) for each count this sign-in falls under."""
-    email = _email(username)
+    email = email_digest(username)
     # A password reset starts the email's counts from one address afresh
     # without having to find them all: their keys hold the time of the last reset.
     since = cache.get(f"sign-in-reset:{email}", 0)
@@ -98,6 +93,6 @@ def forget_failures(username):
     A new password ends a pause for its email caused by someone else's
     guesses (the reset link proves the address); one for a network address stays.
     """
-    email = _email(username)
+    email = email_digest(username)
     cache.set(f"sign-in-reset:{email}", time.time_ns(), max(FAILURE_WINDOW, EMAIL_WINDOW))
     cache.delete(f"sign-in-failures-to:{email}")

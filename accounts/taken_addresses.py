@@ -3,13 +3,12 @@ Sign-up with an address that has an account: the page says what it says for a
 new one, and the address's owner is told by email instead.
 """
 
-import hashlib
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from ketamine_directory.throttle import count_one
+from ketamine_directory.throttle import count_one, email_digest
 
 # Emails to one address in an hour, as for password resets: anyone can type it.
 EMAIL_LIMIT = 3
@@ -17,7 +16,7 @@ EMAIL_WINDOW = 60 * 60  # seconds
 
 
 def tell_owner(request, email):
-    key = "accounts:sign-up-taken:" + hashlib.sha256(email.encode()).hexdigest()
+    key = "accounts:sign-up-taken:" + email_digest(email)
     if count_one(key, EMAIL_WINDOW) > EMAIL_LIMIT:
         return
     context = {

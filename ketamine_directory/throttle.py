@@ -2,8 +2,9 @@
 At most so many actions an hour from one network address (or one account),
 counted in the cache.
 
-The cache holds only a keyed hash of the address (the database never sees it):
-an unkeyed hash of an IPv4 address can be reversed by trying them all.
+The cache holds only a keyed hash of the address or email (the database
+never sees it): an unkeyed hash of an IPv4 address can be reversed by trying
+them all, and one of an email by trying a list of addresses.
 """
 
 import hashlib
@@ -66,6 +67,12 @@ def address_digest(request):
     """The client's network address as a keyed hash, to count its requests by."""
     address = network(client_address(request)).encode()
     return hmac.new(settings.SECRET_KEY.encode(), address, hashlib.sha256).hexdigest()[:32]
+
+
+def email_digest(email):
+    """An email address as a keyed hash (in any case), to count what is sent to or tried on it."""
+    email = email.strip().lower().encode()
+    return hmac.new(settings.SECRET_KEY.encode(), email, hashlib.sha256).hexdigest()[:32]
 
 
 class AddressThrottle:

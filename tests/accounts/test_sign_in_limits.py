@@ -1,5 +1,7 @@
 """Wrong passwords: per email and network address, per address, and per email."""
 
+import hashlib
+
 import pytest
 from django.core import mail
 
@@ -27,6 +29,42 @@ def test_a_stranger_guessing_elsewhere_does_not_lock_out_the_owner(client):
     assert "_auth_user_id" not in client.session
     # The owner, at the clinic's own connection, signs in.
     assert _sign_in(client, OWNER, PASSWORD).status_code == 302
+
+
+def test_an_email_typed_in_other_cases_is_counted_as_one(client, monkeypatch):
+    # Sign-in takes the email in any case, so the guesses count together.
+    monkeypatch.setattr(sign_in_limits, "EMAIL_LIMIT", 4)
+    make_user(OWNER, password=PASSWORD)
+    for n, email in enumerate([OWNER.upper(), OWNER.title(), f" {OWNER} ", OWNER]):
+        _sign_in(client, email, "guess", address=f"192.0.2.{n + 1}")
+    refused = _sign_in(client, OWNER, PASSWORD, address="198.51.100.7")
+    assert "Too many wrong passwords for this email" in refused.text
+
+
+def test_the_cache_holds_no_hash_of_an_email_anyone_could_compute(client, monkeypatch):
+    # An unkeyed hash of an email is reversed by hashing a list of addresses.
+    from django.core.cache import cache
+
+    keys = []
+    for name in ("add", "incr", "get", "set"):
+        method = getattr(cache, name)
+        monkeypatch.setattr(
+            cache,
+            name,
+            lambda key, *a, _method=method, **k: keys.append(key) or _method(key, *a, **k),
+        )
+    make_user(OWNER, password=PASSWORD)
+    _sign_in(client, OWNER, "guess")
+    client.post("/account/password-reset/", {"email": OWNER})
+    client.post(
+        "/account/signup/",
+        {"email": OWNER, "password1": PASSWORD + "!", "password2": PASSWORD + "!"},
+    )
+    plain = hashlib.sha256(OWNER.encode()).hexdigest()
+    assert any(key.startswith("sign-in-failures-to:") for key in keys)
+    assert any(key.startswith("password-reset-sent:") for key in keys)
+    assert any(key.startswith("accounts:sign-up-taken:") for key in keys)
+    assert not [key for key in keys if plain[:32] in key or OWNER in key]
 
 
 def test_one_address_guessing_across_many_emails_waits(client, monkeypatch):
