@@ -3,7 +3,6 @@ Sign-up with an address that has an account: the page says what it says for a
 new one, and the address's owner is told by email instead.
 """
 
-
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse

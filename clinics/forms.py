@@ -122,7 +122,14 @@ class DollarsField(forms.IntegerField):
 
 DEFAULT_RADIUS = 25
 MAX_RADIUS = 500
-RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
+# Up to 250: far from any city the nearest clinic may be a few hours' drive.
+RADIUS_CHOICES = [
+    (10, "10 miles"),
+    (25, "25 miles"),
+    (50, "50 miles"),
+    (100, "100 miles"),
+    (250, "250 miles"),
+]
 
 
 class RadiusField(forms.IntegerField):

@@ -712,6 +712,20 @@ def test_arrowing_through_a_menu_makes_one_search_not_one_per_step(page):
     assert len(searches) == 1, [request.url for request in searches]
 
 
+def test_a_keyboard_skips_the_filters_to_the_results(page):
+    page.goto("/clinics/?route=iv")
+    page.get_by_label(IV_LABEL, exact=True).focus()
+    page.keyboard.press("Shift+Tab")
+    for _ in range(10):
+        if page.evaluate("document.activeElement.textContent.trim()") == "Skip to the results":
+            break
+        page.keyboard.press("Shift+Tab")
+    skip = page.get_by_role("link", name="Skip to the results")
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.id === 'results-heading'")
+
+
 def test_next_page_moves_focus_to_the_top_of_the_new_results(page):
     page.goto("/clinics/")
     page.get_by_role("button", name="Next →").click()

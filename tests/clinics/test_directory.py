@@ -524,6 +524,11 @@ def test_the_insurance_menu_groups_insurers_apart_from_paying_yourself(client, c
     assert 'value="fsa-hsa" selected' in menu
 
 
+def test_the_distance_menu_reaches_far_for_rural_patients(client, clinics):
+    menu = re.search(r'<select name="radius".*?</select>', client.get("/clinics/").text, re.S)[0]
+    assert re.findall(r'value="(\d+)"', menu) == ["10", "25", "50", "100", "250"]
+
+
 def test_form_keeps_what_was_chosen(client, clinics):
     text = client.get("/clinics/?state=tx&insurance=aetna&radius=250&near=78701&sort=price").text
     for option in ('value="TX" selected', 'value="aetna" selected', 'value="250" selected'):
