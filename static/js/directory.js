@@ -229,11 +229,24 @@
     }
   });
 
+  // "Show clinics" asks to see the results: on a phone they are far below
+  // the filters, and nothing in sight would change (the search may even have
+  // run already, as the filters changed). Its search, or the next one if
+  // none starts, ends with focus on the results.
+  var showRequested = false;
+  var showButton = document.getElementById("show-clinics");
+  if (showButton) {
+    showButton.addEventListener("click", function () { showRequested = true; });
+  }
+
   // After "Next" or "Previous", start at the top of the new page of results
   // rather than at the bottom of the list, with focus where reading starts.
   document.addEventListener("htmx:afterSettle", function (event) {
     var source = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (!source || !source.closest || !source.closest(".pagination")) return;
+    var paged = source && source.closest && source.closest(".pagination");
+    var shown = showRequested && isResults(event.detail.target);
+    if (!paged && !shown) return;
+    showRequested = false;
     var heading = document.getElementById("results-heading");
     if (heading) heading.focus();
   });

@@ -621,6 +621,20 @@ def test_phone_filters_open_and_filter(new_page):
     assert page.locator("details.filters > summary").inner_text().startswith("Filters (1 on)")
 
 
+def test_show_clinics_on_a_phone_takes_the_visitor_to_the_results(new_page):
+    page = new_page(viewport=PHONE)
+    page.goto("/clinics/")
+    mark_no_reload(page)
+    page.locator("details.filters > summary").click()
+    page.get_by_label(IV_LABEL, exact=True).check()
+    wait_for_htmx(page, route="iv")  # the search has run already, as the filter changed
+    page.get_by_role("button", name="Show clinics").click()
+    page.wait_for_function("() => document.activeElement.id === 'results-heading'")
+    top = page.locator("#results-heading").evaluate("el => el.getBoundingClientRect().top")
+    assert 0 <= top < PHONE["height"]
+    assert_not_reloaded(page)
+
+
 def test_phone_filters_keep_the_focused_control_above_the_count_bar(new_page):
     # WCAG 2.4.11: the sticky "Show N clinics" bar must not cover what has focus.
     page = new_page(viewport=PHONE)
