@@ -231,12 +231,15 @@
 
   // "Show clinics" asks to see the results: on a phone they are far below
   // the filters, and nothing in sight would change (the search may even have
-  // run already, as the filters changed). Its search, or the next one if
-  // none starts, ends with focus on the results.
+  // run already, as the filters changed). Its search ends with focus on the
+  // results. Enter in a box "clicks" it too, but there focus stays in the box,
+  // to correct what was typed.
   var showRequested = false;
   var showButton = document.getElementById("show-clinics");
   if (showButton) {
-    showButton.addEventListener("click", function () { showRequested = true; });
+    showButton.addEventListener("click", function (event) {
+      showRequested = event.detail > 0 || document.activeElement === showButton;
+    });
   }
 
   // After "Next" or "Previous", start at the top of the new page of results

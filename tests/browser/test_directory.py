@@ -632,6 +632,10 @@ def test_show_clinics_on_a_phone_takes_the_visitor_to_the_results(new_page):
     page.wait_for_function("() => document.activeElement.id === 'results-heading'")
     top = page.locator("#results-heading").evaluate("el => el.getBoundingClientRect().top")
     assert 0 <= top < PHONE["height"]
+    # From the keyboard too.
+    page.get_by_role("button", name="Show clinics").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.id === 'results-heading'")
     assert_not_reloaded(page)
 
 
