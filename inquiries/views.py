@@ -13,8 +13,10 @@ from inquiries.models import Inquiry, retention_days
 from ketamine_directory.throttle import AddressThrottle
 
 INQUIRIES_PER_PAGE = 25
-# Messages sent (or caught by the honeypot) from one network address.
-SENT = AddressThrottle("inquiries:sent", limit=5, window=60 * 60)
+# Messages sent (or caught by the honeypot) from one network address: room
+# for writing to each of four clinics compared and then some, or for a few
+# people on one library's or clinic's Wi-Fi; few enough to keep spam down.
+SENT = AddressThrottle("inquiries:sent", limit=10, window=60 * 60)
 
 
 def _listed_clinic(slug):
