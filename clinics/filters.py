@@ -67,7 +67,7 @@ class TickBox(forms.CheckboxInput):
     """
 
     def value_from_datadict(self, data, files, name):
-        return data.get(name, "").strip().lower() in ("1", "true", "on")
+        return data.get(name, "").strip().lower() in ("1", "true", "on", "yes")
 
 
 class ClinicFilter(django_filters.FilterSet):

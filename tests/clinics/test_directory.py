@@ -49,6 +49,7 @@ def test_lists_published_clinics_by_name(client, clinics):
         ("state=TX&city=houston", ["houston"]),
         ("city=Austin", ["austin-cheap", "austin-iv"]),
         ("telehealth=1", ["austin-cheap"]),
+        ("telehealth=yes", ["austin-cheap"]),  # as a person would type it in a shared link
         ("condition=ptsd", ["austin-iv"]),
         ("near=78701", ["austin-cheap", "austin-iv"]),
         ("near=78701&radius=250", ["austin-cheap", "austin-iv", "houston"]),
