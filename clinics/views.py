@@ -1,10 +1,8 @@
-from urllib.parse import parse_qsl, urlencode, urlsplit
-
 from django.conf import settings
 from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.signed_in import is_signed_in
@@ -17,6 +15,18 @@ from clinics.forms import ZIP_PATTERN, CompareFindForm, FindForm
 from clinics.geo import distance_miles_expression, locate_zip
 from clinics.models import Clinic, ClinicRedirect, Route
 from clinics.pagination import CappedCountPaginator
+from clinics.search_links import (
+    back_url,
+    back_value,
+    compare_slugs,
+    compare_url,
+    compare_url_without_search,
+    list_url,
+    search_params,
+    sent_with_a_search,
+    way_back,
+    without_empty_fields,
+)
 from clinics.states import US_STATES
 from clinics.stats import route_stats, search_key, states_with_clinics, vocabulary
 from clinics.structured_data import clinic_json_ld
@@ -28,8 +38,6 @@ MAX_COMPARE = 4
 MAX_CARRIED = 8
 # Clinics offered to add to a comparison at a time.
 COMPARE_CANDIDATES = 8
-# The directory's search, as its address has it (the ticks and the page apart).
-SEARCH_PARAMS = tuple(ClinicFilter.base_filters)
 
 
 def _home_context(**extra):
@@ -91,8 +99,8 @@ def clinic_list(request, state=None, city_slug=None):
     if "clear" in request.GET:
         # "Clear all filters" sends the compare form: the search goes, the
         # clinics ticked to compare stay.
-        return redirect(_compare_url(_compare_slugs(request)[:MAX_CARRIED], view="clinics:list"))
-    clean = _without_empty_fields(request, place_page=state is not None)
+        return redirect(compare_url(compare_slugs(request)[:MAX_CARRIED], view="clinics:list"))
+    clean = without_empty_fields(request, place_page=state is not None)
     if clean is not None and not request.htmx:
         return redirect(clean)
     place = _place(state, city_slug)
@@ -123,8 +131,8 @@ def clinic_list(request, state=None, city_slug=None):
     )
     asked_page = request.GET.get("page", "")
     page = paginator.get_page(asked_page)
-    search = _search_params(request)
-    comparing = _compare_slugs(request)[:MAX_CARRIED]
+    search = search_params(request)
+    comparing = compare_slugs(request)[:MAX_CARRIED]
     compared_elsewhere, ticked_count = _ticked(comparing, page)
     # The rendered result list is the same for everyone making this search
     # with the same clinics ticked to compare.
@@ -157,24 +165,24 @@ def clinic_list(request, state=None, city_slug=None):
         "ticked_count": ticked_count,
         "max_compare": MAX_COMPARE,
         # With htmx, each page button adds its page and the boxes their ticks.
-        "search_url": _list_url(request.path, search),
+        "search_url": list_url(request.path, search),
         "page_numbers": list(
             paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
         ),
         # Search engines follow links, not buttons: the head names the pages
         # next to this one, of the same search without anyone's ticks.
         "previous_url": (
-            _list_url(request.path, search, page.previous_page_number())
+            list_url(request.path, search, page.previous_page_number())
             if page.has_previous()
             else None
         ),
         "next_url": (
-            _list_url(request.path, search, page.next_page_number()) if page.has_next() else None
+            list_url(request.path, search, page.next_page_number()) if page.has_next() else None
         ),
-        "untick_url": _list_url(request.path, search, page.number),
+        "untick_url": list_url(request.path, search, page.number),
         # Sent by the Compare buttons, so that the comparison's "Back to the
         # clinic list" returns to this search and page.
-        "back": _list_url(request.path, search, page.number),
+        "back": list_url(request.path, search, page.number),
         # The filter form of a state or city page searches the whole directory.
         "left_place_page": bool(fragment and request.headers.get("X-Place-Page") and not place),
         "fragment": fragment,
@@ -182,55 +190,6 @@ def clinic_list(request, state=None, city_slug=None):
     if fragment:
         return render(request, "clinics/clinic_list.html#results", context)
     return render(request, "clinics/clinic_list.html", context)
-
-
-def _search_params(request):
-    """
-    [(name, value)] of the search in the address, without its empty fields (as
-    the filter form sends them without JavaScript) and without a distance when
-    there is no ZIP code to measure it from, as directory.js leaves them out.
-    """
-    params = [
-        (name, value)
-        for name in SEARCH_PARAMS
-        for value in request.GET.getlist(name)
-        if value.strip()
-    ]
-    if not any(name == "near" for name, _ in params):
-        params = [(name, value) for name, value in params if name != "radius"]
-    return params
-
-
-def _without_empty_fields(request, place_page):
-    """
-    The address of this search without the empty fields the filter form sends
-    without JavaScript (nor its default distance with no ZIP code, nor a place
-    page's own state and city); None if there is nothing to drop.
-    """
-    dropped = {"state", "city"} if place_page else set()
-    no_zip = not any(value.strip() for value in request.GET.getlist("near"))
-    sent = [(name, value) for name, values in request.GET.lists() for value in values]
-    query = [
-        (name, value)
-        for name, value in sent
-        if name not in dropped
-        and (value.strip() or name not in SEARCH_PARAMS)
-        # A wrong distance stays, to be explained.
-        and not (name == "radius" and no_zip and value == str(DEFAULT_RADIUS))
-    ]
-    if len(query) == len(sent):
-        return None
-    return f"{request.path}?{urlencode(query)}" if query else request.path
-
-
-def _list_url(path, search, page_number=1):
-    params = search + ([("page", page_number)] if page_number > 1 else [])
-    return f"{path}?{urlencode(params)}" if params else path
-
-
-def _compare_slugs(request):
-    """The clinics ticked to compare, in order, once each; never a string no slug could be."""
-    return list(dict.fromkeys(s for s in request.GET.getlist("clinic") if slug_re.match(s)))
 
 
 def _ticked(slugs, page):
@@ -320,8 +279,8 @@ def compare(request):
     Clinics can be removed, and added by name or city, so a comparison can take
     in clinics from other result pages, other cities or a clinic's own page.
     """
-    if _sent_with_a_search(request):
-        return redirect(_compare_url_without_search(request))
+    if sent_with_a_search(request):
+        return redirect(compare_url_without_search(request))
     # Beyond four, clinics ticked in the results wait their turn: they are
     # named, and come in as one is removed.
     slugs = list(dict.fromkeys(s for s in request.GET.getlist("clinic") if s))[:MAX_CARRIED]
@@ -333,7 +292,7 @@ def compare(request):
         .with_detail_data()
         .with_staff_flag()  # whether a message would reach anyone, in the same query
     )
-    back = _way_back(request.GET.get("back", ""))
+    back = way_back(request.GET.get("back", ""))
     # The Compare buttons send the search, ZIP code and all, as the way back.
     near = request.GET.get("near", "") or (dict(back[1]).get("near", "") if back else "")
     located = locate_zip(near) if ZIP_PATTERN.match(near) else None
@@ -364,7 +323,7 @@ def compare(request):
             "removals": [
                 (
                     clinic,
-                    _compare_url(
+                    compare_url(
                         [s for s in chosen_slugs if s != clinic.slug] + waiting_slugs, near, back
                     ),
                 )
@@ -379,36 +338,12 @@ def compare(request):
             "find_form": find_form,
             "candidates": _compare_candidates(chosen, find_form, near, back),
             "canonical_path": _compare_canonical_path(chosen),
-            "back": _back_value(back),
+            "back": back_value(back),
             # Back in the list, the search the comparison came from, with the
             # clinics compared still ticked, to add more.
-            "list_url": _back_url(back, chosen_slugs + waiting_slugs, near),
+            "list_url": back_url(back, chosen_slugs + waiting_slugs, near),
         },
     )
-
-
-# What the clinic list's Compare buttons send and a comparison has no use for:
-# the filter form's search (they are its buttons, so that they send the boxes
-# ticked to compare as they are now), and the ZIP code twice from an older page.
-SEARCH_ONLY_PARAMS = (*(name for name in SEARCH_PARAMS if name != "near"), "page")
-
-
-def _sent_with_a_search(request):
-    return len(request.GET.getlist("near")) > 1 or any(
-        name in request.GET for name in SEARCH_ONLY_PARAMS
-    )
-
-
-def _compare_url_without_search(request):
-    """The comparison's own address: its clinics, the ZIP code once and any words typed."""
-    query = request.GET.copy()
-    for name in SEARCH_ONLY_PARAMS:
-        query.pop(name, None)
-    # The filter form sends its ZIP field even when it is empty.
-    near = [value for value in query.pop("near", []) if value]
-    if near:
-        query["near"] = near[-1]
-    return f"{reverse('clinics:compare')}?{query.urlencode()}"
 
 
 def _current_slugs(slugs, by_slug, listed):
@@ -427,59 +362,6 @@ def _current_slugs(slugs, by_slug, listed):
         return slugs
     by_slug.update({clinic.slug: clinic for clinic in listed.filter(slug__in=moved.values())})
     return list(dict.fromkeys(moved.get(slug, slug) for slug in slugs))
-
-
-def _compare_url(slugs, near="", back=None, view="clinics:compare"):
-    params = [("clinic", slug) for slug in slugs] + ([("near", near)] if near else [])
-    if back:
-        params.append(("back", _back_value(back)))
-    query = f"?{urlencode(params)}" if params else ""
-    return reverse(view) + query
-
-
-# The pages a comparison can go back to: the directory's lists, nothing else.
-LIST_VIEWS = ("clinics:list", "clinics:state", "clinics:city")
-MAX_BACK_LENGTH = 1000
-
-
-def _way_back(back):
-    """
-    (path, [(name, value)]) of the clinic list a comparison was started from,
-    read from its `back=` address; None for anything but one of the directory's
-    own list pages (never a way off the site), and only the search's own fields
-    and page kept, so the link built from it says nothing it was not meant to.
-    """
-    if not back or len(back) > MAX_BACK_LENGTH or "\\" in back or "\x00" in back:
-        return None
-    parts = urlsplit(back)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/clinics/"):
-        return None
-    try:
-        match = resolve(parts.path)
-    except Resolver404:
-        return None
-    state = match.kwargs.get("state")
-    if match.view_name not in LIST_VIEWS or (state and state.upper() not in US_STATES):
-        return None
-    search = [
-        (name, value)
-        for name, value in parse_qsl(parts.query)
-        if (name in SEARCH_PARAMS and value.strip()) or (name == "page" and value.isdigit())
-    ]
-    return parts.path, search
-
-
-def _back_value(back):
-    return _list_url(back[0], back[1]) if back else ""
-
-
-def _back_url(back, slugs, near):
-    """The list the comparison came from (or the directory), with its clinics ticked."""
-    if not back:
-        return _compare_url(slugs, near, view="clinics:list")
-    path, search = back
-    params = search + [("clinic", slug) for slug in slugs]
-    return f"{path}?{urlencode(params)}" if params else path
 
 
 def _compare_candidates(chosen, find_form, near, back):
@@ -503,7 +385,7 @@ def _compare_candidates(chosen, find_form, near, back):
         "typed": typed,
         "more": len(found) > COMPARE_CANDIDATES,
         "clinics": [
-            (clinic, _compare_url([*slugs, clinic.slug], near, back))
+            (clinic, compare_url([*slugs, clinic.slug], near, back))
             for clinic in found[:COMPARE_CANDIDATES]
         ],
     }
@@ -517,7 +399,7 @@ def _compare_canonical_path(clinics):
     """
     if len(clinics) < 2:
         return None
-    return _compare_url(sorted(clinic.slug for clinic in clinics))
+    return compare_url(sorted(clinic.slug for clinic in clinics))
 
 
 def _offers(clinic, route):
