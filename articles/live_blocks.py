@@ -4,7 +4,9 @@ Live directory figures inside guides.
 Editors write `[[price iv]]`, `[[series iv]]`, `[[count iv]]` inline, or
 `[[clinics iv state=tx limit=4]]` on a line of its own; these are replaced when
 the page is shown, from the current directory. Everything inserted is built
-here from data and escaped, so a block can never carry markup of its own.
+here from data and escaped, so a block can never carry markup of its own; and
+only text between tags is looked at, so a marker written inside a tag (a
+link's title) stays as written there (rendering.py tells the editor).
 """
 
 import re
@@ -15,18 +17,24 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from articles.rendering import LIVE_BLOCK
 from clinics.models import Clinic, Route
 from clinics.states import US_STATES
 from clinics.stats import route_stats
 from clinics.templatetags.directory import price_range
 
-BLOCK = re.compile(
-    r"(?P<para><p>)?\[\[(?P<kind>price|series|count|clinics) (?P<route>[a-z-]+)"
-    r"(?P<options>(?: [a-z]+=[a-z0-9]+)*)\]\](?(para)</p>)"
-)
 MAX_LIST = 12
-# Code shows how to write a marker, so a marker inside it stays as written.
-CODE = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>)", re.DOTALL)
+# One scan of the stored HTML, left to right: code (which shows how to write a
+# marker, so a marker inside it stays as written), a marker (with the <p> it
+# has to itself, if any), or a tag, whose attributes keep a marker as written:
+# a figure or a clinic list there would break out of the attribute.
+# Sanitised HTML escapes `>` in attribute values, so a tag ends at the first `>`.
+PIECE = re.compile(
+    r"(?P<code><pre\b.*?</pre>|<code\b.*?</code>)"
+    rf"|(?P<para><p>)?{LIVE_BLOCK.pattern}(?(para)</p>)"
+    r"|(?P<tag><[^>]*>)",
+    re.DOTALL,
+)
 
 
 def _figure(kind, route):
@@ -64,6 +72,8 @@ def render_live_blocks(html):
     """Replace the live-block markers in a guide's stored HTML with current figures."""
 
     def replace(match):
+        if match.group("code") or match.group("tag"):
+            return match.group()
         route = match.group("route")
         if route not in Route.values:
             return escape(match.group(0))
@@ -73,7 +83,4 @@ def render_live_blocks(html):
         figure = escape(_figure(match.group("kind"), route))
         return f"<p>{figure}</p>" if match.group("para") else figure
 
-    parts = CODE.split(html)  # code at the odd places
-    return mark_safe(
-        "".join(part if place % 2 else BLOCK.sub(replace, part) for place, part in enumerate(parts))
-    )
+    return mark_safe(PIECE.sub(replace, html))

@@ -5,7 +5,8 @@ Whoever wrote the Markdown, the result goes through nh3 (an allow-list
 sanitiser): no scripts, event handlers, `javascript:` URLs, iframes or styles
 reach a page. Citations `[ref:N]` become links to the reference list. Live
 directory blocks (`[[price iv]]`) are left as text here and filled in when the
-page is shown (see live_blocks.py), so their figures are never stale.
+page is shown (see live_blocks.py), so their figures are never stale; one
+written inside a tag (an attribute) is never filled in, and the editor is told.
 
 What the sanitiser leaves out is said in `Rendered.removed`, in words for the
 editor (the admin shows it on save and in the preview): a reader should never
@@ -53,6 +54,14 @@ CELL = re.compile(r"<(t[hd])([^>]*)>(.*?)</\1>", re.DOTALL)
 CLASS = re.compile(r' class="([^"]*)"')
 IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL)
+# A live directory block (live_blocks.py fills it in when the page is shown).
+# Only in text: a tag of sanitised HTML (whose attribute values have `<`, `>`
+# and quotes escaped) keeps a marker as written, or a clinic list would be
+# poured into an attribute and break the page's markup.
+LIVE_BLOCK = re.compile(
+    r"\[\[(?P<kind>price|series|count|clinics) (?P<route>[a-z-]+)"
+    r"(?P<options>(?: [a-z]+=[a-z0-9]+)*)\]\]"
+)
 
 # Ids the guide page gives its own parts (guide_detail.html, and base.html's
 # skip link target). A body heading with the same name gets a different id, or
@@ -104,8 +113,10 @@ def _scrollable_tables(clean):
         if match.group() == "</table>":
             return "</table>\n</div>"
         first_row = clean[match.end() : clean.find("</tr>", match.end())]
+        # A live block in a heading is filled in in the cell, not in this name (an attribute).
         headings = [
-            html.unescape(TAG.sub("", cell)).strip() for cell in HEADER_CELL.findall(first_row)
+            " ".join(html.unescape(LIVE_BLOCK.sub("", TAG.sub("", cell))).split())
+            for cell in HEADER_CELL.findall(first_row)
         ]
         label = "Table: " + ", ".join(filter(None, headings)) if any(headings) else "Table"
         return (
@@ -299,6 +310,21 @@ def _images_as_text(body, removed):
     return IMAGE.sub(describe, body)
 
 
+def _blocks_in_tags(clean):
+    """Notes on the live blocks written inside a tag (an attribute), which stay as written."""
+    markers = dict.fromkeys(
+        marker.group()
+        for tag in TAG.finditer(clean)
+        for marker in LIVE_BLOCK.finditer(html.unescape(tag.group()))
+    )
+    return [
+        f"The live block “{marker}” is inside an HTML tag (in an attribute, such as a "
+        "link's title), so it is shown there as written, not filled in: live blocks "
+        "work in the text only."
+        for marker in markers
+    ]
+
+
 def _reading_minutes(clean):
     """Minutes to read the prose at an adult's pace, plus a glance per table row."""
     rows = len(TABLE_ROW.findall(clean))
@@ -329,6 +355,7 @@ def render_markdown(text):
     clean = _sanitise(body)
     clean = LINK.sub(_unwrap_dead_link, clean)
     clean = ALIGN.sub(r'<\1\2 class="align-\3"', clean)
+    removed += _blocks_in_tags(clean)
     toc = list(_flatten(md.toc_tokens))
     for item in toc:
         section = PAGE_SECTIONS.get(item["id"].removesuffix("-section"))

@@ -1,6 +1,7 @@
 """What a guide's Markdown becomes on the page, and what the editor is told about it."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.messages import get_messages
@@ -155,3 +156,51 @@ def test_reading_time_reads_prose_and_glances_at_tables(client):
     # 400 words at 200 a minute, and 121 rows at a glance each; not every cell and | as a word.
     assert guide.reading_minutes == 8
     assert "8 min read" in client.get(guide.get_absolute_url()).text
+
+
+class _Titles(HTMLParser):
+    """The title of every link, as a browser reads the page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.titles = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a" and dict(attrs).get("title"):
+            self.titles.append(dict(attrs)["title"])
+
+
+ATTRIBUTE_BLOCKS = (
+    'A <a href="https://ok.test" title="[[clinics iv]]">titled link</a> and '
+    '[tl](https://x.test "[[price iv]]"), costing [[price iv]].'
+)
+
+
+def test_a_live_block_inside_an_html_attribute_stays_as_written(client):
+    make_clinic(offerings={"iv": (400, 500)})
+    page = client.get(make_guide("Titles", body=ATTRIBUTE_BLOCKS).get_absolute_url()).text
+    titles = _Titles()
+    titles.feed(page)
+    assert titles.titles.count("[[clinics iv]]") == 1
+    assert titles.titles.count("[[price iv]]") == 1
+    # No clinic list poured into the attribute; the marker in the text is filled in.
+    assert 'class="live-clinics"' not in page
+    assert ">titled link</a>" in page and ">tl</a>, costing $400–$500." in page
+
+
+def test_a_live_block_inside_an_html_attribute_is_pointed_out(editor_client):
+    data = new_guide_data(make_person("W"), make_person("D"), body=ATTRIBUTE_BLOCKS)
+    said = " ".join(
+        messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
+    )
+    assert "The live block “[[clinics iv]]” is inside an HTML tag" in said
+    assert "The live block “[[price iv]]” is inside an HTML tag" in said
+    assert said.count("is inside an HTML tag") == 2  # the one in the text is fine
+
+
+def test_a_live_block_in_a_table_heading_leaves_no_marker_in_the_tables_name(client):
+    make_clinic(offerings={"iv": (400, 500)})
+    body = "| Route | Price [[price iv]] |\n|---|---|\n| IV | yes |"
+    page = client.get(make_guide("Table", body=body).get_absolute_url()).text
+    assert 'aria-label="Table: Route, Price"' in page
+    assert ">Price $400–$500</th>" in page
