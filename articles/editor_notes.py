@@ -12,7 +12,7 @@ def markdown_notes(rendered_body, faqs, reference_count):
     notes = list(rendered_body.removed)
     citations = list(rendered_body.citations)
     for faq in faqs:
-        answer = render_markdown(faq.answer)
+        answer = render_markdown(faq.answer, anchors=False)
         notes += [f"In the answer to “{faq.question}”: {note}" for note in answer.removed]
         citations += answer.citations
     missing = missing_citations(list(dict.fromkeys(citations)), reference_count)

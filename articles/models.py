@@ -286,7 +286,7 @@ class FAQ(models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        self.answer_html = render_markdown(self.answer).html
+        self.answer_html = render_markdown(self.answer, anchors=False).html
         super().save(*args, **with_derived_fields(kwargs, {"answer": ["answer_html"]}))
 
 
