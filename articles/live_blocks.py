@@ -1,9 +1,10 @@
 """
 Live directory figures inside guides.
 
-Editors write `[[price iv]]`, `[[series iv]]`, `[[count iv]]` inline, or
-`[[clinics iv state=tx limit=4]]` on a line of its own; these are replaced when
-the page is shown, from the current directory. Everything inserted is built
+Editors write `[[price iv]]`, `[[series iv]]`, `[[count iv]]` inline (in the
+body, its headings and FAQ answers), or `[[clinics iv state=tx limit=4]]` on a
+line of its own (in the body only); these are replaced when the page is shown,
+from the current directory. Everything inserted is built
 here from data and escaped, so a block can never carry markup of its own; and
 only text between tags is looked at, so a marker written inside a tag (a
 link's title) stays as written there (rendering.py tells the editor).
@@ -68,19 +69,49 @@ def _clinic_list(route, options):
     )
 
 
-def render_live_blocks(html):
-    """Replace the live-block markers in a guide's stored HTML with current figures."""
+def render_live_blocks(html, *, lists=True):
+    """
+    Replace the live-block markers in a guide's stored HTML with current figures.
+    Without `lists` (an FAQ answer: a few sentences, read by search engines as
+    text) a clinic list is left out, with the paragraph it has to itself.
+    """
 
     def replace(match):
         if match.group("code") or match.group("tag"):
             return match.group()
         route = match.group("route")
         if route not in Route.values:
-            return escape(match.group(0))
+            return match.group()  # shown as written (it is text, <p> and all)
         if match.group("kind") == "clinics":
+            if not lists:
+                return ""
             options = dict(opt.split("=") for opt in match.group("options").split())
             return _clinic_list(route, options)
         figure = escape(_figure(match.group("kind"), route))
         return f"<p>{figure}</p>" if match.group("para") else figure
 
     return mark_safe(PIECE.sub(replace, html))
+
+
+def clinic_lists_in(html):
+    """The clinic-list markers in the text of this HTML (not in code or tags)."""
+    return [
+        LIVE_BLOCK.search(match.group()).group()
+        for match in PIECE.finditer(html)
+        if match.group("kind") == "clinics" and match.group("route") in Route.values
+    ]
+
+
+def live_text(text):
+    """
+    Plain text (a heading's name in the table of contents) with its figures
+    filled in, as the heading shows them, and clinic lists left out.
+    """
+
+    def replace(match):
+        kind, route = match.group("kind"), match.group("route")
+        if route not in Route.values:
+            return match.group()
+        return "" if kind == "clinics" else _figure(kind, route)
+
+    return " ".join(LIVE_BLOCK.sub(replace, text).split())

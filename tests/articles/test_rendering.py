@@ -252,3 +252,16 @@ def test_guides_saved_with_written_ids_are_rendered_again_by_a_migration():
     migration.render_again(apps, None)
     assert Guide.objects.get(pk=guide.pk).body_html == "<h2>Main</h2>"
     assert FAQ.objects.get(guide=guide).answer_html == "<h2>Part</h2>"
+
+
+def test_a_clinic_list_in_an_faq_answer_is_pointed_out(editor_client):
+    data = new_guide_data(
+        make_person("W"),
+        make_person("D"),
+        **{"faqs-0-answer": "Costs [[price iv]].\n\n[[clinics iv state=tx]]"},
+    )
+    said = " ".join(
+        messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
+    )
+    assert "In the answer to “Why?”: The clinic list “[[clinics iv state=tx]]” is left out" in said
+    assert "[[price iv]]" not in said  # a figure is fine in an answer
