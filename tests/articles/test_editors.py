@@ -91,7 +91,9 @@ def test_a_scheduled_guide_is_listed_so_and_publish_now_publishes_it_now(editor_
         {"action": "send_to_review", "_selected_action": [guide.pk]},
         follow=True,
     )
-    assert "Sent 1 guide to medical review" in response.text
+    # Published, it stays live: review is for drafts (test_review_workflow.py).
+    assert "Sent no guide to medical review" in response.text
+    assert Client().get("/guides/editors-guide/").status_code == 200
 
 
 def test_who_may_only_read_guides_cannot_publish_or_unpublish_them(client):
