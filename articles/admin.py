@@ -186,6 +186,7 @@ class GuideAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        self._warn_if_text_outran_review(request, obj, form, change)
         dated = {"published_at", "status"} & set(form.changed_data)
         published = obj.status == Guide.Status.PUBLISHED
         if dated and published and obj.published_at < timezone.now() - BACKDATING:
@@ -197,6 +198,25 @@ class GuideAdmin(admin.ModelAdmin):
                 "correct the date, or empty it to publish now.",
                 messages.WARNING,
             )
+
+    def _warn_if_text_outran_review(self, request, guide, form, change):
+        """
+        A published guide whose text changed without a new review date still
+        says "Last reviewed" with the old date. The save is not refused (a typo
+        fixed needs no review), but the editor is told.
+        """
+        edited = {"body"} <= set(form.changed_data) and "last_reviewed" not in form.changed_data
+        if not (change and edited and guide.status == Guide.Status.PUBLISHED):
+            return
+        reviewer = guide.medical_reviewer.name if guide.medical_reviewer else "the reviewer"
+        self.message_user(
+            request,
+            "The text of this published guide has changed since its last medical review, "
+            f"on {date_format(guide.last_reviewed)}, and readers still see that date as "
+            "“Last reviewed”. Unless the change is only a correction, ask "
+            f"{reviewer} to review it, then update the review date.",
+            messages.WARNING,
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -250,18 +270,48 @@ class GuideAdmin(admin.ModelAdmin):
         if refused:
             self.message_user(request, f"Not published: {' '.join(refused)}", messages.ERROR)
 
-    @admin.action(description="Send the selected guides to medical review", permissions=["change"])
+    @admin.action(description="Send the selected drafts to medical review", permissions=["change"])
     def send_to_review(self, request, queryset):
+        """
+        Drafts only. A published guide that needs reviewing again stays live
+        meanwhile (its page would otherwise be gone at once, with no
+        confirmation); its review date is updated once the review is done.
+        """
+        by_status = {}
         for guide in queryset:
+            by_status.setdefault(guide.status, []).append(guide)
+        drafts = by_status.get(Guide.Status.DRAFT, [])
+        for guide in drafts:
             guide.status = Guide.Status.IN_REVIEW
             guide.save()
             self.log_change(request, guide, "Sent to medical review.")
-        count = len(queryset)
+        count = len(drafts)
         self.message_user(
             request,
-            f"Sent {count} guide{pluralize(count)} to medical review; "
-            f"{'it is' if count == 1 else 'they are'} hidden from visitors until published.",
+            f"Sent {count} draft{pluralize(count)} to medical review."
+            if count
+            else "Sent no guide to medical review.",
         )
+        in_review = by_status.get(Guide.Status.IN_REVIEW, [])
+        if in_review:
+            names = ", ".join(f"“{guide}”" for guide in in_review)
+            self.message_user(
+                request,
+                f"{names} {'was' if len(in_review) == 1 else 'were'} in medical review already.",
+            )
+        published = by_status.get(Guide.Status.PUBLISHED, [])
+        if published:
+            names = ", ".join(f"“{guide}”" for guide in published)
+            self.message_user(
+                request,
+                f"Left {len(published)} published guide{pluralize(len(published))} as "
+                f"{'it was' if len(published) == 1 else 'they were'} ({names}): only drafts "
+                "go to medical review, since a published guide sent there would vanish "
+                "from the site at once. One that needs reviewing again stays live while "
+                "it is reviewed; once the reviewer has signed it off, update its "
+                "“Last reviewed” date.",
+                messages.WARNING,
+            )
 
 
 @admin.register(Person)

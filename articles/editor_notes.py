@@ -1,9 +1,11 @@
 """
 What an editor is told about a guide's Markdown on saving it and in the
-preview: what the page leaves out (rendering.py says why), and citations
-that point to no reference.
+preview: what the page leaves out (rendering.py says why; and a clinic
+list in an FAQ answer, live_blocks.py), and citations that point to no
+reference.
 """
 
+from articles.live_blocks import clinic_lists_in
 from articles.rendering import missing_citations, render_markdown
 
 
@@ -12,8 +14,16 @@ def markdown_notes(rendered_body, faqs, reference_count):
     notes = list(rendered_body.removed)
     citations = list(rendered_body.citations)
     for faq in faqs:
-        answer = render_markdown(faq.answer)
-        notes += [f"In the answer to “{faq.question}”: {note}" for note in answer.removed]
+        answer = render_markdown(faq.answer, anchors=False)
+        lists = [
+            f"The clinic list “{marker}” is left out: a list of clinics does not fit in "
+            "an answer of a few sentences (which search engines read as text). Put it in "
+            "the guide's body, or link to the directory's search instead."
+            for marker in dict.fromkeys(clinic_lists_in(answer.html))
+        ]
+        notes += [
+            f"In the answer to “{faq.question}”: {note}" for note in [*answer.removed, *lists]
+        ]
         citations += answer.citations
     missing = missing_citations(list(dict.fromkeys(citations)), reference_count)
     return [*notes, missing] if missing else notes

@@ -1,10 +1,13 @@
 """
 Live directory figures inside guides.
 
-Editors write `[[price iv]]`, `[[series iv]]`, `[[count iv]]` inline, or
-`[[clinics iv state=tx limit=4]]` on a line of its own; these are replaced when
-the page is shown, from the current directory. Everything inserted is built
-here from data and escaped, so a block can never carry markup of its own.
+Editors write `[[price iv]]`, `[[series iv]]`, `[[count iv]]` inline (in the
+body, its headings and FAQ answers), or `[[clinics iv state=tx limit=4]]` on a
+line of its own (in the body only); these are replaced when the page is shown,
+from the current directory. Everything inserted is built
+here from data and escaped, so a block can never carry markup of its own; and
+only text between tags is looked at, so a marker written inside a tag (a
+link's title) stays as written there (rendering.py tells the editor).
 """
 
 import re
@@ -15,18 +18,24 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from articles.rendering import LIVE_BLOCK
 from clinics.models import Clinic, Route
 from clinics.states import US_STATES
 from clinics.stats import route_stats
 from clinics.templatetags.directory import price_range
 
-BLOCK = re.compile(
-    r"(?P<para><p>)?\[\[(?P<kind>price|series|count|clinics) (?P<route>[a-z-]+)"
-    r"(?P<options>(?: [a-z]+=[a-z0-9]+)*)\]\](?(para)</p>)"
-)
 MAX_LIST = 12
-# Code shows how to write a marker, so a marker inside it stays as written.
-CODE = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>)", re.DOTALL)
+# One scan of the stored HTML, left to right: code (which shows how to write a
+# marker, so a marker inside it stays as written), a marker (with the <p> it
+# has to itself, if any), or a tag, whose attributes keep a marker as written:
+# a figure or a clinic list there would break out of the attribute.
+# Sanitised HTML escapes `>` in attribute values, so a tag ends at the first `>`.
+PIECE = re.compile(
+    r"(?P<code><pre\b.*?</pre>|<code\b.*?</code>)"
+    rf"|(?P<para><p>)?{LIVE_BLOCK.pattern}(?(para)</p>)"
+    r"|(?P<tag><[^>]*>)",
+    re.DOTALL,
+)
 
 
 def _figure(kind, route):
@@ -60,20 +69,49 @@ def _clinic_list(route, options):
     )
 
 
-def render_live_blocks(html):
-    """Replace the live-block markers in a guide's stored HTML with current figures."""
+def render_live_blocks(html, *, lists=True):
+    """
+    Replace the live-block markers in a guide's stored HTML with current figures.
+    Without `lists` (an FAQ answer: a few sentences, read by search engines as
+    text) a clinic list is left out, with the paragraph it has to itself.
+    """
 
     def replace(match):
+        if match.group("code") or match.group("tag"):
+            return match.group()
         route = match.group("route")
         if route not in Route.values:
-            return escape(match.group(0))
+            return match.group()  # shown as written (it is text, <p> and all)
         if match.group("kind") == "clinics":
+            if not lists:
+                return ""
             options = dict(opt.split("=") for opt in match.group("options").split())
             return _clinic_list(route, options)
         figure = escape(_figure(match.group("kind"), route))
         return f"<p>{figure}</p>" if match.group("para") else figure
 
-    parts = CODE.split(html)  # code at the odd places
-    return mark_safe(
-        "".join(part if place % 2 else BLOCK.sub(replace, part) for place, part in enumerate(parts))
-    )
+    return mark_safe(PIECE.sub(replace, html))
+
+
+def clinic_lists_in(html):
+    """The clinic-list markers in the text of this HTML (not in code or tags)."""
+    return [
+        LIVE_BLOCK.search(match.group()).group()
+        for match in PIECE.finditer(html)
+        if match.group("kind") == "clinics" and match.group("route") in Route.values
+    ]
+
+
+def live_text(text):
+    """
+    Plain text (a heading's name in the table of contents) with its figures
+    filled in, as the heading shows them, and clinic lists left out.
+    """
+
+    def replace(match):
+        kind, route = match.group("kind"), match.group("route")
+        if route not in Route.values:
+            return match.group()
+        return "" if kind == "clinics" else _figure(kind, route)
+
+    return " ".join(LIVE_BLOCK.sub(replace, text).split())

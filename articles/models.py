@@ -199,8 +199,32 @@ class Guide(models.Model):
             )
         if self.status == self.Status.PUBLISHED:
             errors |= self._publishing_errors(errors)
+        if self.slug and (taken := self._old_address_of_another()):
+            errors["slug"] = taken
         if errors:
             raise ValidationError(errors)
+
+    def _old_address_of_another(self):
+        """
+        Why this slug is refused, if it is another guide's old address. Taking it
+        would end that redirect: links and search results still using the address
+        would lead that guide's readers here instead. An editor who means it
+        deletes the redirect first, on purpose.
+        """
+        redirect = (
+            GuideRedirect.objects.filter(old_slug=self.slug)
+            .exclude(guide_id=self.pk)
+            .select_related("guide")
+            .first()
+        )
+        if redirect is None:
+            return None
+        return (
+            f"“{self.slug}” is the old address of the guide “{redirect.guide}”: links and "
+            "search results that still use it lead readers there. Choose another slug; or, "
+            "if that address should lead to this guide from now on, delete its redirect "
+            "under Guide redirects first, then save this again."
+        )
 
     def _publishing_errors(self, errors):
         """Why this guide may not be published (yet), if it may not."""
@@ -286,7 +310,7 @@ class FAQ(models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        self.answer_html = render_markdown(self.answer).html
+        self.answer_html = render_markdown(self.answer, anchors=False).html
         super().save(*args, **with_derived_fields(kwargs, {"answer": ["answer_html"]}))
 
 
@@ -324,3 +348,18 @@ class GuideRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.guide.slug}"
+
+    def clean(self):
+        # A guide's page is found before any redirect: one from a current
+        # address would never be used.
+        holder = Guide.objects.filter(slug=self.old_slug).first() if self.old_slug else None
+        if holder is not None:
+            raise ValidationError(
+                {
+                    "old_slug": (
+                        f"“{self.old_slug}” is the current address of the guide “{holder}”: "
+                        "visitors there see that guide, so a redirect from it would never "
+                        "be used. A redirect is for an address no guide has any more."
+                    )
+                }
+            )

@@ -5,7 +5,8 @@ Whoever wrote the Markdown, the result goes through nh3 (an allow-list
 sanitiser): no scripts, event handlers, `javascript:` URLs, iframes or styles
 reach a page. Citations `[ref:N]` become links to the reference list. Live
 directory blocks (`[[price iv]]`) are left as text here and filled in when the
-page is shown (see live_blocks.py), so their figures are never stale.
+page is shown (see live_blocks.py), so their figures are never stale; one
+written inside a tag (an attribute) is never filled in, and the editor is told.
 
 What the sanitiser leaves out is said in `Rendered.removed`, in words for the
 editor (the admin shows it on save and in the preview): a reader should never
@@ -15,19 +16,21 @@ meet a gap the editor did not know about.
 import html
 import math
 import re
+import secrets
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import markdown
 import nh3
 from markdown.extensions.toc import slugify
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p",
     "pre", "strong", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "id"},
+    "a": {"href", "title"},
     "abbr": {"title"},
     "h2": {"id"},
     "h3": {"id"},
@@ -53,10 +56,21 @@ CELL = re.compile(r"<(t[hd])([^>]*)>(.*?)</\1>", re.DOTALL)
 CLASS = re.compile(r' class="([^"]*)"')
 IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL)
+# A live directory block (live_blocks.py fills it in when the page is shown).
+# Only in text: a tag of sanitised HTML (whose attribute values have `<`, `>`
+# and quotes escaped) keeps a marker as written, or a clinic list would be
+# poured into an attribute and break the page's markup.
+LIVE_BLOCK = re.compile(
+    r"\[\[(?P<kind>price|series|count|clinics) (?P<route>[a-z-]+)"
+    r"(?P<options>(?: [a-z]+=[a-z0-9]+)*)\]\]"
+)
 
 # Ids the guide page gives its own parts (guide_detail.html, and base.html's
 # skip link target). A body heading with the same name gets a different id, or
 # the page would have two elements with one id and its links would go astray.
+# Only the ids the renderer gives headings reach a page: an id written in the
+# Markdown's HTML (`<h2 id="main">`, `<a id="ref-1">`) is left out, whatever it
+# is, since nothing here could tell it from the page's own ids or another's.
 PAGE_IDS = {"main", "toc-heading", "offering-heading", "faq", "references", "related-heading"}
 PAGE_ID = re.compile(r"ref-\d+")
 # Body headings named like the sections the page adds after the body.
@@ -104,8 +118,10 @@ def _scrollable_tables(clean):
         if match.group() == "</table>":
             return "</table>\n</div>"
         first_row = clean[match.end() : clean.find("</tr>", match.end())]
+        # A live block in a heading is filled in in the cell, not in this name (an attribute).
         headings = [
-            html.unescape(TAG.sub("", cell)).strip() for cell in HEADER_CELL.findall(first_row)
+            " ".join(html.unescape(LIVE_BLOCK.sub("", TAG.sub("", cell))).split())
+            for cell in HEADER_CELL.findall(first_row)
         ]
         label = "Table: " + ", ".join(filter(None, headings)) if any(headings) else "Table"
         return (
@@ -177,20 +193,46 @@ def _flatten(tokens):
         yield from _flatten(token["children"])
 
 
-def _keep_alignment(tag, attribute, value):
-    if attribute == "align":
-        return value if value in ALIGNMENTS else None
-    return value
+class _MarkGeneratedIds(Treeprocessor):
+    """
+    Runs after the table of contents has given each heading its id: marks those
+    ids with a prefix nobody can guess (or, for an FAQ answer, which has no
+    table of contents, removes them), so the sanitiser can tell them from ids
+    written in the Markdown's HTML, which are left out.
+    """
+
+    def __init__(self, md, prefix, anchors):
+        super().__init__(md)
+        self.prefix, self.anchors = prefix, anchors
+
+    def run(self, root):
+        for element in root.iter():
+            if "id" in element.attrib:
+                if self.anchors:
+                    element.attrib["id"] = self.prefix + element.attrib["id"]
+                else:
+                    del element.attrib["id"]
 
 
-def _sanitise(body):
+def _attribute_filter(prefix):
+    def keep(tag, attribute, value):
+        if attribute == "align":
+            return value if value in ALIGNMENTS else None
+        if attribute == "id":
+            return value.removeprefix(prefix) if value.startswith(prefix) else None
+        return value
+
+    return keep
+
+
+def _sanitise(body, prefix):
     return nh3.clean(
         body,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener",
-        attribute_filter=_keep_alignment,
+        attribute_filter=_attribute_filter(prefix),
     )
 
 
@@ -214,14 +256,19 @@ def _shorten(text, limit=60):
 class _Inspector(HTMLParser):
     """What in the Markdown's HTML the sanitiser is about to drop."""
 
-    def __init__(self):
+    def __init__(self, generated_id_prefix):
         super().__init__(convert_charrefs=True)
         self.removed = []
         self._link = None  # [href, words] of a link whose address will be dropped
         self._tags = {}
+        self._prefix = generated_id_prefix
+        self._ids = {}
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        written_id = attrs.get("id")
+        if tag in ALLOWED_TAGS and written_id and not written_id.startswith(self._prefix):
+            self._ids.setdefault(written_id, tag)
         if tag == "a" and attrs.get("href") is not None and not _link_allowed(attrs["href"]):
             self._link = [attrs["href"], []]
         elif tag not in ALLOWED_TAGS and tag != "img":  # images are described on their own
@@ -243,6 +290,13 @@ class _Inspector(HTMLParser):
 
     def close(self):
         super().close()
+        for written_id, tag in self._ids.items():
+            self.removed.append(
+                f"The id “{_shorten(written_id)}” on <{tag}> is left out: the page gives "
+                "ids itself (a heading's comes from "
+                "its words), and one written in HTML could be an id the page already uses, "
+                "sending its links astray."
+            )
         for tag, with_content in self._tags.items():
             self.removed.append(
                 f"HTML <{tag}> is not allowed in guides: "
@@ -267,7 +321,7 @@ def _attributes(tag_html):
 def _unwrap_dead_link(match):
     """A link whose address the sanitiser refused would be link-coloured words going nowhere."""
     attributes = match.group(1)
-    if "href=" in attributes or "id=" in attributes:
+    if "href=" in attributes:
         return match.group()
     return match.group(2)
 
@@ -299,6 +353,21 @@ def _images_as_text(body, removed):
     return IMAGE.sub(describe, body)
 
 
+def _blocks_in_tags(clean):
+    """Notes on the live blocks written inside a tag (an attribute), which stay as written."""
+    markers = dict.fromkeys(
+        marker.group()
+        for tag in TAG.finditer(clean)
+        for marker in LIVE_BLOCK.finditer(html.unescape(tag.group()))
+    )
+    return [
+        f"The live block “{marker}” is inside an HTML tag (in an attribute, such as a "
+        "link's title), so it is shown there as written, not filled in: live blocks "
+        "work in the text only."
+        for marker in markers
+    ]
+
+
 def _reading_minutes(clean):
     """Minutes to read the prose at an adult's pace, plus a glance per table row."""
     rows = len(TABLE_ROW.findall(clean))
@@ -307,8 +376,12 @@ def _reading_minutes(clean):
     return max(1, math.floor(seconds / 60 + 0.5))
 
 
-def render_markdown(text):
-    """Markdown to sanitised HTML with anchored headings, plus the table of contents."""
+def render_markdown(text, *, anchors=True):
+    """
+    Markdown to sanitised HTML with anchored headings, plus the table of contents.
+    Without `anchors` (an FAQ answer, shown among the page's own headings and
+    with no table of contents) headings have no id at all.
+    """
     md = markdown.Markdown(
         extensions=["toc", "tables", "sane_lists"],
         extension_configs={
@@ -317,18 +390,21 @@ def render_markdown(text):
         },
         output_format="html",
     )
+    prefix = f"generated-{secrets.token_hex(8)}-"
+    md.treeprocessors.register(_MarkGeneratedIds(md, prefix, anchors), "mark_generated_ids", 4)
     body = md.convert(text or "")
     removed = []
     body = _images_as_text(body, removed)
-    inspector = _Inspector()
+    inspector = _Inspector(prefix)
     inspector.feed(body)
     inspector.close()
     removed += inspector.removed
     citations = list(dict.fromkeys(int(number) for number in CITATION.findall(body)))
     body = CITATION.sub(_cite, body)
-    clean = _sanitise(body)
+    clean = _sanitise(body, prefix)
     clean = LINK.sub(_unwrap_dead_link, clean)
     clean = ALIGN.sub(r'<\1\2 class="align-\3"', clean)
+    removed += _blocks_in_tags(clean)
     toc = list(_flatten(md.toc_tokens))
     for item in toc:
         section = PAGE_SECTIONS.get(item["id"].removesuffix("-section"))

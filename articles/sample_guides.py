@@ -18,7 +18,8 @@ from clinics.models import Condition
 
 GUIDES_DIR = Path(settings.BASE_DIR) / "fixtures" / "guides"
 PUBLISHED = timezone.make_aware(datetime(2026, 11, 16, 9, 0))
-REVIEWED = date(2026, 11, 20)
+# A guide is reviewed before it is published, never after.
+REVIEWED = date(2026, 11, 12)
 
 
 def parse_guide(text):

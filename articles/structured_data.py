@@ -4,6 +4,7 @@ from django.utils.html import strip_tags
 
 
 def guide_json_ld(guide, faqs, request):
+    """`faqs` as the page shows them: each with its `shown_html` (figures filled in)."""
     url = request.build_absolute_uri(guide.get_absolute_url())
     conditions = [condition.name for condition in guide.conditions.all()] or ["Depression"]
     page = {
@@ -41,7 +42,7 @@ def guide_json_ld(guide, faqs, request):
                         "name": faq.question,
                         "acceptedAnswer": {
                             "@type": "Answer",
-                            "text": strip_tags(faq.answer_html).strip(),
+                            "text": strip_tags(faq.shown_html).strip(),
                         },
                     }
                     for faq in faqs

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.vary import vary_on_headers
 
 from articles.filters import GuideFilter
-from articles.live_blocks import render_live_blocks
+from articles.live_blocks import live_text, render_live_blocks
 from articles.models import Guide, GuideRedirect
 from articles.structured_data import guide_json_ld
 from clinics.models import Route
@@ -102,6 +102,9 @@ def render_guide(request, guide, *, preview, unsaved=False, notes=()):
     """
     saved = guide.pk is not None
     faqs = list(guide.faqs.all()) if saved else []
+    for faq in faqs:
+        # Figures filled in as in the body; the page and its structured data say the same.
+        faq.shown_html = render_live_blocks(faq.answer_html, lists=False)
     routes = guide.routes if saved else []
     related = (
         Guide.objects.visible()
@@ -119,6 +122,8 @@ def render_guide(request, guide, *, preview, unsaved=False, notes=()):
             "unsaved": unsaved,
             "notes": notes,
             "body": render_live_blocks(guide.body_html),
+            # A heading's figure, as the heading shows it, not its marker.
+            "toc": [{**item, "name": live_text(item["name"])} for item in guide.toc],
             "faqs": faqs,
             "references": guide.references.all() if saved else [],
             "related": related,

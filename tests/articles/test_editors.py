@@ -91,7 +91,9 @@ def test_a_scheduled_guide_is_listed_so_and_publish_now_publishes_it_now(editor_
         {"action": "send_to_review", "_selected_action": [guide.pk]},
         follow=True,
     )
-    assert "Sent 1 guide to medical review" in response.text
+    # Published, it stays live: review is for drafts (test_review_workflow.py).
+    assert "Sent no guide to medical review" in response.text
+    assert Client().get("/guides/editors-guide/").status_code == 200
 
 
 def test_who_may_only_read_guides_cannot_publish_or_unpublish_them(client):
@@ -247,3 +249,58 @@ def test_the_form_says_what_the_summary_and_meta_description_are(editor_client):
     assert re.search(r'<label[^>]*for="id_dek"[^>]*>Summary under the title', page)
     assert "about 155 characters" in page
     assert re.search(r'name="dek"', page) and re.search(r'name="meta_description"', page)
+
+
+def open_and_save(client, guide, **changes):
+    """Open the guide's admin page and save it with these fields changed."""
+    url = f"/admin/articles/guide/{guide.pk}/change/"
+    return client.post(url, form_data(client.get(url).text, "guide_form") | changes)
+
+
+def renamed(title, old, new):
+    from tests.articles.builders import make_guide
+
+    guide = make_guide(title, slug=old)
+    guide.slug = new
+    guide.save()
+    return guide
+
+
+def test_a_guide_cannot_take_another_guides_old_address_unawares(editor_client):
+    from articles.models import GuideRedirect
+    from tests.articles.builders import make_guide
+
+    moved = renamed("Moved guide", "cost", "ketamine-cost")
+    other = make_guide("Other guide", slug="other")
+    response = open_and_save(editor_client, other, slug="cost", title="Other guide, renamed")
+    assert response.status_code == 200
+    assert "“cost” is the old address of the guide “Moved guide”" in response.text
+    # Nothing typed is lost, and nothing is saved: the old address still leads to its guide.
+    assert 'value="Other guide, renamed"' in response.text and 'value="cost"' in response.text
+    assert Guide.objects.get(pk=other.pk).slug == "other"
+    assert GuideRedirect.objects.get(old_slug="cost").guide == moved
+    assert Client().get("/guides/cost/")["Location"] == "/guides/ketamine-cost/"
+    # A new guide may not take it either; the guide itself may take its own old address back.
+    response = editor_client.post(
+        "/admin/articles/guide/add/",
+        new_guide_data(make_person("W"), make_person("D"), slug="cost"),
+    )
+    assert "“cost” is the old address of the guide “Moved guide”" in response.text
+    assert open_and_save(editor_client, moved, slug="cost").status_code == 302
+    assert Client().get("/guides/cost/").status_code == 200
+
+
+def test_a_redirect_from_a_guides_current_address_is_refused(editor_client):
+    from articles.models import GuideRedirect
+    from tests.articles.builders import make_guide
+
+    live = make_guide("Live guide", slug="live")
+    target = make_guide("Target guide", slug="target")
+    add = "/admin/articles/guideredirect/add/"
+    response = editor_client.post(add, {"old_slug": "live", "guide": target.pk})
+    assert response.status_code == 200
+    assert "“live” is the current address of the guide “Live guide”" in response.text
+    assert not GuideRedirect.objects.exists()
+    assert editor_client.post(add, {"old_slug": "gone", "guide": target.pk}).status_code == 302
+    assert Client().get("/guides/gone/")["Location"] == "/guides/target/"
+    assert Client().get(live.get_absolute_url()).status_code == 200

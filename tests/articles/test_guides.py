@@ -407,3 +407,41 @@ def test_a_search_of_only_common_words_finds_nothing_and_says_why(client):
     found = client.get("/guides/", {"q": "the cost of"}).text
     assert "The cost of ketamine" in found and "Side effects" not in found
     assert "too common to search for" not in found
+
+
+def test_an_faq_answer_shows_live_figures_and_its_structured_data_says_the_same(client):
+    make_clinic(offerings={"iv": (400, 500)})
+    guide = make_guide(
+        "Faq figures",
+        faqs=[("What does IV cost?", "Usually [[price iv]] a session, at [[count iv]].")],
+    )
+    page = client.get(guide.get_absolute_url()).text
+    faqs = page[page.index('<section class="faqs"') :]
+    assert "Usually $400–$500 a session, at 1 clinic." in faqs
+    answer = json_ld(page)[1]["mainEntity"][0]["acceptedAnswer"]["text"]
+    assert answer == "Usually $400–$500 a session, at 1 clinic."
+
+
+def test_a_clinic_list_in_an_faq_answer_is_left_out(client):
+    make_clinic("Listed Clinic", offerings={"iv": (400, 500)})
+    guide = make_guide("Faq list", faqs=[("Where?", "Near you.\n\n[[clinics iv]]\n\nOr further.")])
+    page = client.get(guide.get_absolute_url()).text
+    assert 'class="live-clinics"' not in page and "[[clinics" not in page
+    assert "<p>Near you.</p>\n\n<p>Or further.</p>" in page
+    assert "[[clinics" not in json.dumps(json_ld(page))
+
+
+def test_a_heading_with_a_live_figure_reads_with_the_figure_in_the_contents(client):
+    make_clinic(offerings={"iv": (400, 500)})
+    guide = make_guide(
+        "Toc figure",
+        body="Intro.\n\n## Cost: [[price iv]] a session\n\nText.\n\n"
+        "## Clinics [[clinics iv]]\n\nMore.",
+    )
+    page = client.get(guide.get_absolute_url()).text
+    toc = page[
+        page.index('<nav class="toc"') : page.index("</nav>", page.index('<nav class="toc"'))
+    ]
+    assert '<a href="#cost-price-iv-a-session">Cost: $400–$500 a session</a>' in toc
+    assert '<a href="#clinics-clinics-iv">Clinics</a>' in toc
+    assert "[[" not in toc

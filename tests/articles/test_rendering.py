@@ -1,11 +1,12 @@
 """What a guide's Markdown becomes on the page, and what the editor is told about it."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.messages import get_messages
 
-from articles.models import Guide
+from articles.models import FAQ, Guide
 from tests.articles.builders import make_guide, make_person, new_guide_data
 from tests.builders import make_clinic, make_editor
 
@@ -155,3 +156,112 @@ def test_reading_time_reads_prose_and_glances_at_tables(client):
     # 400 words at 200 a minute, and 121 rows at a glance each; not every cell and | as a word.
     assert guide.reading_minutes == 8
     assert "8 min read" in client.get(guide.get_absolute_url()).text
+
+
+class _Titles(HTMLParser):
+    """The title of every link, as a browser reads the page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.titles = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a" and dict(attrs).get("title"):
+            self.titles.append(dict(attrs)["title"])
+
+
+ATTRIBUTE_BLOCKS = (
+    'A <a href="https://ok.test" title="[[clinics iv]]">titled link</a> and '
+    '[tl](https://x.test "[[price iv]]"), costing [[price iv]].'
+)
+
+
+def test_a_live_block_inside_an_html_attribute_stays_as_written(client):
+    make_clinic(offerings={"iv": (400, 500)})
+    page = client.get(make_guide("Titles", body=ATTRIBUTE_BLOCKS).get_absolute_url()).text
+    titles = _Titles()
+    titles.feed(page)
+    assert titles.titles.count("[[clinics iv]]") == 1
+    assert titles.titles.count("[[price iv]]") == 1
+    # No clinic list poured into the attribute; the marker in the text is filled in.
+    assert 'class="live-clinics"' not in page
+    assert ">titled link</a>" in page and ">tl</a>, costing $400–$500." in page
+
+
+def test_a_live_block_inside_an_html_attribute_is_pointed_out(editor_client):
+    data = new_guide_data(make_person("W"), make_person("D"), body=ATTRIBUTE_BLOCKS)
+    said = " ".join(
+        messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
+    )
+    assert "The live block “[[clinics iv]]” is inside an HTML tag" in said
+    assert "The live block “[[price iv]]” is inside an HTML tag" in said
+    assert said.count("is inside an HTML tag") == 2  # the one in the text is fine
+
+
+def test_a_live_block_in_a_table_heading_leaves_no_marker_in_the_tables_name(client):
+    make_clinic(offerings={"iv": (400, 500)})
+    body = "| Route | Price [[price iv]] |\n|---|---|\n| IV | yes |"
+    page = client.get(make_guide("Table", body=body).get_absolute_url()).text
+    assert 'aria-label="Table: Route, Price"' in page
+    assert ">Price $400–$500</th>" in page
+
+
+RAW_IDS = [
+    '<h2 id="main">Main</h2>',
+    '<a id="ref-1">a citation</a>',
+    '<h3 id="first-part">Again</h3>',
+    '<p>See <a href="#faq" id="toc-heading">the questions</a>.</p>',
+]
+
+
+@pytest.mark.parametrize("raw", RAW_IDS)
+def test_an_id_written_in_html_never_clashes_with_the_pages_own(client, raw):
+    guide = make_guide(
+        "Raw ids",
+        body=f"Intro.\n\n## First part\n\n{raw}\n\nText [ref:1].\n\n## Second part\n\nMore.",
+        faqs=[("Q?", "## First part\n\nAn answer with a heading.")],
+    )
+    page = client.get(guide.get_absolute_url()).text
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    # The table of contents and the citations still lead somewhere.
+    for target in re.findall(r'href="#([^"]+)"', page):
+        assert target in ids, target
+    assert '<a href="#first-part">First part</a>' in page
+
+
+def test_an_id_written_in_html_is_pointed_out(editor_client):
+    body = 'Intro.\n\n<h2 id="main">Main</h2>\n\n## Part\n\nText [ref:1].'
+    data = new_guide_data(make_person("W"), make_person("D"), body=body)
+    said = " ".join(
+        messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
+    )
+    assert "The id “main” on <h2> is left out" in said
+    assert "“part”" not in said  # the id the heading gets from its words is no news
+
+
+def test_guides_saved_with_written_ids_are_rendered_again_by_a_migration():
+    import importlib
+
+    from django.apps import apps
+
+    guide = make_guide("Old ids", body='<h2 id="main">Main</h2>', faqs=[("Q?", "## Part")])
+    Guide.objects.filter(pk=guide.pk).update(body_html='<h2 id="main">Main</h2>')
+    FAQ.objects.filter(guide=guide).update(answer_html='<h2 id="part">Part</h2>')
+    migration = importlib.import_module("articles.migrations.0009_render_again_without_written_ids")
+    migration.render_again(apps, None)
+    assert Guide.objects.get(pk=guide.pk).body_html == "<h2>Main</h2>"
+    assert FAQ.objects.get(guide=guide).answer_html == "<h2>Part</h2>"
+
+
+def test_a_clinic_list_in_an_faq_answer_is_pointed_out(editor_client):
+    data = new_guide_data(
+        make_person("W"),
+        make_person("D"),
+        **{"faqs-0-answer": "Costs [[price iv]].\n\n[[clinics iv state=tx]]"},
+    )
+    said = " ".join(
+        messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
+    )
+    assert "In the answer to “Why?”: The clinic list “[[clinics iv state=tx]]” is left out" in said
+    assert "[[price iv]]" not in said  # a figure is fine in an answer

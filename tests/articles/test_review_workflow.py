@@ -153,3 +153,47 @@ def test_the_review_fields_say_when_they_are_needed(editor_client):
     assert "Needed to publish" in page
     data = form_data(page, "guide_form")  # opened without a reviewer or review date
     assert not data.get("last_reviewed", [""])[0]
+
+
+def test_only_drafts_are_sent_to_medical_review_and_published_guides_stay_live(editor_client):
+    draft = make_guide("A draft", status=Guide.Status.DRAFT, published_at=None)
+    in_review = make_guide("In review", status=Guide.Status.IN_REVIEW, published_at=None)
+    live = make_guide("Live")
+    scheduled = make_guide("Scheduled", published_at=timezone.now() + timedelta(days=3))
+    response = editor_client.post(
+        LIST,
+        {
+            "action": "send_to_review",
+            "_selected_action": [draft.pk, in_review.pk, live.pk, scheduled.pk],
+        },
+        follow=True,
+    )
+    text = said(response)
+    assert "Sent 1 draft to medical review." in text
+    assert "“In review” was in medical review already." in text
+    assert "Left 2 published guides as they were (“Live”, “Scheduled”)" in text
+    statuses = dict(Guide.objects.values_list("title", "status"))
+    assert statuses == {
+        "A draft": "review",
+        "In review": "review",
+        "Live": "published",
+        "Scheduled": "published",
+    }
+    assert Client().get(live.get_absolute_url()).status_code == 200
+
+
+def test_changing_a_published_guides_text_says_its_review_date_is_older(editor_client):
+    guide = make_guide("Live")  # reviewed on November 1, 2026
+    response = save_with(editor_client, guide, body="Rewritten [ref:1].\n\n## Part\n\nNew.")
+    text = said(response)
+    assert "was changed successfully" in text
+    assert "The text of this published guide has changed since its last medical review" in text
+    assert "on Nov. 1, 2026" in text  # as the page shows it
+    assert Guide.objects.get(pk=guide.pk).body.startswith("Rewritten")
+    # Not for other fields, nor with a new review date, nor for a draft.
+    assert "since its last medical review" not in said(save_with(editor_client, guide, dek="New."))
+    today = timezone.localdate().isoformat()
+    response = save_with(editor_client, guide, body="Again [ref:1].", last_reviewed=today)
+    assert "since its last medical review" not in said(response)
+    draft = make_guide("Draft", status=Guide.Status.DRAFT, published_at=None)
+    assert "since its last medical review" not in said(save_with(editor_client, draft, body="X."))

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.humanize.templatetags.humanize import apnumber
+from django.utils import timezone
 
 from articles.models import Guide
 from articles.sample_guides import GUIDES_DIR, parse_guide
@@ -22,6 +23,9 @@ def test_at_least_ten_sample_guides_are_published(sample_data, client):
         response = client.get(guide.get_absolute_url())
         assert response.status_code == 200
         assert "Medically reviewed by" in response.text
+        # Reviewed, then published: never "Published Nov 16, Last reviewed Nov 20".
+        published_on = timezone.localtime(guide.published_at).date()
+        assert guide.last_reviewed <= published_on, guide.slug
 
 
 @pytest.mark.parametrize("path", GUIDE_FILES, ids=[p.stem for p in GUIDE_FILES])
