@@ -29,6 +29,27 @@ class ClaimActionForm(ActionForm):
     )
 
 
+class ClaimStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Claim.Status.choices
+
+    def choices(self, changelist):
+        # The list opens on "In review" (see ClaimAdmin.changelist_view): "All"
+        # without a parameter of its own was sent straight back there.
+        choices = list(super().choices(changelist))
+        choices[0]["query_string"] = changelist.get_query_string({self.parameter_name: "all"})
+        choices[0]["selected"] = self.value() == "all"
+        return choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Claim.Status.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
     action_form = ClaimActionForm
@@ -43,7 +64,7 @@ class ClaimAdmin(admin.ModelAdmin):
         "status",
         "created_at",
     ]
-    list_filter = ["status"]
+    list_filter = [ClaimStatusFilter]
     list_select_related = ["clinic", "user"]
     search_fields = ["clinic__name", "user__email", "work_email"]
     # Oldest first: the claim waiting longest is decided first.
@@ -90,7 +111,9 @@ class ClaimAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         # The queue opens on the claims an editor must decide; "All" is one click away.
         if not request.GET and request.method == "GET":
-            return redirect(f"{request.path}?status__exact={Claim.Status.IN_REVIEW}")
+            return redirect(
+                f"{request.path}?{ClaimStatusFilter.parameter_name}={Claim.Status.IN_REVIEW}"
+            )
         return super().changelist_view(request, extra_context)
 
     @admin.display(description="user", ordering="user__email")
