@@ -23,7 +23,8 @@ class ClinicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["conditions"]
     inlines = [OfferingInline, AcceptedPayerInline]
-    readonly_fields = ["prices_updated_at", "created_at", "updated_at"]
+    # "Verified" follows the claim flow (an approved claim or a work-email link).
+    readonly_fields = ["is_verified", "prices_updated_at", "created_at", "updated_at"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "is_verified", "is_sample", "description"]}),

@@ -243,8 +243,17 @@ class Clinic(models.Model):
     providers = models.TextField(
         "providers and credentials", blank=True, help_text="One provider per line."
     )
+    # Set by the claim flow only (listings.claims.approve), never by hand: the
+    # badge tells patients that someone proved they work at the clinic.
     is_verified = models.BooleanField(
-        "verified", default=False, help_text="Claimed by staff who proved they work there."
+        "verified",
+        default=False,
+        help_text=(
+            "Claimed by staff who proved they work there: set when an editor approves a "
+            "claim (Listings → Claims), or when the claimant opens the link sent to a work "
+            "email on the clinic's website domain. Cleared when the last of its staff "
+            "leaves. Not editable by hand."
+        ),
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
     is_sample = models.BooleanField(

@@ -411,7 +411,7 @@ def test_a_stale_admin_save_does_not_verify_again_a_listing_nobody_manages(clien
     Clinic.objects.filter(pk=clinic.pk).update(is_verified=True)
     url = f"/admin/clinics/clinic/{clinic.pk}/change/"
     data = admin_form_data(client.get(url)) | {"description": "Calm rooms."}
-    assert data["is_verified"] == "on"
+    data["is_verified"] = "on"  # as a page with the old box ticked would send it
     staff.is_active = False  # closing the only staff account unverifies the listing
     staff.save()
 
@@ -733,3 +733,50 @@ def test_all_claims_can_be_browsed_not_only_one_status_at_a_time(client, editor,
     # An old bookmark of the queue still filters.
     old = client.get("/admin/listings/claim/?status__exact=in-review")
     assert old.status_code == 200 and "approved@example.org" not in old.text
+
+
+def test_editors_cannot_tick_verified_on_a_listing_nobody_claimed(client, editor, clinic):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    page = client.get(url)
+    assert 'name="is_verified"' not in page.text
+    assert "approves a claim" in page.text  # how a listing becomes verified
+    data = admin_form_data(page) | {"is_verified": "on", "description": "Calm rooms."}
+    assert client.post(url, data).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.description == "Calm rooms."
+    assert not clinic.is_verified
+    added = client.post("/admin/clinics/clinic/add/", _new_clinic_data() | {"is_verified": "on"})
+    assert added.status_code == 302, added.context["adminform"].form.errors
+    assert not Clinic.objects.get(slug="new-harbor").is_verified
+
+
+def test_approving_a_claim_still_verifies_the_listing(client, editor, clinic):
+    claim = Claim.objects.create(
+        clinic=clinic, user=make_user(), work_email="jo@gmail.example", job_title="Nurse"
+    )
+    client.post("/admin/listings/claim/", {"action": "approve", "_selected_action": [claim.pk]})
+    clinic.refresh_from_db()
+    assert clinic.is_verified
+
+
+def _new_clinic_data(**fields):
+    """What the admin's add page sends for a new clinic with one IV price."""
+    return {
+        "name": "New Harbor Ketamine",
+        "slug": "new-harbor",
+        "status": "published",
+        "city": "Austin",
+        "state": "TX",
+        "zip_code": "78701",
+        "offerings-TOTAL_FORMS": "1",
+        "offerings-INITIAL_FORMS": "0",
+        "offerings-0-route": "iv",
+        "offerings-0-price_min": "400",
+        "offerings-0-price_max": "450",
+        "accepted_payers-TOTAL_FORMS": "0",
+        "accepted_payers-INITIAL_FORMS": "0",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "changes-TOTAL_FORMS": "0",
+        "changes-INITIAL_FORMS": "0",
+    } | fields
