@@ -313,8 +313,9 @@ class ClinicAdminForm(forms.ModelForm):
     The clinic admin's form, saved the way the staff form is (save_listing):
     only the parts the editor changed since opening the page are written.
 
-    The fields the listing's history does not hold (name, place, status,
-    "verified" and the like) are merged by what the page showed: each carries
+    The name, status and place are parts of the listing's history too (see
+    listings.snapshots). The few fields it does not hold (the slug, the
+    coordinates, "sample") are merged by what the page showed: each carries
     a hidden copy of its value when the page was opened, so a field the editor
     left alone keeps what is stored now, however it got there (another editor,
     or a listing unverified when its staff left), and one that someone else
@@ -340,7 +341,14 @@ class ClinicAdminForm(forms.ModelForm):
             self.outside_history = [
                 name for name in self.fields if name in columns and name not in snapshots.FIELDS
             ]
-        for name in self.outside_history:
+        # The name, status and place are merged through the history, but their
+        # hidden copies keep the admin's own log of the change ("Changed Phone")
+        # to what this editor changed, not what they only sent back, and let a
+        # page shown again with a conflict show what someone else changed.
+        self.identity = [
+            name for name in snapshots.IDENTITY_FIELDS if self.instance.pk and name in self.fields
+        ]
+        for name in [*self.outside_history, *self.identity]:
             self.fields[name].show_hidden_initial = True
         self.outside_changes, self.stored = [], {}
 
@@ -357,9 +365,16 @@ class ClinicAdminForm(forms.ModelForm):
             for label, old, new in snapshots.described(change)
         )
         # Saving again, having read this, is deliberate: it starts from now.
-        current = Clinic.objects.values_list("edit_version", flat=True).get(pk=self.instance.pk)
+        current = Clinic.objects.values("edit_version", *self.identity).get(pk=self.instance.pk)
         self.data = self.data.copy()
-        self.data[self.add_prefix("seen_version")] = current
+        self.data[self.add_prefix("seen_version")] = current["edit_version"]
+        # The name, status or place that only someone else changed shows theirs
+        # (saving again keeps it anyway: the save starts from `started`).
+        for name in self.identity:
+            if name not in self.changed_data:
+                field = self.fields[name]
+                self.data[self.add_prefix(name)] = self._as_posted(field, current[name])
+                self.data[self.add_initial_prefix(name)] = self._as_posted(field, current[name])
         raise forms.ValidationError(
             "Someone saved this listing after you opened it, changing some of what you "
             "changed: %(saved)s. Your edits are below, not saved. Save again to put yours "
@@ -552,8 +567,8 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        # Only the fields outside the history that the editor changed (name,
-        # place, status...): the others keep what is stored, which can be newer
+        # Only the fields outside the history that the editor changed (slug,
+        # coordinates...): the others keep what is stored, which can be newer
         # than the page (ClinicAdminForm.clean). The listing's parts are written
         # by save_related, and saving the whole row would also put back an
         # edit_version or lowest price read before someone else's save.

@@ -242,7 +242,10 @@ def test_a_stale_admin_save_of_other_parts_keeps_their_changes(client, editor, c
     assert clinic.description == "Open on Saturdays."
     assert list(clinic.accepted_payers.values_list("payer__slug", flat=True)) == ["aetna"]
     assert list(clinic.conditions.values_list("slug", flat=True)) == ["ptsd"]
-    assert ListingChange.objects.get(user=editor).changes == {"phone": ["", "(512) 555-0001"]}
+    assert ListingChange.objects.get(user=editor).changes == {
+        "phone": ["", "(512) 555-0001"],
+        "street_address": ["", "1 Harbor Way"],
+    }
 
 
 def test_a_stale_admin_save_of_prices_and_insurance_keeps_their_phone(client, editor, clinic):
@@ -440,18 +443,17 @@ def test_a_field_both_changed_shows_both_values_then_saving_again_keeps_the_edit
     response = client.post(url, data)
     assert response.status_code == 200
     form = response.context["adminform"].form
-    assert list(form.errors["name"]) == [
-        "Someone else changed this to “Calm Harbour Ketamine” after you opened the page. "
-        "Yours, “Calm Harbor Ketamine & Wellness”, is below and not saved yet: save again "
-        "to put it in place of theirs."
+    assert list(form.non_field_errors()) == [
+        "Someone saved this listing after you opened it, changing some of what you changed: "
+        "Name: Calm Harbour Ketamine (by colleague@site.example); "
+        "Status: Hidden (by colleague@site.example). Your edits are below, not saved. "
+        "Save again to put yours in place of theirs; the rest of what they saved stays."
     ]
-    assert "zip_code" not in form.errors  # changed by this editor only
     assert 'value="Calm Harbor Ketamine &amp; Wellness"' in response.text  # typed, kept
-    assert "Calm Harbour Ketamine" in response.text
     clinic.refresh_from_db()
     assert (clinic.name, clinic.zip_code, clinic.phone) == ("Calm Harbour Ketamine", "78701", "")
 
-    # Sent again as the page now stands: the status they changed shows their value.
+    # Sent again as the page now stands: the status only they changed shows their value.
     again = admin_form_data(response)
     assert again["status"] == "hidden"
     assert again["name"] == "Calm Harbor Ketamine & Wellness"
@@ -463,6 +465,73 @@ def test_a_field_both_changed_shows_both_values_then_saving_again_keeps_the_edit
         "(512) 555-0001",
         "hidden",
     )
+    mine = ListingChange.objects.filter(user=editor).get()
+    assert mine.changes["name"] == ["Calm Harbour Ketamine", "Calm Harbor Ketamine & Wellness"]
+    assert "status" not in mine.changes
+
+
+def test_name_place_website_and_status_changes_are_in_the_history_and_undone(
+    client, editor, clinic
+):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {
+        "name": "Calm Harbour Ketamine",
+        "street_address": "2 Pier Road",
+        "city": "Denver",
+        "state": "CO",
+        "zip_code": "80202",
+        "website": "https://calm-harbour.example",
+        "status": "hidden",
+    }
+    assert client.post(url, data).status_code == 302
+    change = ListingChange.objects.get()
+    assert change.changes == {
+        "name": ["Calm Harbor Ketamine", "Calm Harbour Ketamine"],
+        "street_address": ["", "2 Pier Road"],
+        "city": ["Austin", "Denver"],
+        "state": ["TX", "CO"],
+        "zip_code": ["78701", "80202"],
+        "website": ["", "https://calm-harbour.example"],
+        "status": ["published", "hidden"],
+    }
+    moved = Clinic.objects.get(pk=clinic.pk)
+    assert (moved.city_slug, round(moved.latitude, 1)) == ("denver", 39.7)
+    page = client.get(f"/admin/listings/listingchange/?clinic__id__exact={clinic.pk}").text
+    for row in (
+        "Name: Calm Harbor Ketamine → Calm Harbour Ketamine",
+        "Status: Published → Hidden",
+        "State: Texas → Colorado",
+        "ZIP code: 78701 → 80202",
+        "Street address: (empty) → 2 Pier Road",
+    ):
+        assert row in page
+
+    response = client.post(
+        "/admin/listings/listingchange/", {"action": "undo", "_selected_action": [change.pk]}
+    )
+    assert response.status_code == 302
+    back = Clinic.objects.get(pk=clinic.pk)
+    assert (back.name, back.street_address, back.city, back.state, back.zip_code) == (
+        "Calm Harbor Ketamine",
+        "",
+        "Austin",
+        "TX",
+        "78701",
+    )
+    assert (back.website, back.status, back.city_slug) == ("", "published", "austin")
+    assert round(back.latitude, 1) == 30.3  # Austin's again, not Denver's
+    assert ListingChange.objects.get(reverts=change).user == editor
+
+
+def test_staff_edits_record_only_what_staff_change_not_the_name_or_place(client, clinic):
+    staff = make_member(clinic)
+    client.force_login(staff)
+    from tests.listings.test_editing import form_data
+
+    data = form_data(client) | {"phone": "(512) 555-0100"}
+    response = client.post("/account/clinics/calm-harbor/", data)
+    assert response.status_code == 302
+    assert ListingChange.objects.get().changes == {"phone": ["", "(512) 555-0100"]}
 
 
 def test_a_listing_whose_staff_include_a_deactivated_account_can_still_be_saved(
