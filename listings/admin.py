@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from clinics import admin as clinics_admin
+from clinics.geo import locate_zip
 from clinics.models import AcceptedPayer, Clinic, Offering, Route, unify_line_breaks
+from clinics.validators import TEXT_LIMITS
 from ketamine_directory.edit_merge import DeletedRowsReadAsSent
 from listings import claims, snapshots
 from listings.domains import email_matches_website
@@ -350,10 +352,14 @@ class ClinicAdminForm(forms.ModelForm):
         ]
         for name in [*self.outside_history, *self.identity]:
             self.fields[name].show_hidden_initial = True
+        for name, limit in TEXT_LIMITS.items():  # checked by the model field's validator
+            if name in self.fields:
+                self.fields[name].widget.attrs["maxlength"] = limit
         self.outside_changes, self.stored = [], {}
 
     def clean(self):
         cleaned = super().clean()
+        self._check_zip_code(cleaned)
         if self.outside_history:
             self._merge_outside_history(cleaned)
         if not self.conflict:
@@ -381,6 +387,30 @@ class ClinicAdminForm(forms.ModelForm):
             "in place of theirs; the rest of what they saved stays.",
             params={"saved": saved or "no visible change"},
             code="conflict",
+        )
+
+    def _check_zip_code(self, cleaned):
+        """
+        A ZIP code the offline table does not know gives the clinic no
+        coordinates, and with none it drops out of every near-ZIP search:
+        refused, unless the editor types the coordinates themselves. A ZIP
+        code already stored is left alone (its coordinates are what they are).
+        """
+        zip_code = cleaned.get("zip_code")
+        if not zip_code or "zip_code" not in self.changed_data or locate_zip(zip_code):
+            return
+        typed = all(cleaned.get(name) is not None for name in ("latitude", "longitude"))
+        if typed and (not self.instance.pk or {"latitude", "longitude"} & set(self.changed_data)):
+            return
+        self.add_error(
+            "zip_code",
+            forms.ValidationError(
+                "ZIP %(zip)s is not in the site's ZIP table, so the clinic would have no "
+                "coordinates and would drop out of every near-ZIP search. Check the number, "
+                "or type the clinic's latitude and longitude too.",
+                code="unknown-zip",
+                params={"zip": zip_code},
+            ),
         )
 
     def _merge_outside_history(self, cleaned):

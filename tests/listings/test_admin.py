@@ -849,3 +849,58 @@ def _new_clinic_data(**fields):
         "changes-TOTAL_FORMS": "0",
         "changes-INITIAL_FORMS": "0",
     } | fields
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"phone": "12"}, "phone", "a US number with its area code"),
+        ({"phone": "abc"}, "phone", "a US number with its area code"),
+        ({"description": "x" * 5001}, "description", "Keep this under 5,000 characters."),
+        ({"hours": "x" * 501}, "hours", "Keep this under 500 characters."),
+        ({"providers": "x" * 2001}, "providers", "Keep this under 2,000 characters."),
+        ({"zip_code": "00000"}, "zip_code", "would drop out of every near-ZIP search"),
+    ],
+)
+def test_the_clinic_admin_refuses_what_the_staff_form_refuses(
+    client, editor, clinic, changes, field, message
+):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    response = client.post(url, admin_form_data(client.get(url)) | changes)
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors.get(field, []))
+    assert message in errors
+    for name, value in changes.items():  # what was typed is kept
+        assert response.context["adminform"].form[name].value() == value
+    stored = Clinic.objects.get(pk=clinic.pk)
+    assert (stored.phone, stored.zip_code, stored.description) == ("", "78701", "")
+    assert not ListingChange.objects.exists()
+
+
+def test_a_zip_code_the_table_lacks_is_taken_with_coordinates_typed(client, editor, clinic):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {
+        "zip_code": "00000",
+        "latitude": "30.5",
+        "longitude": "-97.5",
+        "phone": "(512) 555-0100 ext. 12",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    stored = Clinic.objects.get(pk=clinic.pk)
+    assert (stored.zip_code, stored.latitude, stored.longitude) == ("00000", 30.5, -97.5)
+
+
+def test_an_unknown_zip_already_stored_does_not_stop_other_edits(client, editor, clinic):
+    Clinic.objects.filter(pk=clinic.pk).update(zip_code="00000")
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"description": "Calm rooms."}
+    assert client.post(url, data).status_code == 302
+    assert Clinic.objects.get(pk=clinic.pk).description == "Calm rooms."
+
+
+def test_a_new_clinic_in_the_admin_needs_a_zip_code_the_table_knows(client, editor):
+    response = client.post("/admin/clinics/clinic/add/", _new_clinic_data(zip_code="00000"))
+    assert response.status_code == 200
+    assert "would drop out of every near-ZIP search" in response.text
+    assert not Clinic.objects.filter(slug="new-harbor").exists()
