@@ -17,7 +17,7 @@ from clinics.validators import TEXT_LIMITS
 from ketamine_directory.edit_merge import DeletedRowsReadAsSent
 from listings import claims, snapshots
 from listings.domains import email_matches_website
-from listings.editing import EditConflict, changes_since, revert, save_listing
+from listings.editing import EditConflict, changes_since, record_creation, revert, save_listing
 from listings.models import Claim, ListingChange, ListingReport, Membership
 from listings.word_diff import changed_words
 
@@ -296,11 +296,22 @@ class ListingChangeAdmin(ChangeDescriptions, admin.ModelAdmin):
     def undo(self, request, queryset):
         undone, left = 0, []
         # Newest first, so undoing several changes to one listing walks back in time.
+        created = []
         for change in queryset.select_related("clinic").order_by("-version"):
+            if change.is_creation:
+                created.append(str(change.clinic))
+                continue
             undo, changed_since = revert(change, request.user)
             undone += bool(undo)
             left += [f"{snapshots.label(part)} of {change.clinic}" for part in changed_since]
         self.message_user(request, f"Undid {undone} change(s); each undo is itself in the history.")
+        if created:
+            self.message_user(
+                request,
+                f"Not undone: the first entry of {'; '.join(created)}, its creation, which "
+                "can't be undone. To take a listing off the directory, set its status to Hidden.",
+                messages.WARNING,
+            )
         if left:
             self.message_user(
                 request,
@@ -611,6 +622,8 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
     def save_related(self, request, form, formsets, change):
         if not change:
             super().save_related(request, form, formsets, change)
+            # The history starts with what the editor created the listing with.
+            record_creation(form.instance, request.user)
             return
         # Conditions (the form's only many-to-many field), prices and insurance
         # are parts of the listing: save_listing writes the editor's changes to

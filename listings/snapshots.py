@@ -51,6 +51,13 @@ def take(clinic):
     return snapshot
 
 
+def blank():
+    """A listing with nothing in it: what a new clinic's first history entry starts from."""
+    snapshot = dict.fromkeys(FIELDS, "") | {"telehealth": False}
+    snapshot |= {f"offering:{route}": None for route in Route.values}
+    return snapshot | {"conditions": [], "insurance": []}
+
+
 def diff(before, after):
     """{part: [old, new]} for each part that differs."""
     return {key: [before[key], after[key]] for key in after if before.get(key) != after[key]}

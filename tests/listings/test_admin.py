@@ -904,3 +904,34 @@ def test_a_new_clinic_in_the_admin_needs_a_zip_code_the_table_knows(client, edit
     assert response.status_code == 200
     assert "would drop out of every near-ZIP search" in response.text
     assert not Clinic.objects.filter(slug="new-harbor").exists()
+
+
+def test_a_clinic_created_in_the_admin_starts_its_history(client, editor):
+    response = client.post("/admin/clinics/clinic/add/", _new_clinic_data(phone="(512) 555-0100"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    clinic = Clinic.objects.get(slug="new-harbor")
+    created = ListingChange.objects.get()
+    assert (created.clinic, created.user, created.version) == (clinic, editor, 0)
+    assert created.changes["name"] == ["", "New Harbor Ketamine"]
+    assert created.changes["phone"] == ["", "(512) 555-0100"]
+    assert created.changes["offering:iv"][0] is None
+    assert "telehealth" not in created.changes  # only what the new listing has
+    page = client.get(f"/admin/clinics/clinic/{clinic.pk}/change/").text
+    assert "Name: (empty) → New Harbor Ketamine" in page
+
+    # Its creation is not undone (that would blank the listing): hiding it is.
+    response = client.post(
+        "/admin/listings/listingchange/",
+        {"action": "undo", "_selected_action": [created.pk]},
+        follow=True,
+    )
+    assert "its creation, which can&#x27;t be undone" in response.text
+    clinic.refresh_from_db()
+    assert clinic.name == "New Harbor Ketamine"
+    assert ListingChange.objects.count() == 1
+    # Later edits count from it as before.
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    assert (
+        client.post(url, admin_form_data(client.get(url)) | {"hours": "Mon 9-5"}).status_code == 302
+    )
+    assert ListingChange.objects.get(version=1).changes == {"hours": ["", "Mon 9-5"]}
