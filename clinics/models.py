@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from clinics.geo import locate_zip
 from clinics.price_ranges import implausible, series_price_too_low
 from clinics.states import STATE_CHOICES, US_STATES
+from clinics.validators import TEXT_LIMITS, TextLimit, validate_us_phone
 from ketamine_directory.saving import with_derived_fields
 
 # Prices above this are refused as a typing mistake, not a real session price.
@@ -214,7 +215,13 @@ class Clinic(models.Model):
 
     name = models.CharField(max_length=200, validators=[one_line])
     slug = models.SlugField(max_length=220, unique=True)
-    description = models.TextField(blank=True, help_text="Plain text; line breaks are kept.")
+    # The validators run on every form that edits the field (staff, new clinic,
+    # admin); the database keeps no such limit, so older rows are untouched.
+    description = models.TextField(
+        blank=True,
+        validators=[TextLimit(TEXT_LIMITS["description"])],
+        help_text="Plain text; line breaks are kept.",
+    )
     street_address = models.CharField(max_length=200, blank=True, validators=[one_line])
     city = models.CharField(max_length=100, validators=[one_line])
     city_slug = models.SlugField(max_length=100, editable=False)
@@ -230,10 +237,14 @@ class Clinic(models.Model):
         help_text="Worked out from the ZIP code when left empty, or when the ZIP code changes.",
     )
     longitude = models.FloatField(null=True, blank=True)
-    phone = models.CharField(max_length=30, blank=True)
+    phone = models.CharField(max_length=30, blank=True, validators=[validate_us_phone])
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
-    hours = models.TextField(blank=True, help_text="One line per day or range of days.")
+    hours = models.TextField(
+        blank=True,
+        validators=[TextLimit(TEXT_LIMITS["hours"])],
+        help_text="One line per day or range of days.",
+    )
     telehealth = models.BooleanField(
         "telehealth or at-home care",
         default=False,
@@ -241,10 +252,22 @@ class Clinic(models.Model):
     )
     conditions = models.ManyToManyField(Condition, blank=True, related_name="clinics")
     providers = models.TextField(
-        "providers and credentials", blank=True, help_text="One provider per line."
+        "providers and credentials",
+        blank=True,
+        validators=[TextLimit(TEXT_LIMITS["providers"])],
+        help_text="One provider per line.",
     )
+    # Set by the claim flow only (listings.claims.approve), never by hand: the
+    # badge tells patients that someone proved they work at the clinic.
     is_verified = models.BooleanField(
-        "verified", default=False, help_text="Claimed by staff who proved they work there."
+        "verified",
+        default=False,
+        help_text=(
+            "Claimed by staff who proved they work there: set when an editor approves a "
+            "claim (Listings → Claims), or when the claimant opens the link sent to a work "
+            "email on the clinic's website domain. Cleared when the last of its staff "
+            "leaves. Not editable by hand."
+        ),
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
     is_sample = models.BooleanField(

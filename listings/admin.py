@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from clinics import admin as clinics_admin
+from clinics.geo import locate_zip
 from clinics.models import AcceptedPayer, Clinic, Offering, Route, unify_line_breaks
+from clinics.validators import TEXT_LIMITS
 from ketamine_directory.edit_merge import DeletedRowsReadAsSent
 from listings import claims, snapshots
 from listings.domains import email_matches_website
-from listings.editing import EditConflict, changes_since, revert, save_listing
+from listings.editing import EditConflict, changes_since, record_creation, revert, save_listing
 from listings.models import Claim, ListingChange, ListingReport, Membership
 from listings.word_diff import changed_words
 
@@ -27,6 +29,27 @@ class ClaimActionForm(ActionForm):
         max_length=Claim._meta.get_field("decision_note").max_length,
         required=False,
     )
+
+
+class ClaimStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Claim.Status.choices
+
+    def choices(self, changelist):
+        # The list opens on "In review" (see ClaimAdmin.changelist_view): "All"
+        # without a parameter of its own was sent straight back there.
+        choices = list(super().choices(changelist))
+        choices[0]["query_string"] = changelist.get_query_string({self.parameter_name: "all"})
+        choices[0]["selected"] = self.value() == "all"
+        return choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Claim.Status.values:
+            return queryset.filter(status=self.value())
+        return queryset
 
 
 @admin.register(Claim)
@@ -43,7 +66,7 @@ class ClaimAdmin(admin.ModelAdmin):
         "status",
         "created_at",
     ]
-    list_filter = ["status"]
+    list_filter = [ClaimStatusFilter]
     list_select_related = ["clinic", "user"]
     search_fields = ["clinic__name", "user__email", "work_email"]
     # Oldest first: the claim waiting longest is decided first.
@@ -90,7 +113,9 @@ class ClaimAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         # The queue opens on the claims an editor must decide; "All" is one click away.
         if not request.GET and request.method == "GET":
-            return redirect(f"{request.path}?status__exact={Claim.Status.IN_REVIEW}")
+            return redirect(
+                f"{request.path}?{ClaimStatusFilter.parameter_name}={Claim.Status.IN_REVIEW}"
+            )
         return super().changelist_view(request, extra_context)
 
     @admin.display(description="user", ordering="user__email")
@@ -271,11 +296,22 @@ class ListingChangeAdmin(ChangeDescriptions, admin.ModelAdmin):
     def undo(self, request, queryset):
         undone, left = 0, []
         # Newest first, so undoing several changes to one listing walks back in time.
+        created = []
         for change in queryset.select_related("clinic").order_by("-version"):
+            if change.is_creation:
+                created.append(str(change.clinic))
+                continue
             undo, changed_since = revert(change, request.user)
             undone += bool(undo)
             left += [f"{snapshots.label(part)} of {change.clinic}" for part in changed_since]
         self.message_user(request, f"Undid {undone} change(s); each undo is itself in the history.")
+        if created:
+            self.message_user(
+                request,
+                f"Not undone: the first entry of {'; '.join(created)}, its creation, which "
+                "can't be undone. To take a listing off the directory, set its status to Hidden.",
+                messages.WARNING,
+            )
         if left:
             self.message_user(
                 request,
@@ -290,8 +326,9 @@ class ClinicAdminForm(forms.ModelForm):
     The clinic admin's form, saved the way the staff form is (save_listing):
     only the parts the editor changed since opening the page are written.
 
-    The fields the listing's history does not hold (name, place, status,
-    "verified" and the like) are merged by what the page showed: each carries
+    The name, status and place are parts of the listing's history too (see
+    listings.snapshots). The few fields it does not hold (the slug, the
+    coordinates, "sample") are merged by what the page showed: each carries
     a hidden copy of its value when the page was opened, so a field the editor
     left alone keeps what is stored now, however it got there (another editor,
     or a listing unverified when its staff left), and one that someone else
@@ -317,12 +354,23 @@ class ClinicAdminForm(forms.ModelForm):
             self.outside_history = [
                 name for name in self.fields if name in columns and name not in snapshots.FIELDS
             ]
-        for name in self.outside_history:
+        # The name, status and place are merged through the history, but their
+        # hidden copies keep the admin's own log of the change ("Changed Phone")
+        # to what this editor changed, not what they only sent back, and let a
+        # page shown again with a conflict show what someone else changed.
+        self.identity = [
+            name for name in snapshots.IDENTITY_FIELDS if self.instance.pk and name in self.fields
+        ]
+        for name in [*self.outside_history, *self.identity]:
             self.fields[name].show_hidden_initial = True
+        for name, limit in TEXT_LIMITS.items():  # checked by the model field's validator
+            if name in self.fields:
+                self.fields[name].widget.attrs["maxlength"] = limit
         self.outside_changes, self.stored = [], {}
 
     def clean(self):
         cleaned = super().clean()
+        self._check_zip_code(cleaned)
         if self.outside_history:
             self._merge_outside_history(cleaned)
         if not self.conflict:
@@ -334,15 +382,46 @@ class ClinicAdminForm(forms.ModelForm):
             for label, old, new in snapshots.described(change)
         )
         # Saving again, having read this, is deliberate: it starts from now.
-        current = Clinic.objects.values_list("edit_version", flat=True).get(pk=self.instance.pk)
+        current = Clinic.objects.values("edit_version", *self.identity).get(pk=self.instance.pk)
         self.data = self.data.copy()
-        self.data[self.add_prefix("seen_version")] = current
+        self.data[self.add_prefix("seen_version")] = current["edit_version"]
+        # The name, status or place that only someone else changed shows theirs
+        # (saving again keeps it anyway: the save starts from `started`).
+        for name in self.identity:
+            if name not in self.changed_data:
+                field = self.fields[name]
+                self.data[self.add_prefix(name)] = self._as_posted(field, current[name])
+                self.data[self.add_initial_prefix(name)] = self._as_posted(field, current[name])
         raise forms.ValidationError(
             "Someone saved this listing after you opened it, changing some of what you "
             "changed: %(saved)s. Your edits are below, not saved. Save again to put yours "
             "in place of theirs; the rest of what they saved stays.",
             params={"saved": saved or "no visible change"},
             code="conflict",
+        )
+
+    def _check_zip_code(self, cleaned):
+        """
+        A ZIP code the offline table does not know gives the clinic no
+        coordinates, and with none it drops out of every near-ZIP search:
+        refused, unless the editor types the coordinates themselves. A ZIP
+        code already stored is left alone (its coordinates are what they are).
+        """
+        zip_code = cleaned.get("zip_code")
+        if not zip_code or "zip_code" not in self.changed_data or locate_zip(zip_code):
+            return
+        typed = all(cleaned.get(name) is not None for name in ("latitude", "longitude"))
+        if typed and (not self.instance.pk or {"latitude", "longitude"} & set(self.changed_data)):
+            return
+        self.add_error(
+            "zip_code",
+            forms.ValidationError(
+                "ZIP %(zip)s is not in the site's ZIP table, so the clinic would have no "
+                "coordinates and would drop out of every near-ZIP search. Check the number, "
+                "or type the clinic's latitude and longitude too.",
+                code="unknown-zip",
+                params={"zip": zip_code},
+            ),
         )
 
     def _merge_outside_history(self, cleaned):
@@ -529,8 +608,8 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        # Only the fields outside the history that the editor changed (name,
-        # place, status...): the others keep what is stored, which can be newer
+        # Only the fields outside the history that the editor changed (slug,
+        # coordinates...): the others keep what is stored, which can be newer
         # than the page (ClinicAdminForm.clean). The listing's parts are written
         # by save_related, and saving the whole row would also put back an
         # edit_version or lowest price read before someone else's save.
@@ -543,6 +622,8 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
     def save_related(self, request, form, formsets, change):
         if not change:
             super().save_related(request, form, formsets, change)
+            # The history starts with what the editor created the listing with.
+            record_creation(form.instance, request.user)
             return
         # Conditions (the form's only many-to-many field), prices and insurance
         # are parts of the listing: save_listing writes the editor's changes to

@@ -77,12 +77,28 @@ def _own_changes(clinic, current, values, version, started):
 
 
 @transaction.atomic
+def record_creation(clinic, user):
+    """
+    A new clinic's first history entry: every part it was created with, from
+    nothing. Its version is the clinic's own (0): it is where edits start from,
+    not an edit, so no form's "changed since" counts it.
+    """
+    changes = snapshots.diff(snapshots.blank(), snapshots.take(clinic))
+    return ListingChange.objects.create(
+        clinic=clinic, user=user, version=clinic.edit_version, changes=changes
+    )
+
+
+@transaction.atomic
 def revert(change, user):
     """
     Put back the old values of a change, as a new change that says so.
     Returns (the new change or None, the parts left alone because someone
     changed them again since: undoing those would silently throw that away).
     """
+    if change.is_creation:
+        # Putting back "before the listing existed" would blank it: hiding it is the undo.
+        return None, []
     Clinic.objects.select_for_update().filter(pk=change.clinic_id).exists()
     current = snapshots.take(change.clinic)
     old_values, changed_since = {}, []

@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -12,6 +10,7 @@ from clinics.geo import locate_zip
 from clinics.models import MAX_SESSION_PRICE, Clinic, Condition, Payer, Route, unify_line_breaks
 from clinics.price_ranges import implausible, series_price_too_low
 from clinics.states import STATE_CHOICES
+from clinics.validators import TEXT_LIMITS, validate_us_phone
 from ketamine_directory.forms import PlainLabelsMixin
 from listings.models import Claim, ListingReport
 
@@ -45,27 +44,10 @@ class ClaimForm(PlainLabelsMixin, forms.ModelForm):
         return self.cleaned_data["work_email"].strip().lower()
 
 
-# Generous for a directory listing, and a bound on what one save can store.
-TEXT_LIMITS = {"description": 5000, "hours": 500, "providers": 2000}
-# A US number with the usual separators, and an extension: "(512) 555-0100 ext. 12".
-PHONE = re.compile(
-    r"(?P<number>\+?[\d\s().-]+?)\s*((ext\.?|extension|x)\s*\d{1,6})?", re.IGNORECASE
-)
-# Ten digits (an optional leading 1, the country code): area codes and
-# exchanges never start with 0 or 1, so "111 111 1111" is a typing slip.
-US_NUMBER = re.compile(r"1?[2-9]\d\d[2-9]\d{6}")
-
-
 def us_phone(phone):
     """A clinic's phone number as typed, if it is a US number; else a clear error."""
     phone = phone.strip()
-    typed = PHONE.fullmatch(phone)
-    digits = "".join(filter(str.isdigit, typed["number"])) if typed else ""
-    if phone and not US_NUMBER.fullmatch(digits):
-        raise forms.ValidationError(
-            "Enter a phone number: a US number with its area code, like (512) 555-0100, "
-            "and an extension after it if there is one (ext. 12)."
-        )
+    validate_us_phone(phone)
     return phone
 
 

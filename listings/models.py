@@ -129,6 +129,11 @@ class ListingChange(models.Model):
         return self.clinic.get_absolute_url()
 
     @property
+    def is_creation(self):
+        """The first entry of a clinic created in the admin (listings.editing.record_creation)."""
+        return self.version == 0
+
+    @property
     def author_for_staff(self):
         """Who made the change, as the clinic's staff are told: an editor's address is theirs."""
         if self.user is None or self.user.is_staff:

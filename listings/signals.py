@@ -24,8 +24,8 @@ from listings.models import Membership
 @receiver(post_delete, sender=Membership)
 def unverify_when_nobody_manages(instance, **kwargs):
     # "Verified" tells patients that someone at the clinic keeps the listing
-    # up to date; once the last of them has gone, nobody does. An editor who
-    # has checked the listing another way can mark it verified again.
+    # up to date; once the last of them has gone, nobody does. Only a claim
+    # verifies it again (editors cannot tick "verified" by hand).
     if not Membership.objects.filter(clinic_id=instance.clinic_id).exists():
         Clinic.objects.filter(pk=instance.clinic_id, is_verified=True).update(
             is_verified=False, updated_at=timezone.now()
@@ -47,7 +47,8 @@ def staff_account_opened_or_closed(instance, **kwargs):
     # A deactivated account can't sign in to keep the listing up to date, nor
     # read its messages (the message form goes with it): for the listing it is
     # as if that person had left. Opened again, the form comes back; the
-    # listing stays unverified until an editor has checked it again.
+    # listing stays unverified until a claim is approved again (an editor
+    # removes the old staff row under Memberships, and the person claims).
     if not getattr(instance, "_opens_or_closes", False):
         return
     instance._opens_or_closes = False

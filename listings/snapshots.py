@@ -2,23 +2,35 @@
 A listing as plain data, for recording what an edit changed and putting it back.
 
 A snapshot maps each part of a listing to a JSON-friendly value:
-the editable text fields and telehealth, "conditions" (sorted slugs),
+the clinic's name, status and place, the editable text fields and
+telehealth, "conditions" (sorted slugs),
 "offering:<route>" (that route's prices, or None when not offered) and
 "insurance" (sorted "payer-slug:route" pairs; route empty for every route).
 """
 
 from django.db import transaction
+from django.utils.text import capfirst
 
 from clinics import stats
 from clinics.models import AcceptedPayer, Clinic, Condition, Offering, Payer, Route
 from clinics.templatetags.directory import dollars, price_range
 
+# Who and where the clinic is, and whether it is listed: set by editors in
+# the admin (the staff form leaves them out), recorded and undone like the rest.
+IDENTITY_FIELDS = ["name", "status", "street_address", "city", "state", "zip_code"]
 TEXT_FIELDS = ["description", "phone", "website", "email", "hours", "providers"]
-FIELDS = [*TEXT_FIELDS, "telehealth"]
+FIELDS = [*IDENTITY_FIELDS, *TEXT_FIELDS, "telehealth"]
 OFFERING_FIELDS = ["price_min", "price_max", "series_sessions", "series_price", "notes"]
 # Parts that are sets of ticks, merged tick by tick (see editing.save_listing).
 TICK_PARTS = {"conditions", "insurance"}
-PART_ORDER = [*(f"offering:{route}" for route in Route.values), "insurance", *FIELDS, "conditions"]
+PART_ORDER = [
+    *IDENTITY_FIELDS,
+    *(f"offering:{route}" for route in Route.values),
+    "insurance",
+    *TEXT_FIELDS,
+    "telehealth",
+    "conditions",
+]
 
 
 def take(clinic):
@@ -37,6 +49,13 @@ def take(clinic):
         for slug, route in clinic.accepted_payers.values_list("payer__slug", "route")
     )
     return snapshot
+
+
+def blank():
+    """A listing with nothing in it: what a new clinic's first history entry starts from."""
+    snapshot = dict.fromkeys(FIELDS, "") | {"telehealth": False}
+    snapshot |= {f"offering:{route}": None for route in Route.values}
+    return snapshot | {"conditions": [], "insurance": []}
 
 
 def diff(before, after):
@@ -99,6 +118,9 @@ def describe(key, value, names):
         return text
     if key == "telehealth":
         return "yes" if value else "no"
+    if key in ("status", "state"):
+        # "Published → Hidden", "Texas → Colorado": the words the admin's menus use.
+        return dict(Clinic._meta.get_field(key).choices).get(value, value) or "(empty)"
     if key == "conditions":
         return ", ".join(names["conditions"].get(slug, slug) for slug in value) or "none"
     if key == "insurance":
@@ -162,4 +184,5 @@ def label(key):
         return Route(key.split(":", 1)[1]).label
     if key in ("conditions", "insurance"):
         return key.capitalize()
-    return Clinic._meta.get_field(key).verbose_name.capitalize()
+    # capfirst, not capitalize: "ZIP code", not "Zip code".
+    return capfirst(Clinic._meta.get_field(key).verbose_name)

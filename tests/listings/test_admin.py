@@ -106,7 +106,7 @@ def test_staff_see_the_undo_in_their_history(client, clinic):
 
 
 def test_editors_see_claims_and_staff_but_cannot_make_up_history(client, editor, clinic):
-    assert client.get("/admin/listings/claim/?status__exact=in-review").status_code == 200
+    assert client.get("/admin/listings/claim/?status=in-review").status_code == 200
     assert client.get("/admin/listings/membership/").status_code == 200
     assert client.get("/admin/listings/listingchange/").status_code == 200
     assert client.get("/admin/listings/listingchange/add/").status_code == 403
@@ -242,7 +242,10 @@ def test_a_stale_admin_save_of_other_parts_keeps_their_changes(client, editor, c
     assert clinic.description == "Open on Saturdays."
     assert list(clinic.accepted_payers.values_list("payer__slug", flat=True)) == ["aetna"]
     assert list(clinic.conditions.values_list("slug", flat=True)) == ["ptsd"]
-    assert ListingChange.objects.get(user=editor).changes == {"phone": ["", "(512) 555-0001"]}
+    assert ListingChange.objects.get(user=editor).changes == {
+        "phone": ["", "(512) 555-0001"],
+        "street_address": ["", "1 Harbor Way"],
+    }
 
 
 def test_a_stale_admin_save_of_prices_and_insurance_keeps_their_phone(client, editor, clinic):
@@ -411,7 +414,7 @@ def test_a_stale_admin_save_does_not_verify_again_a_listing_nobody_manages(clien
     Clinic.objects.filter(pk=clinic.pk).update(is_verified=True)
     url = f"/admin/clinics/clinic/{clinic.pk}/change/"
     data = admin_form_data(client.get(url)) | {"description": "Calm rooms."}
-    assert data["is_verified"] == "on"
+    data["is_verified"] = "on"  # as a page with the old box ticked would send it
     staff.is_active = False  # closing the only staff account unverifies the listing
     staff.save()
 
@@ -440,18 +443,17 @@ def test_a_field_both_changed_shows_both_values_then_saving_again_keeps_the_edit
     response = client.post(url, data)
     assert response.status_code == 200
     form = response.context["adminform"].form
-    assert list(form.errors["name"]) == [
-        "Someone else changed this to “Calm Harbour Ketamine” after you opened the page. "
-        "Yours, “Calm Harbor Ketamine & Wellness”, is below and not saved yet: save again "
-        "to put it in place of theirs."
+    assert list(form.non_field_errors()) == [
+        "Someone saved this listing after you opened it, changing some of what you changed: "
+        "Name: Calm Harbour Ketamine (by colleague@site.example); "
+        "Status: Hidden (by colleague@site.example). Your edits are below, not saved. "
+        "Save again to put yours in place of theirs; the rest of what they saved stays."
     ]
-    assert "zip_code" not in form.errors  # changed by this editor only
     assert 'value="Calm Harbor Ketamine &amp; Wellness"' in response.text  # typed, kept
-    assert "Calm Harbour Ketamine" in response.text
     clinic.refresh_from_db()
     assert (clinic.name, clinic.zip_code, clinic.phone) == ("Calm Harbour Ketamine", "78701", "")
 
-    # Sent again as the page now stands: the status they changed shows their value.
+    # Sent again as the page now stands: the status only they changed shows their value.
     again = admin_form_data(response)
     assert again["status"] == "hidden"
     assert again["name"] == "Calm Harbor Ketamine & Wellness"
@@ -463,6 +465,73 @@ def test_a_field_both_changed_shows_both_values_then_saving_again_keeps_the_edit
         "(512) 555-0001",
         "hidden",
     )
+    mine = ListingChange.objects.filter(user=editor).get()
+    assert mine.changes["name"] == ["Calm Harbour Ketamine", "Calm Harbor Ketamine & Wellness"]
+    assert "status" not in mine.changes
+
+
+def test_name_place_website_and_status_changes_are_in_the_history_and_undone(
+    client, editor, clinic
+):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {
+        "name": "Calm Harbour Ketamine",
+        "street_address": "2 Pier Road",
+        "city": "Denver",
+        "state": "CO",
+        "zip_code": "80202",
+        "website": "https://calm-harbour.example",
+        "status": "hidden",
+    }
+    assert client.post(url, data).status_code == 302
+    change = ListingChange.objects.get()
+    assert change.changes == {
+        "name": ["Calm Harbor Ketamine", "Calm Harbour Ketamine"],
+        "street_address": ["", "2 Pier Road"],
+        "city": ["Austin", "Denver"],
+        "state": ["TX", "CO"],
+        "zip_code": ["78701", "80202"],
+        "website": ["", "https://calm-harbour.example"],
+        "status": ["published", "hidden"],
+    }
+    moved = Clinic.objects.get(pk=clinic.pk)
+    assert (moved.city_slug, round(moved.latitude, 1)) == ("denver", 39.7)
+    page = client.get(f"/admin/listings/listingchange/?clinic__id__exact={clinic.pk}").text
+    for row in (
+        "Name: Calm Harbor Ketamine → Calm Harbour Ketamine",
+        "Status: Published → Hidden",
+        "State: Texas → Colorado",
+        "ZIP code: 78701 → 80202",
+        "Street address: (empty) → 2 Pier Road",
+    ):
+        assert row in page
+
+    response = client.post(
+        "/admin/listings/listingchange/", {"action": "undo", "_selected_action": [change.pk]}
+    )
+    assert response.status_code == 302
+    back = Clinic.objects.get(pk=clinic.pk)
+    assert (back.name, back.street_address, back.city, back.state, back.zip_code) == (
+        "Calm Harbor Ketamine",
+        "",
+        "Austin",
+        "TX",
+        "78701",
+    )
+    assert (back.website, back.status, back.city_slug) == ("", "published", "austin")
+    assert round(back.latitude, 1) == 30.3  # Austin's again, not Denver's
+    assert ListingChange.objects.get(reverts=change).user == editor
+
+
+def test_staff_edits_record_only_what_staff_change_not_the_name_or_place(client, clinic):
+    staff = make_member(clinic)
+    client.force_login(staff)
+    from tests.listings.test_editing import form_data
+
+    data = form_data(client) | {"phone": "(512) 555-0100"}
+    response = client.post("/account/clinics/calm-harbor/", data)
+    assert response.status_code == 302
+    assert ListingChange.objects.get().changes == {"phone": ["", "(512) 555-0100"]}
 
 
 def test_a_listing_whose_staff_include_a_deactivated_account_can_still_be_saved(
@@ -611,7 +680,7 @@ def test_the_claims_queue_opens_on_those_waiting_for_an_editor_oldest_first(clie
     )
     opened = client.get("/admin/listings/claim/")
     assert opened.status_code == 302
-    assert opened["Location"].endswith("?status__exact=in-review")
+    assert opened["Location"].endswith("?status=in-review")
     page = client.get(opened["Location"]).text
     assert "done@example.org" not in page
     assert page.index("first@gmail.example") < page.index("second@calm-harbor.example")
@@ -708,3 +777,161 @@ def test_the_listing_changes_list_does_not_grow_with_its_undos(
         page = client.get("/admin/listings/listingchange/")
     assert page.status_code == 200
     assert page.text.count(f"Change to {clinic}") >= 20  # the changes and the ones they undo
+
+
+def test_all_claims_can_be_browsed_not_only_one_status_at_a_time(client, editor, clinic):
+    for email, status in [
+        ("waiting@example.org", Claim.Status.IN_REVIEW),
+        ("approved@example.org", Claim.Status.APPROVED),
+        ("rejected@example.org", Claim.Status.REJECTED),
+    ]:
+        Claim.objects.create(
+            clinic=clinic, user=make_user(email), work_email=email, job_title="Nurse", status=status
+        )
+    queue = client.get(client.get("/admin/listings/claim/")["Location"])
+    assert "approved@example.org" not in queue.text
+    # The filter's "All" link has a value of its own, so it is not sent back to the queue.
+    all_link = '<a href="?status=all">All</a>'
+    assert all_link in queue.text
+    everything = client.get("/admin/listings/claim/?status=all")
+    assert everything.status_code == 200
+    for email in ("waiting@example.org", "approved@example.org", "rejected@example.org"):
+        assert email in everything.text
+    decided = client.get("/admin/listings/claim/?status=approved")
+    assert "approved@example.org" in decided.text and "rejected@example.org" not in decided.text
+    # An old bookmark of the queue still filters.
+    old = client.get("/admin/listings/claim/?status__exact=in-review")
+    assert old.status_code == 200 and "approved@example.org" not in old.text
+
+
+def test_editors_cannot_tick_verified_on_a_listing_nobody_claimed(client, editor, clinic):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    page = client.get(url)
+    assert 'name="is_verified"' not in page.text
+    assert "approves a claim" in page.text  # how a listing becomes verified
+    data = admin_form_data(page) | {"is_verified": "on", "description": "Calm rooms."}
+    assert client.post(url, data).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.description == "Calm rooms."
+    assert not clinic.is_verified
+    added = client.post("/admin/clinics/clinic/add/", _new_clinic_data() | {"is_verified": "on"})
+    assert added.status_code == 302, added.context["adminform"].form.errors
+    assert not Clinic.objects.get(slug="new-harbor").is_verified
+
+
+def test_approving_a_claim_still_verifies_the_listing(client, editor, clinic):
+    claim = Claim.objects.create(
+        clinic=clinic, user=make_user(), work_email="jo@gmail.example", job_title="Nurse"
+    )
+    client.post("/admin/listings/claim/", {"action": "approve", "_selected_action": [claim.pk]})
+    clinic.refresh_from_db()
+    assert clinic.is_verified
+
+
+def _new_clinic_data(**fields):
+    """What the admin's add page sends for a new clinic with one IV price."""
+    return {
+        "name": "New Harbor Ketamine",
+        "slug": "new-harbor",
+        "status": "published",
+        "city": "Austin",
+        "state": "TX",
+        "zip_code": "78701",
+        "offerings-TOTAL_FORMS": "1",
+        "offerings-INITIAL_FORMS": "0",
+        "offerings-0-route": "iv",
+        "offerings-0-price_min": "400",
+        "offerings-0-price_max": "450",
+        "accepted_payers-TOTAL_FORMS": "0",
+        "accepted_payers-INITIAL_FORMS": "0",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "changes-TOTAL_FORMS": "0",
+        "changes-INITIAL_FORMS": "0",
+    } | fields
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"phone": "12"}, "phone", "a US number with its area code"),
+        ({"phone": "abc"}, "phone", "a US number with its area code"),
+        ({"description": "x" * 5001}, "description", "Keep this under 5,000 characters."),
+        ({"hours": "x" * 501}, "hours", "Keep this under 500 characters."),
+        ({"providers": "x" * 2001}, "providers", "Keep this under 2,000 characters."),
+        ({"zip_code": "00000"}, "zip_code", "would drop out of every near-ZIP search"),
+    ],
+)
+def test_the_clinic_admin_refuses_what_the_staff_form_refuses(
+    client, editor, clinic, changes, field, message
+):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    response = client.post(url, admin_form_data(client.get(url)) | changes)
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors.get(field, []))
+    assert message in errors
+    for name, value in changes.items():  # what was typed is kept
+        assert response.context["adminform"].form[name].value() == value
+    stored = Clinic.objects.get(pk=clinic.pk)
+    assert (stored.phone, stored.zip_code, stored.description) == ("", "78701", "")
+    assert not ListingChange.objects.exists()
+
+
+def test_a_zip_code_the_table_lacks_is_taken_with_coordinates_typed(client, editor, clinic):
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {
+        "zip_code": "00000",
+        "latitude": "30.5",
+        "longitude": "-97.5",
+        "phone": "(512) 555-0100 ext. 12",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    stored = Clinic.objects.get(pk=clinic.pk)
+    assert (stored.zip_code, stored.latitude, stored.longitude) == ("00000", 30.5, -97.5)
+
+
+def test_an_unknown_zip_already_stored_does_not_stop_other_edits(client, editor, clinic):
+    Clinic.objects.filter(pk=clinic.pk).update(zip_code="00000")
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"description": "Calm rooms."}
+    assert client.post(url, data).status_code == 302
+    assert Clinic.objects.get(pk=clinic.pk).description == "Calm rooms."
+
+
+def test_a_new_clinic_in_the_admin_needs_a_zip_code_the_table_knows(client, editor):
+    response = client.post("/admin/clinics/clinic/add/", _new_clinic_data(zip_code="00000"))
+    assert response.status_code == 200
+    assert "would drop out of every near-ZIP search" in response.text
+    assert not Clinic.objects.filter(slug="new-harbor").exists()
+
+
+def test_a_clinic_created_in_the_admin_starts_its_history(client, editor):
+    response = client.post("/admin/clinics/clinic/add/", _new_clinic_data(phone="(512) 555-0100"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    clinic = Clinic.objects.get(slug="new-harbor")
+    created = ListingChange.objects.get()
+    assert (created.clinic, created.user, created.version) == (clinic, editor, 0)
+    assert created.changes["name"] == ["", "New Harbor Ketamine"]
+    assert created.changes["phone"] == ["", "(512) 555-0100"]
+    assert created.changes["offering:iv"][0] is None
+    assert "telehealth" not in created.changes  # only what the new listing has
+    page = client.get(f"/admin/clinics/clinic/{clinic.pk}/change/").text
+    assert "Name: (empty) → New Harbor Ketamine" in page
+
+    # Its creation is not undone (that would blank the listing): hiding it is.
+    response = client.post(
+        "/admin/listings/listingchange/",
+        {"action": "undo", "_selected_action": [created.pk]},
+        follow=True,
+    )
+    assert "its creation, which can&#x27;t be undone" in response.text
+    clinic.refresh_from_db()
+    assert clinic.name == "New Harbor Ketamine"
+    assert ListingChange.objects.count() == 1
+    # Later edits count from it as before.
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    assert (
+        client.post(url, admin_form_data(client.get(url)) | {"hours": "Mon 9-5"}).status_code == 302
+    )
+    assert ListingChange.objects.get(version=1).changes == {"hours": ["", "Mon 9-5"]}

@@ -1,0 +1,102 @@
+"""Payers and conditions in the admin: their slugs are in public URLs, every listing uses them."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from clinics.models import AcceptedPayer, Condition, Payer
+from tests.builders import make_clinic, make_editor, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = make_editor()
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def superuser(client):
+    user = make_user("root@site.example", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def test_editors_may_add_and_rename_payers_and_conditions_but_not_delete_them(client, editor):
+    codenames = set(
+        Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+    )
+    assert {"add_payer", "change_payer", "add_condition", "change_condition"} <= codenames
+    assert not {"delete_payer", "delete_condition"} & codenames
+
+    tricare = Payer.objects.get(slug="tricare")
+    make_clinic(payers=["tricare"])
+    assert client.get(f"/admin/clinics/payer/{tricare.pk}/delete/").status_code == 403
+    assert (
+        client.post(f"/admin/clinics/payer/{tricare.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    bulk = client.post(
+        "/admin/clinics/payer/", {"action": "delete_selected", "_selected_action": [tricare.pk]}
+    )
+    assert bulk.status_code in (200, 302, 403)
+    assert Payer.objects.filter(pk=tricare.pk).exists()
+    assert AcceptedPayer.objects.filter(payer=tricare).exists()
+    ptsd = Condition.objects.get(slug="ptsd")
+    assert (
+        client.post(f"/admin/clinics/condition/{ptsd.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Condition.objects.filter(pk=ptsd.pk).exists()
+
+
+@pytest.mark.parametrize(("model", "slug"), [("payer", "tricare"), ("condition", "ptsd")])
+def test_a_slug_cannot_change_once_created_but_the_name_can(client, editor, model, slug):
+    item = {"payer": Payer, "condition": Condition}[model].objects.get(slug=slug)
+    url = f"/admin/clinics/{model}/{item.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="slug"' not in page.text
+    assert slug in page.text  # shown, read-only
+    data = {"name": "Renamed", "slug": "renamed", "position": item.position}
+    if model == "payer":
+        data["kind"] = item.kind
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    item.refresh_from_db()
+    assert (item.name, item.slug) == ("Renamed", slug)
+
+
+def test_editors_add_a_payer_with_the_slug_they_choose(client, editor):
+    response = client.post(
+        "/admin/clinics/payer/add/",
+        {"name": "Oscar Health", "slug": "oscar", "kind": "insurer", "position": 50},
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Payer.objects.get(slug="oscar").name == "Oscar Health"
+
+
+def test_a_superuser_is_told_what_deleting_a_payer_does_before_confirming(client, superuser):
+    tricare = Payer.objects.get(slug="tricare")
+    for _ in range(3):
+        make_clinic(payers=["tricare"])
+    page = client.get(f"/admin/clinics/payer/{tricare.pk}/delete/")
+    assert page.status_code == 200
+    assert "3 clinics" in page.text
+    assert "not recorded in any listing's history" in page.text
+    assert "/clinics/?insurance=tricare" in page.text
+    # The list's bulk delete, which warns of none of it, is not offered.
+    assert "delete_selected" not in client.get("/admin/clinics/payer/").text
+
+
+def test_a_superuser_is_told_what_deleting_a_condition_does(client, superuser):
+    from articles.models import Guide
+
+    ptsd = Condition.objects.get(slug="ptsd")
+    make_clinic(conditions=["ptsd"])
+    page = client.get(f"/admin/clinics/condition/{ptsd.pk}/delete/")
+    assert page.status_code == 200
+    assert "1 clinic " in page.text
+    assert f"{Guide.objects.filter(conditions=ptsd).count()} guide" in page.text
+    assert "/clinics/?condition=ptsd" in page.text
