@@ -31,20 +31,26 @@ class ClaimActionForm(ActionForm):
     )
 
 
-class ClaimStatusFilter(admin.SimpleListFilter):
+class AllHasItsOwnValue(admin.SimpleListFilter):
+    """
+    A filter whose list opens on one of its choices (the claims "In review",
+    the reports "Not yet"): "All" without a parameter of its own would be sent
+    straight back there, so it is `?<parameter>=all`.
+    """
+
+    def choices(self, changelist):
+        choices = list(super().choices(changelist))
+        choices[0]["query_string"] = changelist.get_query_string({self.parameter_name: "all"})
+        choices[0]["selected"] = self.value() == "all"
+        return choices
+
+
+class ClaimStatusFilter(AllHasItsOwnValue):
     title = "status"
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
         return Claim.Status.choices
-
-    def choices(self, changelist):
-        # The list opens on "In review" (see ClaimAdmin.changelist_view): "All"
-        # without a parameter of its own was sent straight back there.
-        choices = list(super().choices(changelist))
-        choices[0]["query_string"] = changelist.get_query_string({self.parameter_name: "all"})
-        choices[0]["selected"] = self.value() == "all"
-        return choices
 
     def queryset(self, request, queryset):
         if self.value() in Claim.Status.values:
@@ -642,20 +648,12 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
         )
 
 
-class ResolvedFilter(admin.SimpleListFilter):
+class ResolvedFilter(AllHasItsOwnValue):
     title = "dealt with"
     parameter_name = "resolved"
 
     def lookups(self, request, model_admin):
         return [("no", "Not yet"), ("yes", "Yes")]
-
-    def choices(self, changelist):
-        # The list opens on "Not yet" (see ListingReportAdmin), so "All" needs
-        # a value of its own rather than no parameter.
-        choices = list(super().choices(changelist))
-        choices[0]["query_string"] = changelist.get_query_string({self.parameter_name: "all"})
-        choices[0]["selected"] = self.value() == "all"
-        return choices
 
     def queryset(self, request, queryset):
         if self.value() in ("no", "yes"):
