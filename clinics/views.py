@@ -149,6 +149,8 @@ def clinic_list(request, state=None, city_slug=None):
             asked_page if asked_page.isdigit() and int(asked_page) > page.number else None
         ),
         "place": place,
+        # Said in the results heading, which stays when htmx leaves a place page.
+        "searched_place": _searched_place(cleaned, place),
         "selected_routes": cleaned.get("route") or [],
         # Cards show the prices that matched: the chosen routes, within the ceiling.
         "max_price": cleaned.get("max_price"),
@@ -219,6 +221,15 @@ def _insurer(slug):
     if pk is None or pk in words["self_pay_ids"]:
         return None
     return pk, dict(words["payers"])[slug]
+
+
+def _searched_place(cleaned, place):
+    """'Austin, Texas', 'Texas' or 'Austin' when the search is in a place; '' otherwise."""
+    city = (place or {}).get("city") or cleaned.get("city") or ""
+    if city == city.lower():
+        city = city.title()  # typed all in lower case
+    state = cleaned.get("state")
+    return ", ".join(filter(None, [city, US_STATES.get(state, "") if state else ""]))
 
 
 def _place(state, city_slug):

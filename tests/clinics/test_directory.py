@@ -89,6 +89,24 @@ def test_a_city_typed_with_its_state_shows_the_state_chosen(client, clinics):
     assert 'name="city" id="id_city" value="Austin"' in page
 
 
+@pytest.mark.parametrize(
+    ("query", "heading"),
+    [
+        ("state=tx&city=austin", "2 clinics in Austin, Texas"),
+        ("city=Austin%2C+TX", "2 clinics in Austin, Texas"),
+        ("state=co", "1 clinic in Colorado"),
+        ("route=iv", "2 clinics\n"),
+    ],
+)
+def test_the_results_heading_says_where_the_search_is(client, clinics, query, heading):
+    # With htmx the page's own heading may say "Find a ketamine clinic" (left
+    # from a place page), so the results heading says where they are.
+    for headers in ({}, {"HX-Request": "true"}):
+        text = client.get(f"/clinics/?{query}", headers=headers).text
+        found = re.search(r'<h2 id="results-heading"[^>]*>\s*(.*?)\s*</h2>', text, re.S)[1]
+        assert (found + "\n").startswith(heading), found
+
+
 def test_route_filter_shows_prices_of_the_chosen_routes(client, clinics):
     found = results(client.get("/clinics/?route=iv&max_price=500").text)
     assert found == [{"slug": "austin-iv", "distance": None, "prices": {"iv": (400, 450)}}]
