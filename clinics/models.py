@@ -131,19 +131,26 @@ class ClinicQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Clinic.Status.PUBLISHED)
 
-    def with_listing_data(self, insurer=None):
+    def with_listing_data(self, insurer=None, self_pay=False):
         """
         Everything a result card shows, in a constant number of queries. With
         `insurer` (a payer id), each offering knows whether that payer is
-        accepted for it (`insurer_accepted`).
+        accepted for it (`insurer_accepted`); with `self_pay`, each clinic has
+        its self-pay options (`self_pay_options()`).
         """
+        queryset = self
+        if self_pay:
+            options = AcceptedPayer.objects.filter(payer__kind=Payer.Kind.SELF_PAY)
+            queryset = queryset.prefetch_related(
+                Prefetch("accepted_payers", queryset=options.select_related("payer"))
+            )
         if insurer is None:
-            return self.prefetch_related("offerings")
+            return queryset.prefetch_related("offerings")
         accepted = AcceptedPayer.objects.filter(clinic=OuterRef("clinic"), payer=insurer).filter(
             Q(route="") | Q(route=OuterRef("route"))
         )
         offerings = Offering.objects.annotate(insurer_accepted=Exists(accepted))
-        return self.prefetch_related(Prefetch("offerings", queryset=offerings))
+        return queryset.prefetch_related(Prefetch("offerings", queryset=offerings))
 
     def with_detail_data(self):
         return self.with_listing_data().prefetch_related(

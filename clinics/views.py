@@ -116,9 +116,13 @@ def clinic_list(request, state=None, city_slug=None):
     # Insurers mostly pay for Spravato only: under "Aetna", a card's IV price
     # must not look covered, so each price says whether the insurer is accepted.
     insurer = _insurer(data.get("insurance"))
+    # Paying yourself: each card says how (payment plans, FSA/HSA, superbill).
+    self_pay = data.get("insurance") in _self_pay_choices()
     clinic_filter = ClinicFilter(
         data,
-        queryset=Clinic.objects.published().with_listing_data(insurer[0] if insurer else None),
+        queryset=Clinic.objects.published().with_listing_data(
+            insurer[0] if insurer else None, self_pay=self_pay
+        ),
     )
     results = clinic_filter.qs  # validates the form, so cleaned_data exists
     cleaned = clinic_filter.form.cleaned_data
@@ -156,6 +160,7 @@ def clinic_list(request, state=None, city_slug=None):
         "max_price": cleaned.get("max_price"),
         "near": cleaned.get("near"),
         "insurer": insurer[1] if insurer else None,
+        "self_pay": self_pay,
         "cities": Clinic.objects.cities_in(place["state"]) if place else None,
         # Under the results (and in the fragment that replaces them, so a new
         # search never keeps the last one's guides).
@@ -212,6 +217,10 @@ def _ticked(slugs, page):
     by_slug = {clinic.slug: clinic for clinic in found}
     elsewhere = [by_slug[slug] for slug in wanted if slug in by_slug]
     return elsewhere, ticked_here + len(elsewhere)
+
+
+def _self_pay_choices():
+    return {"self-pay", *(slug for slug, _ in vocabulary()["self_pay"])}
 
 
 def _insurer(slug):

@@ -107,6 +107,33 @@ def test_the_results_heading_says_where_the_search_is(client, clinics, query, he
         assert (found + "\n").startswith(heading), found
 
 
+@pytest.mark.parametrize("insurance", ["self-pay", "fsa-hsa"])
+def test_paying_yourself_each_card_says_how(client, clinics, insurance):
+    text = client.get(f"/clinics/?insurance={insurance}").text
+    cards = dict(
+        re.findall(r'data-clinic="([^"]+)".*?<p class="card-self-pay">(.*?)</p>', text, re.S)
+    )
+    expected = {
+        "austin-iv": "Paying yourself: Payment plans",
+        "austin-cheap": "Paying yourself: FSA/HSA cards",
+    }
+    assert cards == {slug: expected[slug] for slug in slugs(text)}
+    # An insurer's search says nothing of paying yourself.
+    assert "card-self-pay" not in client.get("/clinics/?insurance=aetna").text
+
+
+def test_a_self_pay_search_costs_one_query_more_whatever_the_results(
+    client, django_assert_max_num_queries
+):
+    for _ in range(30):
+        make_clinic(payers=["payment-plans", "fsa-hsa", ("aetna", "spravato")])
+    client.get("/clinics/")  # warm the cached vocabulary and directory figures
+    # The matching ids, the page, its prices and its self-pay options.
+    with django_assert_max_num_queries(4):
+        response = client.get("/clinics/?insurance=self-pay&sort=name")
+    assert response.text.count("Paying yourself: Payment plans · FSA/HSA cards") == 20
+
+
 def test_route_filter_shows_prices_of_the_chosen_routes(client, clinics):
     found = results(client.get("/clinics/?route=iv&max_price=500").text)
     assert found == [{"slug": "austin-iv", "distance": None, "prices": {"iv": (400, 450)}}]
