@@ -15,3 +15,13 @@ def _fresh_cache():
 def sample_data(db):
     """The fictional sample clinics (and guides) from fixtures/."""
     call_command("load_sample_data", verbosity=0)
+
+
+@pytest.fixture
+def editor(client):
+    """An editor (the Editors group, not a superuser), signed in with `client`."""
+    from tests.builders import make_editor
+
+    user = make_editor()
+    client.force_login(user)
+    return user

@@ -4,16 +4,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from clinics.models import AcceptedPayer, Condition, Payer
-from tests.builders import make_clinic, make_editor, make_user
+from tests.builders import make_clinic, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = make_editor()
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from inquiries.models import Inquiry
-from tests.builders import make_clinic, make_editor, make_inquiry, make_user
+from tests.builders import make_clinic, make_inquiry, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -48,13 +48,6 @@ def test_the_retention_period_is_a_setting(clinic, settings):
     kept = aged(make_inquiry(clinic), 29)
     call_command("purge_inquiries", verbosity=0)
     assert list(Inquiry.objects.values_list("pk", flat=True)) == [kept.pk]
-
-
-@pytest.fixture
-def editor(client):
-    user = make_editor()
-    client.force_login(user)
-    return user
 
 
 def test_editors_read_and_delete_inquiries_but_cannot_add_or_change_them(client, editor, clinic):

@@ -11,13 +11,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(client):
-    user = make_editor()
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def clinic():
     return make_clinic("Calm Harbor Ketamine", slug="calm-harbor", offerings={"iv": (400, 450)})
 

@@ -125,13 +125,6 @@ def change_url(report):
 
 
 @pytest.fixture
-def editor(client):
-    user = make_editor()
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def listed(settings):
     """A clinic with prices, insurance and contact details, and a report about its price."""
     settings.MANAGERS = ["editors@site.example"]
