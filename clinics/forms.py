@@ -188,7 +188,12 @@ class ClinicFilterForm(forms.Form):
                     self.data["state"] = city.state
         radius = self.fields.get("radius")
         value = self.data.get("radius", "") if self.is_bound else ""
-        if radius and value.isdigit() and int(value) not in dict(RADIUS_CHOICES):
+        if (
+            radius
+            and value.isascii()
+            and value.isdigit()
+            and int(value) not in dict(RADIUS_CHOICES)
+        ):
             # Show a shared URL's own radius rather than silently a different one.
             radius.widget.choices = sorted([*RADIUS_CHOICES, (int(value), f"{value} miles")])
 

@@ -126,7 +126,8 @@ def way_back(back):
     search = [
         (name, value)
         for name, value in parse_qsl(parts.query)
-        if (name in SEARCH_PARAMS and value.strip()) or (name == "page" and value.isdigit())
+        if (name in SEARCH_PARAMS and value.strip())
+        or (name == "page" and value.isascii() and value.isdigit())
     ]
     return parts.path, search
 

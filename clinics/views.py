@@ -150,7 +150,9 @@ def clinic_list(request, state=None, city_slug=None):
         # An old link to a page the search no longer reaches shows the last,
         # and says so.
         "page_past_end": (
-            asked_page if asked_page.isdigit() and int(asked_page) > page.number else None
+            asked_page
+            if asked_page.isascii() and asked_page.isdigit() and int(asked_page) > page.number
+            else None
         ),
         "place": place,
         # Said in the results heading, which stays when htmx leaves a place page.

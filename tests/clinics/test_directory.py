@@ -262,6 +262,9 @@ def test_a_page_past_the_end_says_it_shows_the_last(client, clinics):
     assert "There is no page 5 of these results: this is the last, page 2." in response.text
     assert "There is no page" not in client.get("/clinics/?page=2").text
     assert "There is no page" not in client.get("/clinics/?page=0").text
+    # Digits Python calls digits but int() does not read ("²", "٣") are no page number.
+    for odd in ("%C2%B2", "%D9%A3", "%EF%BC%95"):
+        assert client.get(f"/clinics/?page={odd}").status_code == 200
     huge = client.get("/clinics/?page=" + "9" * 40)
     assert huge.status_code == 200 and slugs(huge.text) == ["denver", "houston"]
     assert "There is no page 9999" in huge.text
@@ -394,6 +397,12 @@ def test_hidden_clinics_are_not_listed_or_shown(client, clinics):
         "city=%00",
         "near=78701&near=00000",
         "max_price=300&max_price=abc",
+        # Characters Python's isdigit() takes for digits and int() does not read.
+        "radius=%C2%B2",
+        "radius=%C2%B2&near=78701",
+        "max_price=%C2%B2",
+        "page=%C2%B2",
+        "near=%C2%B2%C2%B2%C2%B2%C2%B2%C2%B2",
     ],
 )
 def test_bad_input_is_ignored_or_explained_never_an_error(client, clinics, query):
