@@ -15,6 +15,7 @@ urlpatterns = [
     path("email-confirmed/", views.confirmed_for_another, name="confirmed_for_another"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signed-out/", views.signed_out, name="signed_out"),
     path("password/", views.change_password, name="password_change"),
     path(
         "password-reset/",

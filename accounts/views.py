@@ -112,6 +112,14 @@ def signup_sent(request):
     return render(request, "accounts/signup_sent.html", request.session.get(SIGNED_UP, {}))
 
 
+def signed_out(request):
+    # Said by the page, not by a message: a message needs a session, and with
+    # one every public page after it would skip the page cache.
+    if request.user.is_authenticated:
+        return redirect("listings:dashboard")
+    return render(request, "accounts/signed_out.html")
+
+
 @keep_tokens_from_referers
 @never_cache  # it may name the signed-in account
 def confirm_email(request, token):

@@ -158,7 +158,7 @@ CSRF_FAILURE_VIEW = "ketamine_directory.views.csrf_failure"
 # visitors of a health site should not carry a cookie from it for months.
 CSRF_COOKIE_AGE = None
 LOGIN_REDIRECT_URL = "listings:dashboard"
-LOGOUT_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:signed_out"
 # Messages live in the session, which only signing in creates; a message in a
 # cookie would let a page rendered with it into the anonymous page cache.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

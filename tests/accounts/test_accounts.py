@@ -227,6 +227,23 @@ def test_sign_out_is_a_post_and_ends_the_session(client):
     assert client.get("/account/").status_code == 302
 
 
+def test_signing_out_says_so_without_starting_a_session(client):
+    client.force_login(make_user())
+    response = client.post("/account/logout/", follow=True)
+    assert response.redirect_chain == [("/account/signed-out/", 302)]
+    page = response.text
+    assert "<h1>You're signed out</h1>" in page
+    assert 'href="/account/login/"' in page and 'href="/clinics/"' in page
+    # A message would need a session, and with one every public page after it
+    # would skip the page cache; the page itself says it instead.
+    assert "sessionid" not in client.cookies or not client.cookies["sessionid"].value
+
+
+def test_the_signed_out_page_sends_someone_signed_in_to_their_account(client):
+    client.force_login(make_user())
+    assert client.get("/account/signed-out/")["Location"] == "/account/"
+
+
 def test_many_wrong_passwords_pause_signing_in_to_that_email(client):
     make_user("staff@clinic.example", password=PASSWORD)
     for _ in range(10):

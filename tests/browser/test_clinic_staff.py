@@ -278,7 +278,8 @@ def test_link_tokens_never_reach_a_referer_and_the_forms_after_them_work(page, s
 
     page.goto("/account/")
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/")
+    page.wait_for_url("**/account/signed-out/")
+    assert page.get_by_role("heading", name="You're signed out").is_visible()
     staff.refresh_from_db()  # the token depends on the last sign-in
     uid = urlsafe_base64_encode(force_bytes(staff.pk))
     reset_token = default_token_generator.make_token(staff)
