@@ -27,10 +27,17 @@ from listings.models import Claim, Membership
 from policies.contact import email_the_editors
 
 HISTORY_PER_PAGE = 50
+# Claims are throttled, so more than this is rare: the newest are shown.
+CLAIMS_SHOWN = 20
 
 
 @login_required
 def dashboard(request):
+    claims_shown = request.user.clinic_claims.exclude(status=Claim.Status.APPROVED)
+    claims_page = list(claims_shown.select_related("clinic")[: CLAIMS_SHOWN + 1])
+    # Counted only when there are more than fit, to say how many are left out.
+    claims_count = claims_shown.count() if len(claims_page) > CLAIMS_SHOWN else len(claims_page)
+    claims_page = claims_page[:CLAIMS_SHOWN]
     return render(
         request,
         "listings/dashboard.html",
@@ -41,9 +48,8 @@ def dashboard(request):
                 )
             ),
             "email_confirmed": is_confirmed(request.user),
-            "claims": request.user.clinic_claims.exclude(
-                status=Claim.Status.APPROVED
-            ).select_related("clinic")[:20],
+            "claims": claims_page,
+            "claims_count": claims_count,
         },
     )
 

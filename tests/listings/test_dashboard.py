@@ -55,3 +55,35 @@ def test_a_claim_waiting_says_when_it_was_sent_in_the_same_words(client, clinic)
     Claim.objects.update(created_at=timezone.now() - timedelta(days=3))
     page = client.get("/account/claim/calm-harbor/").text
     assert "sent 3 days ago" in page
+
+
+def test_past_twenty_claims_the_dashboard_says_it_shows_the_newest(client):
+    person = make_user("sam@gmail.example")
+    client.force_login(person)
+    for n in range(21):
+        made = Claim.objects.create(
+            clinic=make_clinic(f"Clinic {n:02}", slug=f"clinic-{n:02}"),
+            user=person,
+            work_email="sam@gmail.example",
+            status=Claim.Status.REJECTED,
+        )
+        Claim.objects.filter(pk=made.pk).update(
+            created_at=timezone.now() - timedelta(minutes=21 - n)
+        )
+    page = client.get("/account/").text
+    assert page.count("<strong>Not approved</strong>") == 20
+    assert "Clinic 20" in page and "Clinic 00" not in page  # the newest first
+    assert "The 20 most recent of your 21 claims" in page
+
+
+def test_twenty_claims_or_fewer_are_all_shown_without_a_note(client):
+    person = make_user("sam@gmail.example")
+    client.force_login(person)
+    Claim.objects.create(
+        clinic=make_clinic("Clinic", slug="clinic"),
+        user=person,
+        work_email="sam@gmail.example",
+        status=Claim.Status.REJECTED,
+    )
+    page = client.get("/account/").text
+    assert "<strong>Not approved</strong>" in page and "most recent" not in page
