@@ -1,17 +1,22 @@
 """
 What an editor is told about a guide's Markdown on saving it and in the
 preview: what the page leaves out (rendering.py says why; and a clinic
-list in an FAQ answer, live_blocks.py), and citations that point to no
-reference.
+list in an FAQ answer or off a line of its own, live_blocks.py), and
+citations that point to no reference.
 """
 
-from articles.live_blocks import clinic_lists_in
+from articles.live_blocks import clinic_lists_in, stray_clinic_lists_in
 from articles.rendering import missing_citations, render_markdown
 
 
 def markdown_notes(rendered_body, faqs, reference_count):
     """Sentences for the editor, about the body (already rendered) and the FAQs' answers."""
-    notes = list(rendered_body.removed)
+    notes = list(rendered_body.removed) + [
+        f"The clinic list “{marker}” is not on a line of its own (it is in a heading, a "
+        "sentence or a list item, which can't hold a list), so it is left out. Put it on a "
+        "line by itself, with an empty line before and after."
+        for marker in dict.fromkeys(stray_clinic_lists_in(rendered_body.html))
+    ]
     citations = list(rendered_body.citations)
     for faq in faqs:
         answer = render_markdown(faq.answer, anchors=False)

@@ -3,7 +3,8 @@ Live directory figures inside guides.
 
 Editors write `[[price iv]]`, `[[series iv]]`, `[[count iv]]` inline (in the
 body, its headings and FAQ answers), or `[[clinics iv state=tx limit=4]]` on a
-line of its own (in the body only); these are replaced when the page is shown,
+line of its own (in the body only; anywhere else it is left out, and
+editor_notes.py says so); these are replaced when the page is shown,
 from the current directory. Everything inserted is built
 here from data and escaped, so a block can never carry markup of its own; and
 only text between tags is looked at, so a marker written inside a tag (a
@@ -83,7 +84,9 @@ def render_live_blocks(html, *, lists=True):
         if route not in Route.values:
             return match.group()  # shown as written (it is text, <p> and all)
         if match.group("kind") == "clinics":
-            if not lists:
+            # A list can't go in a heading, a sentence or a list item's text,
+            # nor in a few sentences of answer: it is left out, and the editor told.
+            if not lists or not match.group("para"):
                 return ""
             options = dict(opt.split("=") for opt in match.group("options").split())
             return _clinic_list(route, options)
@@ -99,6 +102,17 @@ def clinic_lists_in(html):
         LIVE_BLOCK.search(match.group()).group()
         for match in PIECE.finditer(html)
         if match.group("kind") == "clinics" and match.group("route") in Route.values
+    ]
+
+
+def stray_clinic_lists_in(html):
+    """The clinic-list markers in the text of this HTML that have no paragraph to themselves."""
+    return [
+        LIVE_BLOCK.search(match.group()).group()
+        for match in PIECE.finditer(html)
+        if match.group("kind") == "clinics"
+        and match.group("route") in Route.values
+        and not match.group("para")
     ]
 
 

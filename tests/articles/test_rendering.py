@@ -265,3 +265,35 @@ def test_a_clinic_list_in_an_faq_answer_is_pointed_out(editor_client):
     )
     assert "In the answer to “Why?”: The clinic list “[[clinics iv state=tx]]” is left out" in said
     assert "[[price iv]]" not in said  # a figure is fine in an answer
+
+
+STRAY_LISTS = (
+    "## Clinics [[clinics iv]]\n\n"
+    "See [[clinics iv state=tx]] for some.\n\n"
+    "- [[clinics im]]\n\n"
+    "[[clinics kap]]\n"
+)
+
+
+def test_a_clinic_list_off_a_line_of_its_own_is_left_out_of_the_page(client):
+    make_clinic(offerings={"iv": (400, 500), "im": (300, 400), "kap": (500, 700)})
+    page = client.get(make_guide("Stray", body=STRAY_LISTS).get_absolute_url()).text
+    body = page[page.index('<h2 id="clinics-clinics-iv"') :]
+    # Neither a list inside a heading, a sentence or a list item (markup that
+    # can't hold it), nor the marker itself for readers to puzzle over.
+    assert '<h2 id="clinics-clinics-iv">Clinics </h2>' in body
+    assert "<p>See  for some.</p>" in body
+    assert "[[clinics" not in page
+    # The one on a line of its own is the only list.
+    assert page.count('class="live-clinics"') == 1
+    assert 'aria-label="Examples of clinics offering ketamine-assisted psychotherapy' in page
+
+
+def test_a_clinic_list_off_a_line_of_its_own_is_pointed_out(editor_client):
+    data = new_guide_data(make_person("W"), make_person("D"), body=STRAY_LISTS)
+    said = " ".join(
+        messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
+    )
+    for marker in ("[[clinics iv]]", "[[clinics iv state=tx]]", "[[clinics im]]"):
+        assert f"The clinic list “{marker}” is not on a line of its own" in said
+    assert "[[clinics kap]]" not in said
