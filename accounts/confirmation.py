@@ -3,12 +3,12 @@
 import hashlib
 
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import ConfirmedEmail
+from ketamine_directory.throttle import counts
 
 SALT = "accounts.confirm-email"
 MAX_AGE = 3 * 24 * 60 * 60  # seconds; the email says 3 days
@@ -50,7 +50,7 @@ def send_link(request, user, next_url=""):
     Email the account a link that leads on to `next_url` (a path on this site)
     once opened; False if one went out less than a minute ago.
     """
-    if not cache.add(f"accounts:confirm-sent:{user.pk}", 1, RESEND_AFTER):
+    if not counts.add(f"accounts:confirm-sent:{user.pk}", 1, RESEND_AFTER):
         return False
     data = {"u": user.pk, "e": _fingerprint(user.email)}
     if next_url:

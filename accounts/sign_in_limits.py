@@ -14,9 +14,7 @@ Three counts of wrong passwords, each refusing even the right one once full:
 import contextlib
 import time
 
-from django.core.cache import cache
-
-from ketamine_directory.throttle import address_digest, count_one, email_digest
+from ketamine_directory.throttle import address_digest, count_one, counts, email_digest
 
 # 10 in 15 minutes: far more than anyone mistyping their own password.
 FAILURE_LIMIT = 10
@@ -44,7 +42,7 @@ def _counts(request, username):
     email = email_digest(username)
     # A password reset starts the email's counts from one address afresh
     # without having to find them all: their keys hold the time of the last reset.
-    since = cache.get(f"sign-in-reset:{email}", 0)
+    since = counts.get(f"sign-in-reset:{email}", 0)
     address = address_digest(request)
     return [
         (
@@ -80,7 +78,7 @@ class Attempt:
         for key, *_ in self._counts:
             # Expired meanwhile, or the cache is down: nothing to take back.
             with contextlib.suppress(Exception):
-                cache.decr(key)
+                counts.decr(key)
 
 
 def attempt(request, username):
@@ -94,5 +92,5 @@ def forget_failures(username):
     guesses (the reset link proves the address); one for a network address stays.
     """
     email = email_digest(username)
-    cache.set(f"sign-in-reset:{email}", time.time_ns(), max(FAILURE_WINDOW, EMAIL_WINDOW))
-    cache.delete(f"sign-in-failures-to:{email}")
+    counts.set(f"sign-in-reset:{email}", time.time_ns(), max(FAILURE_WINDOW, EMAIL_WINDOW))
+    counts.delete(f"sign-in-failures-to:{email}")

@@ -142,8 +142,20 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+    # The rate limits' counts (ketamine_directory.throttle). In the same Redis,
+    # whose eviction policy must spare them: see the README (volatile-ttl).
+    CACHES["limits"] = {**CACHES["default"], "KEY_PREFIX": "kd-limits"}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Apart from the pages, so that a visitor asking for hundreds of new
+        # searches cannot push the counts of wrong passwords out of the cache.
+        "limits": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "limits",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},  # ~100 bytes each
+        },
+    }
 
 # How long the directory's figures (typical prices, places, filter menus) are
 # kept. A save drops them at once from a shared Redis; a local-memory cache

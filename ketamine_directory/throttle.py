@@ -1,6 +1,7 @@
 """
 At most so many actions an hour from one network address (or one account),
-counted in the cache.
+counted in the cache's "limits" alias, apart from the pages: visitors' searches
+fill the page cache, and must not push the counts out of it.
 
 The cache holds only a keyed hash of the address or email (the database
 never sees it): an unkeyed hash of an IPv4 address can be reversed by trying
@@ -12,7 +13,11 @@ import hmac
 import ipaddress
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
+
+# Like django.core.cache.cache: the calling thread's connection, each time.
+counts = ConnectionProxy(caches, "limits")
 
 
 def client_address(request):
@@ -34,9 +39,9 @@ def count_one(key, window):
     """
     for _ in range(2):  # again once, if the count expired between add and incr
         try:
-            if cache.add(key, 1, window):
+            if counts.add(key, 1, window):
                 return 1
-            return cache.incr(key)
+            return counts.incr(key)
         except ValueError:  # incr of a key that has just expired
             continue
         except Exception:
@@ -84,7 +89,7 @@ class AddressThrottle:
 
     def exceeded(self, request):
         """Whether the limit is reached already: to refuse early, before a form is read."""
-        return cache.get(self._key(request), 0) >= self.limit
+        return counts.get(self._key(request), 0) >= self.limit
 
     def allow(self, request):
         """

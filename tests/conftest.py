@@ -1,14 +1,17 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Directory figures are cached; each test starts from what its own data says.
+    # Directory figures are cached; each test starts from what its own data says,
+    # and with no rate limit counted yet.
     cache.clear()
+    caches["limits"].clear()
     yield
     cache.clear()
+    caches["limits"].clear()
 
 
 @pytest.fixture

@@ -43,13 +43,14 @@ def test_an_email_typed_in_other_cases_is_counted_as_one(client, monkeypatch):
 
 def test_the_cache_holds_no_hash_of_an_email_anyone_could_compute(client, monkeypatch):
     # An unkeyed hash of an email is reversed by hashing a list of addresses.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    limits = caches["limits"]
     keys = []
     for name in ("add", "incr", "get", "set"):
-        method = getattr(cache, name)
+        method = getattr(limits, name)
         monkeypatch.setattr(
-            cache,
+            limits,
             name,
             lambda key, *a, _method=method, **k: keys.append(key) or _method(key, *a, **k),
         )
@@ -123,3 +124,17 @@ def test_a_right_password_is_not_counted_as_a_wrong_one(client):
     for _ in range(sign_in_limits.FAILURE_LIMIT + 1):
         assert _sign_in(client, OWNER, PASSWORD).status_code == 302
         client.logout()
+
+
+def test_new_searches_filling_the_page_cache_do_not_wipe_the_counts(client):
+    # The page cache stores every new search; in a cache shared with the
+    # counts, a few hundred of them pushed the counts out, and the wait ended.
+    from django.core.cache import cache
+
+    make_user(OWNER, password=PASSWORD)
+    for _ in range(sign_in_limits.FAILURE_LIMIT):
+        _sign_in(client, OWNER, "guess")
+    for n in range(1000):
+        cache.set(f"page:a-new-search-{n}", "x" * 100)
+    refused = _sign_in(client, OWNER, PASSWORD)
+    assert "Too many wrong passwords for this email" in refused.text

@@ -18,9 +18,8 @@ NOBODY_LISTENS = "redis://127.0.0.1:1/0"
 @pytest.fixture
 def redis_down(settings, monkeypatch):
     settings.REDIS_URL = NOBODY_LISTENS
-    settings.CACHES = {
-        "default": {"BACKEND": "ketamine_directory.cache.RedisCache", "LOCATION": NOBODY_LISTENS}
-    }
+    down = {"BACKEND": "ketamine_directory.cache.RedisCache", "LOCATION": NOBODY_LISTENS}
+    settings.CACHES = {"default": down, "limits": {**down, "KEY_PREFIX": "kd-limits"}}
     monkeypatch.setattr(forgiving.ForgivingRedisCacheClient, "paused_until", 0.0)
     attempts = []
     connect = AbstractConnection.connect
@@ -81,3 +80,13 @@ def test_the_settings_use_it_when_redis_url_is_set():
     result = run(code, REDIS_URL=NOBODY_LISTENS)
     # The last line: the log (stdout too) says Redis is unavailable first.
     assert result.stdout.strip().splitlines()[-1] == "computed", result.stderr
+
+
+def test_with_redis_the_counts_are_kept_there_too_apart_from_the_pages():
+    code = (
+        "import django; django.setup(); from django.core.cache import caches;"
+        "print(type(caches['limits']).__name__, caches['limits'].key_prefix,"
+        " caches['default'].key_prefix)"
+    )
+    result = run(code, REDIS_URL=NOBODY_LISTENS)
+    assert result.stdout.strip().splitlines()[-1] == "RedisCache kd-limits kd", result.stderr
