@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from accounts.confirmation import is_confirmed
 from clinics import admin as clinics_admin
 from clinics.geo import locate_zip
 from clinics.models import AcceptedPayer, Clinic, Offering, Route, unify_line_breaks
@@ -203,6 +204,13 @@ class MembershipForm(forms.ModelForm):
         if user is None:
             raise forms.ValidationError(
                 "No account uses this address. Ask the person to sign up first."
+            )
+        # Anyone can sign up with another's address, and staff read patients' inquiries.
+        if not is_confirmed(user):
+            raise forms.ValidationError(
+                "This account has not confirmed its email address, so nothing shows the "
+                "address is the person's. Ask them to open the link we emailed when they "
+                "signed up (signed in, they can ask for a new one), then add them."
             )
         self.instance.user = user
         return email

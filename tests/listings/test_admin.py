@@ -143,6 +143,18 @@ def test_editors_add_staff_by_their_account_email(client, editor, clinic):
     assert "No account uses this address" in unknown.text
 
 
+def test_editors_cannot_add_staff_whose_address_was_never_confirmed(client, editor, clinic):
+    # Anyone can sign up with someone else's address; staff read patients' inquiries.
+    person = make_user("drsmith@calm-harbor.example", confirmed=False)
+    response = client.post(
+        "/admin/listings/membership/add/",
+        {"account": "drsmith@calm-harbor.example", "clinic": clinic.pk},
+    )
+    assert response.status_code == 200
+    assert "has not confirmed its email address" in response.text
+    assert not Membership.objects.filter(user=person).exists()
+
+
 def test_a_decided_claim_cannot_be_reopened(client, editor, clinic):
     claim = Claim.objects.create(
         clinic=clinic,
