@@ -56,24 +56,62 @@ def _own_changes(clinic, current, values, version, started):
     or EditConflict if someone changed one of them after `version` too.
     """
     started = version if started is None else min(started, version)
-    since = list(changes_since(clinic, started).order_by("-version"))
-    loaded = dict(current)
-    for change in since:  # newest first, so the oldest "before" wins
-        for part, (old, _new) in change.changes.items():
-            loaded[part] = old
+    since = list(changes_since(clinic, started))
+    loaded = as_it_was(current, since)
     own = {part: value for part, value in values.items() if value != loaded.get(part)}
     for part in own.keys() & snapshots.TICK_PARTS:
-        # Ticks merge one by one: what this person ticked or unticked is
-        # applied to the ticks stored now, so nobody else's are undone.
-        mine, opened = set(own[part]), set(loaded[part])
-        own[part] = sorted((set(current[part]) | (mine - opened)) - (opened - mine))
+        own[part] = merged_ticks(current[part], own[part], loaded[part])
     unseen = {part for change in since if change.version > version for part in change.changes}
     clashing = {
         part for part in (own.keys() & unseen) - snapshots.TICK_PARTS if own[part] != current[part]
     }
+    clashing |= _insurance_left_without_its_treatment(current, own)
     if clashing:
         raise EditConflict(clashing)
     return own
+
+
+def as_it_was(current, changes):
+    """The listing `current` before `changes` (ListingChanges made since) were made."""
+    loaded = dict(current)
+    for change in sorted(changes, key=lambda change: -change.version):
+        # Newest first, so the oldest "before" wins.
+        for part, (old, _new) in change.changes.items():
+            loaded[part] = old
+    return loaded
+
+
+def merged_ticks(current, mine, opened):
+    """
+    Ticks merge one by one: what this person ticked or unticked since `opened`
+    is applied to the ticks stored now, so nobody else's are undone.
+    """
+    mine, opened = set(mine), set(opened)
+    return sorted((set(current) | (mine - opened)) - (opened - mine))
+
+
+def _insurance_left_without_its_treatment(current, own):
+    """
+    Parts to show as clashing when merging this edit would leave insurance
+    ticked for a treatment the listing no longer has: someone else removed
+    the treatment this person ticks insurance for, or ticked insurance for
+    the treatment this person removes. Each form checks its own ticks, but
+    only against the treatments it shows.
+    """
+
+    def orphans(listing):
+        return {
+            route
+            for item in listing["insurance"]
+            for route in [item.split(":", 1)[1]]
+            if route and not listing[f"offering:{route}"]
+        }
+
+    after = current | own
+    return {
+        f"offering:{route}" if f"offering:{route}" not in own else "insurance"
+        for route in orphans(after) - orphans(current)
+    }
 
 
 @transaction.atomic

@@ -12,6 +12,8 @@ from clinics.price_ranges import implausible, series_price_too_low
 from clinics.states import STATE_CHOICES
 from clinics.validators import TEXT_LIMITS, validate_us_phone
 from ketamine_directory.forms import PlainLabelsMixin
+from listings import snapshots
+from listings.editing import as_it_was, changes_since, merged_ticks
 from listings.models import Claim, ListingReport
 
 PRICE_ERRORS = {
@@ -372,10 +374,43 @@ class ListingEditForms:
         return values
 
     def rebase(self, version):
-        """Keep what was typed but start from `version`, so saving again is deliberate."""
+        """
+        After a conflict: start again from the listing as it is now (`version`),
+        with this person's own changes on top, so that saving again is
+        deliberate and whatever they left alone shows what others saved: an
+        edit of it then starts from those words, not from an old copy.
+        """
+        current = snapshots.take(self.clinic)
+        opened = as_it_was(current, changes_since(self.clinic, self.started))
+        mine = self.values()
         data = self.details.data.copy()
-        data["version"] = str(version)
+        for part, value in mine.items():
+            if part in snapshots.TICK_PARTS:
+                _put(data, part, merged_ticks(current[part], value, opened[part]))
+            elif value == opened.get(part):
+                _put(data, part, current[part])
+        data["started"] = data["version"] = str(version)
         self.__init__(self.clinic, data)
+
+
+def _put(data, part, value):
+    """Write one part of a listing snapshot into the edit page's form data."""
+    if part.startswith("offering:"):
+        route = part.split(":", 1)[1]
+        for name in snapshots.OFFERING_FIELDS:
+            field_value = value.get(name) if value else None
+            data[f"{route}-{name}"] = "" if field_value is None else str(field_value)
+    elif part == "insurance":
+        data.setlist("accepted", value)
+    elif part == "conditions":
+        data.setlist("conditions", value)
+    elif part == "telehealth":
+        if value:
+            data["telehealth"] = "on"
+        else:
+            data.pop("telehealth", None)
+    else:
+        data[part] = value
 
 
 class NewClinicForm(PlainLabelsMixin, forms.ModelForm):

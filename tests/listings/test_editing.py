@@ -39,6 +39,11 @@ def form_data(client):
     """What the edit page's form would send back unchanged, as a mutable dict."""
     response = client.get(URL)
     assert response.status_code == 200
+    return sent_back(response)
+
+
+def sent_back(response):
+    """What the edit form on this page would send, unchanged."""
     forms = response.context["forms"]
     data = {}
     for form in [forms.details, *forms.offerings]:
@@ -272,12 +277,79 @@ def test_two_people_editing_at_once_cannot_overwrite_each_other(client, clinic, 
 
     # Saving again, having seen their change, is deliberate and goes through.
     rebased = response.context["forms"].details["version"].value()
-    assert response.context["forms"].details["started"].value() == str(mine["started"])
+    # The page starts again from the listing as it is now, my edits on top.
+    assert response.context["forms"].details["started"].value() == rebased
     assert client.post(URL, mine | {"version": rebased}).status_code == 302
     assert Offering.objects.get(clinic=clinic, route="iv").price_max == 480
     # Their phone number, which my form still held the old value of, stays.
     assert Clinic.objects.get(pk=clinic.pk).phone == "(512) 555-0111"
     assert ListingChange.objects.count() == 2
+
+
+def test_after_a_conflict_the_form_shows_their_changes_to_what_i_left_alone(client, clinic, staff):
+    mine = form_data(client) | {"phone": "(512) 555-0199"}
+    other = Client()
+    other.force_login(make_member(clinic))
+    theirs = form_data(other) | {
+        "phone": "(512) 555-0111",
+        "description": "Their new description.",
+        "spravato-notes": "Their note.",
+    }
+    assert other.post(URL, theirs).status_code == 302
+
+    refused = client.post(URL, mine)
+    assert refused.status_code == 409
+    again = sent_back(refused)
+    # What I typed is kept; what I left alone is now what they saved, so an
+    # edit of it starts from their words, not from the copy I opened.
+    assert again["phone"] == "(512) 555-0199"
+    assert again["description"] == "Their new description."
+    assert again["spravato-notes"] == "Their note."
+    again["description"] += " Parking at rear."
+    again["spravato-price_max"] = "950"
+    assert client.post(URL, again).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.description == "Their new description. Parking at rear."
+    assert clinic.phone == "(512) 555-0199"
+    spravato = Offering.objects.get(clinic=clinic, route="spravato")
+    assert (spravato.notes, spravato.price_max) == ("Their note.", 950)
+
+
+def test_insurance_ticked_for_a_treatment_someone_else_removed_is_a_conflict(client, clinic, staff):
+    mine = form_data(client)
+    mine["accepted"] = [*mine["accepted"], "aetna:spravato", "tricare:spravato"]
+    other = Client()
+    other.force_login(make_member(clinic))
+    theirs = form_data(other) | {"spravato-price_min": "", "spravato-price_max": ""}
+    theirs["accepted"] = [item for item in theirs["accepted"] if not item.endswith(":spravato")]
+    assert other.post(URL, theirs).status_code == 302
+
+    refused = client.post(URL, mine)
+    assert refused.status_code == 409
+    notice = refused.text.split('id="conflict"', 1)[1].split("Their other changes", 1)[0]
+    assert "Spravato (esketamine) nasal spray: not offered" in notice
+    assert not AcceptedPayer.objects.filter(clinic=clinic, route="spravato").exists()
+    # Saving the page again as it stands is refused with the usual explanation.
+    again = client.post(URL, sent_back(refused))
+    assert again.status_code == 400
+    assert "You ticked Tricare for Spravato, which you don&#x27;t list." in again.text
+
+
+def test_removing_a_treatment_someone_else_just_ticked_insurance_for_is_a_conflict(
+    client, clinic, staff
+):
+    mine = form_data(client) | {"spravato-price_min": "", "spravato-price_max": ""}
+    mine["accepted"] = [item for item in mine["accepted"] if not item.endswith(":spravato")]
+    other = Client()
+    other.force_login(make_member(clinic))
+    theirs = form_data(other)
+    theirs["accepted"] = [*theirs["accepted"], "tricare:spravato"]
+    assert other.post(URL, theirs).status_code == 302
+
+    refused = client.post(URL, mine)
+    assert refused.status_code == 409
+    assert Offering.objects.filter(clinic=clinic, route="spravato").exists()
+    assert AcceptedPayer.objects.filter(clinic=clinic, route="spravato", payer__slug="tricare")
 
 
 def test_ticks_two_people_add_at_once_are_both_kept(client, clinic, staff):
