@@ -3,20 +3,20 @@ from django.core.validators import RegexValidator
 
 from clinics.models import ROUTE_ORDER, Route
 from inquiries.models import MESSAGE_MAX_LENGTH, Inquiry
-from ketamine_directory.forms import PlainLabelsMixin
+from ketamine_directory.forms import LimitsSaidNotCutMixin, PlainLabelsMixin
 
 # The trap for bots: a field people never see (see .honeypot in site.css).
 HONEYPOT = "website"
 
 
 class MessageField(forms.CharField):
-    """Counts a line break as one character, as the browser's maxlength does."""
+    """Counts a line break as one character, as people (and browsers) do."""
 
     def to_python(self, value):
         return super().to_python(value).replace("\r\n", "\n")
 
 
-class InquiryForm(PlainLabelsMixin, forms.ModelForm):
+class InquiryForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.ModelForm):
     message = MessageField(
         label="Your message",
         max_length=MESSAGE_MAX_LENGTH,

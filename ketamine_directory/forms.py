@@ -4,3 +4,16 @@ class PlainLabelsMixin:
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class LimitsSaidNotCutMixin:
+    """
+    No `maxlength` on the page: a browser cuts pasted text at it without a
+    word, and the cut-off part is lost. The form's own length check refuses
+    it instead, saying how long it is, with everything typed kept.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)

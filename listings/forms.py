@@ -11,7 +11,7 @@ from clinics.models import MAX_SESSION_PRICE, Clinic, Condition, Payer, Route, u
 from clinics.price_ranges import implausible, series_price_too_low
 from clinics.states import STATE_CHOICES
 from clinics.validators import TEXT_LIMITS, validate_us_phone
-from ketamine_directory.forms import PlainLabelsMixin
+from ketamine_directory.forms import LimitsSaidNotCutMixin, PlainLabelsMixin
 from listings import snapshots
 from listings.editing import as_it_was, changes_since, merged_ticks
 from listings.models import Claim, ListingReport
@@ -26,7 +26,7 @@ PRICE_ERRORS = {
 }
 
 
-class ClaimForm(PlainLabelsMixin, forms.ModelForm):
+class ClaimForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.ModelForm):
     class Meta:
         model = Claim
         fields = ["work_email", "job_title", "message"]
@@ -65,7 +65,7 @@ def price_field(label, **kwargs):
     )
 
 
-class ListingForm(PlainLabelsMixin, forms.ModelForm):
+class ListingForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.ModelForm):
     """The clinic's own details; prices and insurance have forms of their own."""
 
     # The listing's edit_version when the form was loaded, and the latest one
@@ -107,7 +107,6 @@ class ListingForm(PlainLabelsMixin, forms.ModelForm):
             field.validators.append(
                 MaxLengthValidator(limit, message=f"Keep this under {limit:,} characters.")
             )
-            field.widget.attrs["maxlength"] = limit
 
     def clean_phone(self):
         return us_phone(self.cleaned_data["phone"])
@@ -123,7 +122,7 @@ class ListingForm(PlainLabelsMixin, forms.ModelForm):
         return values
 
 
-class OfferingForm(PlainLabelsMixin, forms.Form):
+class OfferingForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.Form):
     """One route's prices; both prices empty means the clinic does not offer it."""
 
     price_min = price_field("Lowest price per session ($)")
@@ -144,7 +143,12 @@ class OfferingForm(PlainLabelsMixin, forms.Form):
         | {"max_value": "That is more than 60 sessions at the highest price."},
         help_text="Only if you sell the series as a package.",
     )
-    notes = forms.CharField(label="Notes", max_length=300, required=False)
+    notes = forms.CharField(
+        label="Notes",
+        max_length=300,
+        required=False,
+        error_messages={"max_length": "Keep this under 300 characters (it has %(show_value)d)."},
+    )
 
     def __init__(self, route, *args, **kwargs):
         self.route = Route(route)
@@ -413,7 +417,7 @@ def _put(data, part, value):
         data[part] = value
 
 
-class NewClinicForm(PlainLabelsMixin, forms.ModelForm):
+class NewClinicForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.ModelForm):
     """A clinic that is not in the directory yet, as its staff describe it."""
 
     state = StateField(label="State")
@@ -495,7 +499,7 @@ class NewClinicClaimForm(ClaimForm):
         }
 
 
-class ReportForm(PlainLabelsMixin, forms.ModelForm):
+class ReportForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.ModelForm):
     """A visitor telling the editors that a listing looks wrong."""
 
     class Meta:

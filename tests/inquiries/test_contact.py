@@ -273,3 +273,8 @@ def test_the_request_log_has_no_word_of_the_message(client, staff, caplog):
     everything = "\n".join(r.getMessage() for r in caplog.records)
     for private in ["Alex", "alex@example.org", "not-an-email", "antidepressants", "010-2030"]:
         assert private not in everything
+
+
+def test_the_message_box_has_no_maxlength_that_would_cut_a_paste_silently(client, staff):
+    # The form's own check says how long the message is and keeps it all.
+    assert "maxlength" not in client.get(URL).text

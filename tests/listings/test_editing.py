@@ -228,6 +228,7 @@ def test_confirmed_prices_show_to_visitors_at_once(client, clinic, staff):
         ({"phone": "(012) 555-0100"}, "Enter a phone number"),
         ({"phone": "+44 20 7946 0018"}, "Enter a phone number"),
         ({"providers": "x" * 2001}, "Keep this under 2,000 characters"),
+        ({"iv-notes": "x" * 301}, "Keep this under 300 characters (it has 301)."),
         ({"accepted": ["aetna:at-home"]}, "Aetna for At-home, which you don&#x27;t list"),
     ],
 )
@@ -758,3 +759,12 @@ def test_the_page_says_where_to_write_about_an_unusual_price(client, staff, sett
     settings.EDITORS_EMAIL = "editors@clinics.example"
     page = client.get(URL).text
     assert 'unusual for the treatment, <a href="mailto:editors@clinics.example">' in page
+
+
+def test_no_text_box_has_a_maxlength_that_would_cut_a_paste_silently(client, clinic, staff):
+    # A browser cuts pasted text at maxlength without a word; the form's own
+    # check says how long it is and keeps it all (the test above).
+    page = client.get(URL).text
+    assert "maxlength" not in page
+    assert "maxlength" not in client.get("/account/add-clinic/").text
+    assert "maxlength" not in client.get("/clinics/calm-harbor/report/").text
