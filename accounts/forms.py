@@ -143,6 +143,10 @@ class SignUpPasswordWording:
         self.fields["new_password1"].help_text = PASSWORD_HINT
         self.fields["new_password2"].label = "New password again"
 
+    def validate_password_for_user(self, user, password_field_name="new_password1"):
+        # Under the password that is too weak, not under the one repeating it.
+        super().validate_password_for_user(user, "new_password1")
+
 
 class ChangePasswordForm(SignUpPasswordWording, PlainLabelsMixin, PasswordChangeForm):
     """Django's form for a signed-in person to change their password."""

@@ -375,3 +375,14 @@ def test_new_password_forms_say_what_sign_up_says(client, open_form):
     assert "New password confirmation" not in page
     assert "can't be too similar" not in page
     assert "can't be entirely numeric" not in page
+
+
+def test_a_too_weak_new_password_is_said_under_the_new_password(client):
+    client.force_login(make_user("staff@clinic.example", password=PASSWORD))
+    response = client.post(
+        "/account/password/",
+        {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"},
+    )
+    form = response.context["form"]
+    assert "This password is too short" in " ".join(form.errors["new_password1"])
+    assert "new_password2" not in form.errors

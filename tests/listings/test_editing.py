@@ -768,3 +768,13 @@ def test_no_text_box_has_a_maxlength_that_would_cut_a_paste_silently(client, cli
     assert "maxlength" not in page
     assert "maxlength" not in client.get("/account/add-clinic/").text
     assert "maxlength" not in client.get("/clinics/calm-harbor/report/").text
+
+
+def test_a_rows_own_error_describes_the_rows_group(client, clinic, staff):
+    data = form_data(client) | {"iv-price_max": ""}
+    page = client.post(URL, data).text
+    fieldset = page.split('id="route-iv"', 1)[1].split(">", 1)[0]
+    assert 'aria-describedby="route-iv-error"' in fieldset
+    error = page.split('id="route-iv-error"', 1)[1].split("</div>", 1)[0]
+    assert "Enter both the lowest and the highest price" in error
+    assert 'aria-describedby="route-spravato-error"' not in page
