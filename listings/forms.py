@@ -328,7 +328,24 @@ class ListingEditForms:
         results = [form.is_valid() for form in self.all]
         if all(results):
             self._check_insurance_routes()
-        return all(results) and not self.insurance.errors and not self.version_unknown
+            self._check_some_treatment_listed()
+        return (
+            all(results)
+            and not self.insurance.errors
+            and not self.details.errors
+            and not self.version_unknown
+        )
+
+    def _check_some_treatment_listed(self):
+        # A listing without a single price reads as a clinic with nothing to
+        # offer, and would still show as verified with "prices updated today".
+        if not any(form.value() for form in self.offerings):
+            self.details.add_error(
+                None,
+                "Keep at least one treatment with its prices: a listing needs one. If the "
+                f"clinic has stopped offering ketamine treatment, email the editors at "
+                f"{settings.EDITORS_EMAIL} and they will take the listing down.",
+            )
 
     def _check_insurance_routes(self):
         """Insurance for one treatment only makes sense if the clinic lists that treatment."""

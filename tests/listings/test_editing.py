@@ -778,3 +778,16 @@ def test_a_rows_own_error_describes_the_rows_group(client, clinic, staff):
     error = page.split('id="route-iv-error"', 1)[1].split("</div>", 1)[0]
     assert "Enter both the lowest and the highest price" in error
     assert 'aria-describedby="route-spravato-error"' not in page
+
+
+def test_every_treatment_cleared_is_refused_with_a_way_on(client, clinic, staff):
+    data = form_data(client)
+    for route in ("iv", "spravato"):
+        data |= {f"{route}-price_min": "", f"{route}-price_max": "", f"{route}-notes": ""}
+        data |= {f"{route}-series_sessions": "", f"{route}-series_price": ""}
+    data["accepted"] = [item for item in data["accepted"] if item.endswith(":")]
+    response = client.post(URL, data)
+    assert response.status_code == 400
+    summary = response.text.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert "Keep at least one treatment with its prices" in summary
+    assert clinic.offerings.count() == 2
