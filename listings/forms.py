@@ -339,7 +339,8 @@ class ListingEditForms:
     def _check_some_treatment_listed(self):
         # A listing without a single price reads as a clinic with nothing to
         # offer, and would still show as verified with "prices updated today".
-        if not any(form.value() for form in self.offerings):
+        # A new listing without prices yet may save its other details first.
+        if not any(form.value() for form in self.offerings) and self.clinic.offerings.exists():
             self.details.add_error(
                 None,
                 "Keep at least one treatment with its prices: a listing needs one. If the "

@@ -791,3 +791,12 @@ def test_every_treatment_cleared_is_refused_with_a_way_on(client, clinic, staff)
     summary = response.text.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
     assert "Keep at least one treatment with its prices" in summary
     assert clinic.offerings.count() == 2
+
+
+def test_a_listing_without_prices_yet_saves_its_other_details(client, clinic, staff):
+    clinic.offerings.all().delete()
+    data = form_data(client) | {"description": "New here."}
+    data["accepted"] = [item for item in data["accepted"] if item.endswith(":")]
+    assert client.post(URL, data).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.description == "New here."
