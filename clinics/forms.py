@@ -8,6 +8,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from clinics.geo import locate_zip
 from clinics.states import STATE_CHOICES, US_STATES
 from clinics.where import read_city
+from ketamine_directory.whole_numbers import whole_number
 
 # [0-9], not \d, which matches the digits of every script.
 ZIP_PATTERN = re.compile(r"^[0-9]{5}$")
@@ -187,15 +188,10 @@ class ClinicFilterForm(forms.Form):
                 if city.state:
                     self.data["state"] = city.state
         radius = self.fields.get("radius")
-        value = self.data.get("radius", "") if self.is_bound else ""
-        if (
-            radius
-            and value.isascii()
-            and value.isdigit()
-            and int(value) not in dict(RADIUS_CHOICES)
-        ):
+        miles = whole_number(self.data.get("radius", "")) if self.is_bound else None
+        if radius and miles is not None and miles not in dict(RADIUS_CHOICES):
             # Show a shared URL's own radius rather than silently a different one.
-            radius.widget.choices = sorted([*RADIUS_CHOICES, (int(value), f"{value} miles")])
+            radius.widget.choices = sorted([*RADIUS_CHOICES, (miles, f"{miles} miles")])
 
     def clean(self):
         cleaned = super().clean()

@@ -736,3 +736,23 @@ def test_a_search_sent_with_empty_fields_is_sent_on_to_its_clean_address(client,
     # htmx builds its own addresses; it is answered, not sent on.
     assert client.get(sent, headers={"HX-Request": "true"}).status_code == 200
     assert client.get("/clinics/?near=78701&radius=50&sort=distance").status_code == 200
+
+
+TOO_MANY_DIGITS = "9" * 4301  # past what Python's int() agrees to read
+
+
+@pytest.mark.parametrize("path", ["/clinics/", "/clinics/in/tx/", "/clinics/in/tx/austin/"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"page={TOO_MANY_DIGITS}",
+        f"radius={TOO_MANY_DIGITS}",
+        f"radius={TOO_MANY_DIGITS}&near=78701",
+        f"max_price={TOO_MANY_DIGITS}",
+    ],
+    ids=["page", "radius", "radius-near", "max-price"],
+)
+def test_a_number_too_long_to_read_is_no_error(client, clinics, path, query):
+    assert client.get(f"{path}?{query}").status_code == 200
+    fragment = client.get(f"{path}?{query}", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
