@@ -1,13 +1,14 @@
 """Proving an account's email address with a signed link, as sign-up asks."""
 
+import enum
 import hashlib
 
 from django.core import signing
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import ConfirmedEmail
+from ketamine_directory.outgoing_mail import send_email
 from ketamine_directory.throttle import counts
 
 SALT = "accounts.confirm-email"
@@ -45,25 +46,34 @@ def address_hint(email):
     return f"{local[:1]}…@{domain}"
 
 
+class Sent(enum.Enum):
+    YES = "sent"
+    TOO_SOON = "one went out less than a minute ago"
+    FAILED = "the mail server refused it or could not be reached"
+
+
 def send_link(request, user, next_url=""):
     """
     Email the account a link that leads on to `next_url` (a path on this site)
-    once opened; False if one went out less than a minute ago.
+    once opened; says whether it went (a `Sent`).
     """
-    if not counts.add(f"accounts:confirm-sent:{user.pk}", 1, RESEND_AFTER):
-        return False
+    key = f"accounts:confirm-sent:{user.pk}"
+    if not counts.add(key, 1, RESEND_AFTER):
+        return Sent.TOO_SOON
     data = {"u": user.pk, "e": _fingerprint(user.email)}
     if next_url:
         data["n"] = next_url
     token = signing.dumps(data, salt=SALT)
     url = request.build_absolute_uri(reverse("accounts:confirm_email", args=[token]))
-    send_mail(
+    if not send_email(
+        "a confirmation link",
         "Confirm your email address",
         render_to_string("accounts/email/confirm_email.txt", {"user": user, "url": url}),
-        None,
         [user.email],
-    )
-    return True
+    ):
+        counts.delete(key)  # nothing went out: asking again at once is no flood
+        return Sent.FAILED
+    return Sent.YES
 
 
 def read_link(token, users):

@@ -14,8 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import confirmation, taken_addresses
+from accounts.confirmation import Sent
 from accounts.forms import ChangePasswordForm, SignInForm, SignUpForm
 from clinics.models import Clinic
+from ketamine_directory.outgoing_mail import not_sent_to
 from ketamine_directory.referrer_policy import keep_tokens_from_referers
 from ketamine_directory.throttle import AccountThrottle, AddressThrottle
 from policies.contact import email_the_editors
@@ -83,13 +85,19 @@ def signup(request):
             return _sign_ups_throttled(request, form, next_url)
         # The same page either way, so it tells nobody whether the address
         # has an account; not signed in either way, for the same reason.
+        email = form.cleaned_data["email"]
         user = form.save()
         if user:
-            confirmation.send_link(request, user, next_url)
+            sent = confirmation.send_link(request, user, next_url) == confirmation.Sent.YES
+            if not sent:
+                # Nobody can confirm it now: gone, signing up again starts afresh.
+                user.delete()
         else:
-            taken_addresses.tell_owner(request, form.cleaned_data["email"])
-        request.session[SIGNED_UP] = {"email": form.cleaned_data["email"], "next": next_url}
-        return redirect("accounts:signup_sent")
+            sent = taken_addresses.tell_owner(request, email)
+        if sent:
+            request.session[SIGNED_UP] = {"email": email, "next": next_url}
+            return redirect("accounts:signup_sent")
+        form.add_error("email", not_sent_to(email))
     context = {"form": form, "next": next_url, "claiming": _clinic_to_claim(next_url)}
     return render(request, "accounts/signup.html", context)
 
@@ -177,10 +185,17 @@ def resend_confirmation(request):
             f"We have sent you {CONFIRMATIONS_RESENT.limit} new links today, so we sent no "
             "more. Look in your spam folder, or try again tomorrow.",
         )
-    elif confirmation.send_link(request, request.user, next_url):
+    elif (sent := confirmation.send_link(request, request.user, next_url)) == Sent.YES:
         # send_link's minute between links lets one request at a time this far.
         CONFIRMATIONS_RESENT.record(request)
         messages.success(request, f"We sent a new link to {request.user.email}.")
+    elif sent == Sent.FAILED:
+        messages.error(
+            request,
+            f"We could not send an email to {request.user.email}. Our email may be down "
+            "for a while: please try again later. If that address is wrong, sign out and "
+            "create an account with the right one.",
+        )
     else:
         messages.info(
             request, "A link was sent less than a minute ago. Check your inbox and spam folder."

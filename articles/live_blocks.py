@@ -24,6 +24,7 @@ from clinics.models import Clinic, Route
 from clinics.states import US_STATES
 from clinics.stats import route_stats
 from clinics.templatetags.directory import price_range
+from ketamine_directory.whole_numbers import whole_number
 
 MAX_LIST = 12
 # One scan of the stored HTML, left to right: code (which shows how to write a
@@ -52,7 +53,8 @@ def _figure(kind, route):
 
 def _clinic_list(route, options):
     state = options.get("state", "").upper()
-    limit = min(int(options["limit"]), MAX_LIST) if options.get("limit", "").isdigit() else 5
+    asked = whole_number(options.get("limit", ""))
+    limit = min(asked, MAX_LIST) if asked is not None else 5
     clinics = Clinic.objects.published().offering_routes([route]).with_listing_data()
     query = {"route": route}
     if state in US_STATES:

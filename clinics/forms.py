@@ -154,6 +154,24 @@ class RadiusField(forms.IntegerField):
     def widget_attrs(self, widget):
         return {}
 
+    def miles(self, value):
+        """
+        The whole miles the search reads from what was sent ("+250", " 250 ",
+        "٢٥٠" and "250.0" are 250), whether in range or not; None if no number.
+        """
+        try:
+            return self.to_python(value)
+        except ValidationError:
+            return None
+
+    def bound_data(self, data, initial):
+        # The menu compares the value it shows with its options as text: "+250"
+        # marked none, and the browser showed (and htmx then sent) 10 miles.
+        # Refused, a distance below 1 or no number searches the default, so the
+        # menu shows that beside the error; one above 500 is shown as sent.
+        miles = self.miles(data)
+        return str(DEFAULT_RADIUS) if miles is None or miles < 1 else str(miles)
+
 
 class ClinicFilterForm(forms.Form):
     """
@@ -187,15 +205,10 @@ class ClinicFilterForm(forms.Form):
                 if city.state:
                     self.data["state"] = city.state
         radius = self.fields.get("radius")
-        value = self.data.get("radius", "") if self.is_bound else ""
-        if (
-            radius
-            and value.isascii()
-            and value.isdigit()
-            and int(value) not in dict(RADIUS_CHOICES)
-        ):
+        miles = radius.miles(self.data.get("radius")) if radius and self.is_bound else None
+        if miles is not None and miles >= 1 and miles not in dict(RADIUS_CHOICES):
             # Show a shared URL's own radius rather than silently a different one.
-            radius.widget.choices = sorted([*RADIUS_CHOICES, (int(value), f"{value} miles")])
+            radius.widget.choices = sorted([*RADIUS_CHOICES, (miles, f"{miles} miles")])
 
     def clean(self):
         cleaned = super().clean()

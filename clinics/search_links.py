@@ -11,6 +11,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from clinics.filters import DEFAULT_RADIUS, ClinicFilter
 from clinics.states import US_STATES
+from ketamine_directory.whole_numbers import whole_number
 
 # The directory's search, as its address has it (the ticks and the page apart).
 SEARCH_PARAMS = tuple(ClinicFilter.base_filters)
@@ -127,7 +128,7 @@ def way_back(back):
         (name, value)
         for name, value in parse_qsl(parts.query)
         if (name in SEARCH_PARAMS and value.strip())
-        or (name == "page" and value.isascii() and value.isdigit())
+        or (name == "page" and whole_number(value) is not None)
     ]
     return parts.path, search
 

@@ -31,6 +31,7 @@ from clinics.states import US_STATES
 from clinics.stats import route_stats, search_key, states_with_clinics, vocabulary
 from clinics.structured_data import clinic_json_ld
 from ketamine_directory.page_cache import cache_public_page
+from ketamine_directory.whole_numbers import whole_number
 
 MAX_COMPARE = 4
 # Clinics kept ticked while moving through the results: more than can be
@@ -149,11 +150,7 @@ def clinic_list(request, state=None, city_slug=None):
         "page": page,
         # An old link to a page the search no longer reaches shows the last,
         # and says so.
-        "page_past_end": (
-            asked_page
-            if asked_page.isascii() and asked_page.isdigit() and int(asked_page) > page.number
-            else None
-        ),
+        "page_past_end": (asked_page if (whole_number(asked_page) or 0) > page.number else None),
         "place": place,
         # Said in the results heading, which stays when htmx leaves a place page.
         "searched_place": _searched_place(cleaned, place),

@@ -4,7 +4,9 @@ import time
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
+from accounts.signed_in import is_signed_in
 from ketamine_directory.log_redaction import redact
 
 request_log = logging.getLogger("ketamine_directory.requests")
@@ -54,6 +56,25 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.POLICY)
+        return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """
+    Pages shown to someone signed in (their clinics, unread inquiries, edit
+    forms) are stored by no browser: on a shared computer, Back after signing
+    out showed them. A page that says how to cache it keeps its own word.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # is_signed_in reads the session only when there is a session cookie:
+        # reading it for a visitor would add Vary: Cookie to every public page.
+        if "Cache-Control" not in response and is_signed_in(request):
+            add_never_cache_headers(response)
         return response
 
 

@@ -149,9 +149,11 @@ class ClaimAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Deciding through the status field does what the actions do: membership, emails.
         if "status" in form.changed_data and obj.status == Claim.Status.APPROVED:
-            claims.approve(obj, request.user, obj.decision_note, request)
+            told = claims.approve(obj, request.user, obj.decision_note, request)
+            self._say_if_untold(request, [obj] if not told else [])
         elif "status" in form.changed_data and obj.status == Claim.Status.REJECTED:
-            claims.reject(obj, request.user, obj.decision_note, request)
+            told = claims.reject(obj, request.user, obj.decision_note, request)
+            self._say_if_untold(request, [obj] if not told else [])
         else:
             super().save_model(request, obj, form, change)
 
@@ -169,9 +171,21 @@ class ClaimAdmin(admin.ModelAdmin):
         # The action's own form is validated by the changelist only for "action".
         note_field = self.action_form.base_fields["decision_note"]
         note = request.POST.get("decision_note", "").strip()[: note_field.max_length]
-        for claim in open_claims:
-            decide(claim, request.user, note, request)
+        untold = [claim for claim in open_claims if not decide(claim, request.user, note, request)]
         self.message_user(request, f"{done} {len(open_claims)} claim(s).", messages.SUCCESS)
+        self._say_if_untold(request, untold)
+
+    def _say_if_untold(self, request, untold):
+        # The decision stands; the claimant still has to hear of it.
+        if untold:
+            self.message_user(
+                request,
+                "The email telling the claimant could not be sent (the mail server refused "
+                "it or could not be reached), for: "
+                + ", ".join(f"{claim.clinic.name} (claim #{claim.pk})" for claim in untold)
+                + ". Tell them another way, or try again later by email.",
+                messages.WARNING,
+            )
 
 
 class MembershipForm(forms.ModelForm):

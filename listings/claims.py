@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage, mail_managers, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import Clinic
+from ketamine_directory.outgoing_mail import send_email, tell_managers
 from ketamine_directory.throttle import AccountThrottle
 from listings.domains import email_matches_website
 from listings.models import Claim, Membership
@@ -79,14 +79,17 @@ def claim_from_token(token, user):
 
 
 def send_link(request, claim):
+    """Email the claim's work address its link; False if the mail server did not take it."""
     url = request.build_absolute_uri(reverse("listings:claim_confirm", args=[link_token(claim)]))
-    send_mail(
+    sent = send_email(
+        f"the link of claim #{claim.pk}",
         f"Confirm you work at {claim.clinic.name}",
         render_to_string("listings/email/claim_link.txt", {"claim": claim, "url": url}),
-        None,
         [claim.work_email],
     )
-    Claim.objects.filter(pk=claim.pk).update(link_sent_at=timezone.now())
+    if sent:  # else asking again need not wait the minute
+        Claim.objects.filter(pk=claim.pk).update(link_sent_at=timezone.now())
+    return sent
 
 
 def can_resend(claim):
@@ -116,14 +119,18 @@ def resend_refusal(request, claim):
 def ask_editors(request, claim):
     admin_url = request.build_absolute_uri(reverse("admin:listings_claim_change", args=[claim.pk]))
     clinic = claim.clinic
+    # Not sent, the claim still waits in the admin's list of claims in review.
+    what = f"the editors' notice of claim #{claim.pk}"
     if clinic.is_proposed:
-        mail_managers(
+        tell_managers(
+            what,
             f"New clinic to review: {clinic.name}",
             f"{claim.user.email} added {clinic.name} ({clinic.city}, {clinic.state}) and asked "
             f"to manage it. Check the listing, then approve or reject the claim: {admin_url}\n",
         )
         return
-    mail_managers(
+    tell_managers(
+        what,
         f"Claim to review: {clinic.name}",
         f"{claim.user.email} asked to manage {clinic.name}.\nReview it: {admin_url}\n",
     )
@@ -134,7 +141,8 @@ def approve(claim, decided_by=None, note="", request=None):
     """
     Make the claimant a member of the clinic's staff; the listing becomes
     verified. An editor's decision (`decided_by`) is emailed to the claimant,
-    with links built from `request`.
+    with links built from `request`. False if that email could not be sent:
+    the decision stands, and the editor is to tell the claimant another way.
     """
     claim.status = Claim.Status.APPROVED
     claim.decided_at = timezone.now()
@@ -153,7 +161,8 @@ def approve(claim, decided_by=None, note="", request=None):
             clinic.status = Clinic.Status.PUBLISHED  # a clinic its staff added goes live
         clinic.save(update_fields=["is_verified", "status", "updated_at"])
     if decided_by is not None:
-        _tell_claimant(claim, new_listing, request)
+        return _tell_claimant(claim, new_listing, request)
+    return True
 
 
 @transaction.atomic
@@ -168,7 +177,7 @@ def reject(claim, decided_by, note="", request=None):
         # Hidden rather than deleted: the editors may want to see what was sent.
         claim.clinic.status = Clinic.Status.HIDDEN
         claim.clinic.save(update_fields=["status", "updated_at"])
-    _tell_claimant(claim, new_listing, request)
+    return _tell_claimant(claim, new_listing, request)
 
 
 def _tell_claimant(claim, new_listing, request=None):
@@ -178,7 +187,8 @@ def _tell_claimant(claim, new_listing, request=None):
     else:
         subject = f"Your claim of {name}: {claim.get_status_display().lower()}"
     reply_to = _editors_address()
-    EmailMessage(
+    return send_email(
+        f"the decision of claim #{claim.pk}",
         subject,
         render_to_string(
             "listings/email/claim_decided.txt",
@@ -189,10 +199,9 @@ def _tell_claimant(claim, new_listing, request=None):
                 "account_url": _absolute(request, reverse("listings:dashboard")),
             },
         ),
-        None,
         [claim.user.email],
         reply_to=reply_to,
-    ).send()
+    )
 
 
 def _absolute(request, path):

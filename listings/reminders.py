@@ -4,13 +4,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import Clinic
+from ketamine_directory.outgoing_mail import send_email
 from listings.models import Membership
 
 # However old the prices, the same staff are asked at most this often.
@@ -36,6 +36,8 @@ def send_reminders(days=None, dry_run=False):
     One email per staff member, naming each of their clinics with old prices.
 
     Returns (people emailed, clinics named); with `dry_run`, what it would be.
+    An email the mail server does not take is logged (without its address)
+    and left out of both.
     """
     now = timezone.now()
     days = settings.STALE_PRICE_DAYS if days is None else days
@@ -46,11 +48,16 @@ def send_reminders(days=None, dry_run=False):
     )
     for clinic_id, email in staff.values_list("clinic_id", "user__email"):
         theirs[email].append(clinics[clinic_id])
-    if not dry_run:
-        for email, listed in sorted(theirs.items()):
-            _remind(email, sorted(listed, key=lambda clinic: clinic.name), days)
-        Clinic.objects.filter(pk__in=clinics).update(prices_reminder_sent_at=now)
-    return len(theirs), len(clinics)
+    if dry_run:
+        return len(theirs), len(clinics)
+    emailed, reminded = 0, set()
+    for email, listed in sorted(theirs.items()):
+        if _remind(email, sorted(listed, key=lambda clinic: clinic.name), days):
+            emailed += 1
+            reminded.update(clinic.pk for clinic in listed)
+    # A clinic none of whose staff could be emailed is asked about on the next run.
+    Clinic.objects.filter(pk__in=reminded).update(prices_reminder_sent_at=now)
+    return emailed, len(reminded)
 
 
 def _remind(email, clinics, days):
@@ -61,4 +68,4 @@ def _remind(email, clinics, days):
     )
     links = [(c, settings.SITE_URL + reverse("listings:edit", args=[c.slug])) for c in clinics]
     body = render_to_string("listings/email/stale_prices.txt", {"clinics": links, "days": days})
-    send_mail(subject, body, None, [email])
+    return send_email("a stale-prices reminder", subject, body, [email])

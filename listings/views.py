@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from accounts.confirmation import address_hint, is_confirmed
 from accounts.decorators import confirmed_email_required, signed_in_required
 from clinics.models import Clinic
+from ketamine_directory.outgoing_mail import not_sent_to
 from ketamine_directory.referrer_policy import keep_tokens_from_referers
 from listings import claims, new_clinics, reports, snapshots
 from listings.domains import email_matches_website, website_domain
@@ -79,7 +80,19 @@ def claim(request, slug):
         except IntegrityError:  # the same claim sent twice at once
             return redirect("listings:claim", slug=clinic.slug)
         if by_email:
-            claims.send_link(request, new_claim)
+            if not claims.send_link(request, new_claim):
+                # Withdrawn at once, so the form (kept as typed) can be sent again.
+                new_claim.delete()
+                form.add_error("work_email", not_sent_to(new_claim.work_email))
+                return render(
+                    request,
+                    "listings/claim.html",
+                    {
+                        "clinic": clinic,
+                        "form": form,
+                        "website_domain": website_domain(clinic.website),
+                    },
+                )
             messages.success(
                 request,
                 f"We emailed a link to {new_claim.work_email}. Open it while signed in "
@@ -158,9 +171,15 @@ def _open_claim(request, open_claim):
         refusal = claims.resend_refusal(request, open_claim)
         if refusal:
             messages.info(request, refusal)
-        else:
-            claims.send_link(request, open_claim)
+        elif claims.send_link(request, open_claim):
             messages.success(request, f"We sent a new link to {open_claim.work_email}.")
+        else:
+            messages.error(
+                request,
+                f"We could not send an email to {open_claim.work_email}. Our email may be "
+                "down for a while: please try again later. If the address is wrong, withdraw "
+                "the claim and make it again.",
+            )
         return redirect("listings:claim", slug=clinic.slug)
     return render(request, "listings/claim_pending.html", {"claim": open_claim})
 

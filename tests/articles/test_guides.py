@@ -329,6 +329,15 @@ def test_a_clinic_list_in_a_guide_says_it_is_examples_and_how_they_were_chosen(c
     assert "listed clinics offering it in Texas" in blocks[1]
 
 
+def test_a_clinic_list_limit_too_long_to_read_is_no_error(client):
+    # int() refuses more than 4,300 digits: the guide was a server error on every visit.
+    make_clinic("Able Clinic", offerings={"iv": (400, 500)})
+    guide = make_guide("Listed", body="Some clinics:\n\n[[clinics iv limit=" + "9" * 4301 + "]]")
+    response = client.get(guide.get_absolute_url())
+    assert response.status_code == 200
+    assert "Able Clinic" in response.text.split('class="live-clinics"')[1]
+
+
 def test_a_new_topic_or_search_is_announced_as_a_short_summary(client):
     # The whole result list in a live region was read out on every change.
     make_guide("Paying for it", category=Guide.Category.COST_INSURANCE)

@@ -34,6 +34,20 @@ def staff_clinic(directory_data):
     return clinic
 
 
+def assert_field_in_view_with_its_label(page, field_id):
+    """After following an error summary's link: the label and error above the field show too."""
+    box = page.evaluate(
+        """id => {
+            const field = document.getElementById(id);
+            const group = field.closest(".field").getBoundingClientRect();
+            return {top: group.top, bottom: field.getBoundingClientRect().bottom,
+                    height: window.innerHeight};
+        }""",
+        field_id,
+    )
+    assert box["top"] >= 0 and box["bottom"] <= box["height"], box
+
+
 def sign_in(page, email="staff@clinic.example"):
     page.goto("/account/login/")
     page.get_by_label("Email").fill(email)
@@ -59,6 +73,7 @@ def test_staff_sign_in_and_change_a_price_on_a_phone(new_page, staff_clinic):
     assert page.evaluate("document.activeElement.id") == "form-errors"
     summary.get_by_role("link", name=message).click()
     assert page.evaluate("location.hash") == "#id_iv-price_max"
+    assert_field_in_view_with_its_label(page, "id_iv-price_max")
     assert iv.get_by_label("Lowest price per session ($)").input_value() == "1200"
     assert not ListingChange.objects.exists()
 
@@ -167,6 +182,7 @@ def test_a_sign_up_with_mistakes_puts_focus_on_the_summary(new_page, javascript)
     assert page.title().startswith("Error: ")
     summary.get_by_role("link", name=re.compile("match")).click()
     assert page.evaluate("location.hash") == "#id_password2"
+    assert_field_in_view_with_its_label(page, "id_password2")
     assert page.get_by_label("Email").input_value() == "new@clinic.example"
     if javascript:
         assert_this_page_has_no_serious_violations(page)

@@ -591,6 +591,45 @@ def test_form_keeps_what_was_chosen(client, clinics):
     assert 'value="price" selected' in text
 
 
+@pytest.mark.parametrize(
+    ("radius", "miles"),
+    [
+        ("%2B250", "250"),
+        ("%20250%20", "250"),
+        ("%D9%A2%D9%A5%D9%A0", "250"),  # Arabic-Indic ٢٥٠
+        ("%EF%BC%92%EF%BC%95%EF%BC%90", "250"),  # full-width ２５０
+        ("250.0", "250"),
+        ("0250", "250"),
+        ("%2B300", "300"),  # not one of the menu's: added to it, as radius=300 is
+    ],
+)
+def test_the_distance_menu_shows_the_radius_the_search_used(client, clinics, radius, miles):
+    # The search used it while the menu showed "10 miles", which the next
+    # htmx change sent.
+    text = client.get(f"/clinics/?near=78701&radius={radius}").text
+    assert f"within {miles} miles of 78701" in text
+    menu = re.search(r'<select name="radius".*?</select>', text, re.S)[0]
+    assert re.findall(r'value="(\d+)" selected', menu) == [miles]
+
+
+def test_a_radius_out_of_range_is_explained_and_shown_as_sent(client, clinics):
+    text = client.get("/clinics/?near=78701&radius=%2B600").text
+    assert "Choose a distance of 1 to 500 miles." in text
+    menu = re.search(r'<select name="radius".*?</select>', text, re.S)[0]
+    assert re.findall(r'value="(\d+)" selected', menu) == ["600"]
+    # No distance, or none to be had, searches the default: the menu says so.
+    for radius, error in [
+        ("-5", "of 1 to 500 miles"),
+        ("0", "of 1 to 500"),
+        ("abc", "in miles, like 25"),
+    ]:
+        text = client.get(f"/clinics/?near=78701&radius={radius}").text
+        assert f"Choose a distance {error}" in text and "within 25 miles of 78701" in text
+        menu = re.search(r'<select name="radius".*?</select>', text, re.S)[0]
+        assert re.findall(r'value="(\d+)" selected', menu) == ["25"], radius
+        assert f'value="{radius}"' not in menu
+
+
 def test_result_counts_are_shared_but_never_stale(client, clinics, django_assert_num_queries):
     client.get("/clinics/?route=iv")
     with django_assert_num_queries(2):  # the page and its prices; the count is cached
@@ -736,3 +775,23 @@ def test_a_search_sent_with_empty_fields_is_sent_on_to_its_clean_address(client,
     # htmx builds its own addresses; it is answered, not sent on.
     assert client.get(sent, headers={"HX-Request": "true"}).status_code == 200
     assert client.get("/clinics/?near=78701&radius=50&sort=distance").status_code == 200
+
+
+TOO_MANY_DIGITS = "9" * 4301  # past what Python's int() agrees to read
+
+
+@pytest.mark.parametrize("path", ["/clinics/", "/clinics/in/tx/", "/clinics/in/tx/austin/"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"page={TOO_MANY_DIGITS}",
+        f"radius={TOO_MANY_DIGITS}",
+        f"radius={TOO_MANY_DIGITS}&near=78701",
+        f"max_price={TOO_MANY_DIGITS}",
+    ],
+    ids=["page", "radius", "radius-near", "max-price"],
+)
+def test_a_number_too_long_to_read_is_no_error(client, clinics, path, query):
+    assert client.get(f"{path}?{query}").status_code == 200
+    fragment = client.get(f"{path}?{query}", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200

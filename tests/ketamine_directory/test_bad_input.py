@@ -11,7 +11,19 @@ from tests.builders import make_clinic, make_inquiry, make_member, make_user
 
 pytestmark = pytest.mark.django_db
 
-JUNK = ["\x00", "a" * 100_000, "<script>alert(1)</script>", "-1", "1e309", "NaN", "%00", "😀", ""]
+# "9" * 4301: more digits than Python's int() agrees to read.
+JUNK = [
+    "\x00",
+    "a" * 100_000,
+    "9" * 4301,
+    "<script>alert(1)</script>",
+    "-1",
+    "1e309",
+    "NaN",
+    "%00",
+    "😀",
+    "",
+]
 
 
 @pytest.fixture
@@ -52,7 +64,18 @@ def form_posts(inquiry):
 @pytest.mark.parametrize(
     "junk",
     JUNK,
-    ids=["nul", "huge", "html", "negative", "overflow", "nan", "escaped-nul", "emoji", "empty"],
+    ids=[
+        "nul",
+        "huge",
+        "long-number",
+        "html",
+        "negative",
+        "overflow",
+        "nan",
+        "escaped-nul",
+        "emoji",
+        "empty",
+    ],
 )
 def test_every_form_answers_junk_without_a_server_error(client, staff, junk):
     user, inquiry = staff
@@ -124,3 +147,15 @@ def test_a_form_of_ours_named_by_its_origin_gets_its_words_back():
         HTTP_ORIGIN="http://testserver",
     )
     assert "Is IV ketamine covered by Aetna here?" in response.text
+
+
+def test_a_page_number_too_long_to_read_is_no_error(client, staff):
+    user, _ = staff
+    number = "9" * 4301
+    assert client.get(f"/guides/?page={number}").status_code == 200
+    client.force_login(user)
+    for path in (
+        "/account/clinics/calm-harbor/inquiries/",
+        "/account/clinics/calm-harbor/history/",
+    ):
+        assert client.get(f"{path}?page={number}").status_code == 200, path

@@ -55,6 +55,14 @@ def test_500_page_renders_without_the_database(database_down):
     assert "Something went wrong" in html and "988" in html
 
 
+def test_400_page_renders_without_the_database(database_down):
+    from django.template.loader import render_to_string
+
+    # As Django's bad_request renders it: without the request.
+    html = render_to_string("400.html")
+    assert "We couldn't read that address" in html and "988" in html
+
+
 def test_one_log_line_per_request_without_query_or_personal_data(client, caplog):
     make_clinic()
     with caplog.at_level(logging.INFO, logger="ketamine_directory.requests"):

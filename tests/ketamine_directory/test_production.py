@@ -114,6 +114,27 @@ print(json.dumps({"status": response.status_code, **dict(response.headers.items(
     assert "frame-ancestors 'none'" in csp
 
 
+def test_a_bad_request_gets_the_sites_own_page_without_the_database(static_root):
+    # Over 1,000 query parameters: Django's bare "Bad Request (400)" had no
+    # crisis line. The in-memory database has no tables: a query would fail.
+    code = """
+import django, json
+django.setup()
+from django.test import Client
+query = "route=iv&" * 1001
+response = Client().get(
+    "/clinics/?" + query, secure=True, headers={"host": "clinics.example.org"}
+)
+print(json.dumps({"status": response.status_code, "body": response.content.decode()}))
+"""
+    result = run(code, **PRODUCTION, STATIC_ROOT=str(static_root))
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["status"] == 400
+    assert "We couldn't read that address" in answer["body"]
+    assert 'href="tel:988"' in answer["body"] and 'class="site-footer"' in answer["body"]
+
+
 def test_plain_http_is_redirected_to_https_in_production():
     code = """
 import django

@@ -80,3 +80,13 @@ def test_a_dry_run_counts_and_sends_nothing():
     assert "Would email 1 staff about 1 clinics" in remind("--dry-run")
     assert not mail.outbox
     assert Clinic.objects.get().prices_reminder_sent_at is None
+
+
+def test_a_reminder_the_mail_server_refuses_is_asked_again_next_run(settings, caplog):
+    settings.MAILERS = {
+        "default": {"BACKEND": "tests.ketamine_directory.test_outgoing_mail.RefusingBackend"}
+    }
+    make_member(priced("Calm Harbor", 120), make_user("jo@bad.example"))
+    assert "Emailed 0 staff about 0 clinics" in remind()
+    assert Clinic.objects.get().prices_reminder_sent_at is None
+    assert "bad.example" not in "\n".join(record.getMessage() for record in caplog.records)
