@@ -252,3 +252,28 @@ def test_a_path_cannot_add_lines_to_the_log(client, log):
     client.get("/clinics/%0AWARNING%20django.request%20forged/")
     lines = [line for line in log().splitlines() if "forged" in line]
     assert lines and all("GET /clinics/" in line or "Not Found:" in line for line in lines), lines
+
+
+def test_an_email_address_in_any_log_line_or_traceback_is_masked():
+    # Defence in depth: an error nobody foresaw (a database error quoting a
+    # row, a mail server's reply) must not write a person's address either.
+    code = (
+        "import django, logging; django.setup(); log = logging.getLogger('django.request')\n"
+        "log.warning('Refused: %s', 'Jo.Ames+clinic@calm-harbor.example')\n"
+        "log.warning('In a path: /x/?to=jo%40calm-harbor.example&a=1')\n"
+        "try:\n"
+        "    raise ValueError('duplicate key (email)=(sam@gmail.example)')\n"
+        "except ValueError:\n"
+        "    log.exception('Failed')\n"
+        "log.warning('@wraps(view) and user@localhost stay')\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ketamine_directory.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    out = done.stdout
+    assert "calm-harbor.example" not in out and "gmail.example" not in out
+    assert "Refused: [email]\n" in out
+    assert "to=[email]&a=1" in out
+    assert "(email)=([email])" in out
+    assert "@wraps(view) and user@localhost stay" in out
