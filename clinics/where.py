@@ -103,7 +103,8 @@ def read_city(text):
     What someone typed in a box for a city, read as a city: 'Austin, TX' and
     'austin texas' give Austin in TX, 'NYC' and 'LA' New York and Los Angeles
     in their states, a city alone no state. None when the words name no city
-    (a state alone, a ZIP code): the box then takes them as typed.
+    (a state alone, a ZIP code) or only a piece of them does, with no state
+    ("1,000", "Austin, XX"): the box then takes them as typed.
     """
     text = " ".join(unicodedata.normalize("NFKC", text).split())
     alias = _alias(Reading(text))
@@ -112,7 +113,12 @@ def read_city(text):
     where = read_where(text)
     if where.zip_code or where.bad_zip or not where.cities or not where.cities[0].whole:
         return None
-    return where.cities[0]
+    city = where.cities[0]
+    if not city.state and city.city != text:
+        # Only a piece of the words ("000" of "1,000", "XX" of "Austin, XX"):
+        # with no state read along with it, that is no reading to put in the box.
+        return None
+    return city
 
 
 def _read_place(text, address=False):

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.test import override_settings
+from django.utils.html import escape
 
 from clinics.models import Clinic, Payer
 from tests.builders import make_clinic
@@ -81,6 +82,14 @@ def test_the_city_box_reads_a_city_as_people_type_it(client, clinics, query, exp
     assert sorted(slugs(response.text)) == sorted(expected)
     fragment = client.get(f"/clinics/?{query}", headers={"HX-Request": "true"})
     assert sorted(slugs(fragment.text)) == sorted(expected)
+
+
+@pytest.mark.parametrize("typed", ["1,000", "Austin, XX", "123 Congress Ave, Austin"])
+def test_words_the_city_box_cannot_read_as_a_city_stay_as_typed(client, clinics, typed):
+    # Only a state read with the city ("Austin, TX") or a known name ("NYC")
+    # rewrites the box; a piece of the words ("000" of "1,000") never does.
+    page = client.get("/clinics/", {"city": typed}).text
+    assert f'name="city" id="id_city" value="{escape(typed)}"' in page
 
 
 def test_a_city_typed_with_its_state_shows_the_state_chosen(client, clinics):
