@@ -14,8 +14,9 @@ from django.urls import reverse
 from clinics.filters import ClinicFilter
 from clinics.forms import DEFAULT_RADIUS, MAX_RADIUS
 from clinics.geo import bounding_box, distance_miles_expression, locate_zip
-from clinics.models import Clinic, Offering, Route
+from clinics.models import Clinic, Offering
 from clinics.nearby import radius_reaching
+from clinics.search_words import in_sentence, routes_words
 from clinics.states import US_STATES
 from clinics.stats import vocabulary
 from clinics.templatetags.directory import dollars
@@ -256,7 +257,7 @@ def _url(query):
 
 def _price_tip(cleaned, routes, cheapest, search):
     others = any(cleaned.get(name) for name in ["near", "state", "city", *_NOT_PLACE[2:]])
-    subject = f" for {_routes_words(routes)}" if routes else ""
+    subject = f" for {routes_words(routes)}" if routes else ""
     if others:
         text = f"Among the clinics that match your other choices, the lowest price{subject}"
     else:
@@ -306,7 +307,7 @@ def _wanted(cleaned):
     max_price = cleaned.get("max_price")
     price = f"a session at {dollars(max_price)} or less" if max_price is not None else ""
     if routes:
-        what = _routes_words(routes) + (f" with {price}" if price else "")
+        what = routes_words(routes) + (f" with {price}" if price else "")
         wanted.append((f"offers {what}", f"offer {what}"))
     elif price:
         wanted.append((f"has {price}", f"have {price}"))
@@ -318,14 +319,14 @@ def _wanted(cleaned):
     elif insurance:
         name = dict(words["payers"])[insurance]
         if words["payer_ids"][insurance] in words["self_pay_ids"]:
-            wanted.append((f"offers {_in_sentence(name)}", f"offer {_in_sentence(name)}"))
+            wanted.append((f"offers {in_sentence(name)}", f"offer {in_sentence(name)}"))
         else:
             wanted.append((f"takes {name}", f"take {name}"))
     if cleaned.get("telehealth"):
         wanted.append(("offers telehealth or at-home care", "offer telehealth or at-home care"))
     condition = cleaned.get("condition")
     if condition:
-        name = _in_sentence(dict(words["conditions"])[condition])
+        name = in_sentence(dict(words["conditions"])[condition])
         wanted.append(
             (
                 f"lists {name} among the conditions it treats",
@@ -333,17 +334,6 @@ def _wanted(cleaned):
             )
         )
     return wanted
-
-
-def _routes_words(routes):
-    return " or ".join(Route(route).label_in_sentence for route in routes)
-
-
-def _in_sentence(name):
-    """'Payment plans' mid-sentence is 'payment plans'; 'PTSD' and 'FSA/HSA cards' stay."""
-    if len(name) > 1 and name[1].islower():
-        return name[0].lower() + name[1:]
-    return name
 
 
 def _and(phrases):

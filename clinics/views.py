@@ -27,6 +27,7 @@ from clinics.search_links import (
     way_back,
     without_empty_fields,
 )
+from clinics.search_words import search_title
 from clinics.states import US_STATES
 from clinics.stats import route_stats, search_key, states_with_clinics, vocabulary
 from clinics.structured_data import clinic_json_ld
@@ -143,6 +144,7 @@ def clinic_list(request, state=None, city_slug=None):
     # with the same clinics ticked to compare.
     results_key = search_key({**cleaned, "page": page.number, "comparing": comparing})
     active = {name for name, value in cleaned.items() if value and name not in ("sort", "radius")}
+    searched_place = _searched_place(cleaned, place)
     context = {
         "empty_results": None if page.paginator.count else explain(request, cleaned, place),
         "active_filters": len(active),
@@ -153,7 +155,8 @@ def clinic_list(request, state=None, city_slug=None):
         "page_past_end": (asked_page if (whole_number(asked_page) or 0) > page.number else None),
         "place": place,
         # Said in the results heading, which stays when htmx leaves a place page.
-        "searched_place": _searched_place(cleaned, place),
+        "searched_place": searched_place,
+        "search_title": search_title(cleaned, searched_place),
         "selected_routes": cleaned.get("route") or [],
         # Cards show the prices that matched: the chosen routes, within the ceiling.
         "max_price": cleaned.get("max_price"),

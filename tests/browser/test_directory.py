@@ -712,7 +712,7 @@ def test_choosing_another_state_on_a_state_page_changes_its_heading(page):
     page.get_by_label("State", exact=True).select_option(label="California")
     wait_for_htmx(page, state="CA")
     assert page.locator("h1").inner_text() == "Find a ketamine clinic"
-    assert page.title().startswith("Find a ketamine clinic")
+    assert page.title().startswith("Ketamine clinics in California")
     assert "Texas" not in page.locator(".breadcrumbs").inner_text()
     assert page.locator(".place-links").count() == 0
     page.reload()

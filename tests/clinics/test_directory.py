@@ -320,6 +320,34 @@ def test_an_htmx_update_announces_the_choices_it_left_out(client, clinics):
     assert live.search(clean)[1].endswith("clinics found.")
 
 
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("", "Find a ketamine clinic"),
+        ("route=iv", "IV ketamine infusion clinics"),
+        ("route=iv&route=spravato", "Clinics offering IV infusion or Spravato"),
+        ("insurance=payment-plans", "Ketamine clinics accepting payment plans"),
+        ("insurance=medicare&state=tx", "Ketamine clinics accepting Medicare in Texas"),
+        ("insurance=self-pay", "Ketamine clinics accepting self-pay options"),
+        ("condition=ptsd&max_price=400", "Ketamine clinics for PTSD at $400 or less a session"),
+        ("near=78701&telehealth=1", "Ketamine clinics with telehealth near 78701"),
+        ("route=kap&city=Austin%2C+TX", "Ketamine-assisted psychotherapy clinics in Austin, Texas"),
+        ("route=laser", "Find a ketamine clinic"),  # refused, and said so
+    ],
+)
+def test_the_title_names_the_search(client, clinics, query, title):
+    # Each tab, history entry and search result of a filtered search says what it is.
+    full = f"<title>{title} · Ketamine Clinic Guide</title>"
+    assert full in client.get(f"/clinics/?{query}").text
+    assert full in client.get(f"/clinics/?{query}", headers={"HX-Request": "true"}).text
+
+
+def test_a_place_pages_title_names_its_filters_too(client, clinics):
+    page = client.get("/clinics/in/tx/?route=iv").text
+    assert "<title>IV ketamine infusion clinics in Texas · Ketamine Clinic Guide</title>" in page
+    assert "<h1>Ketamine clinics in Texas</h1>" in page
+
+
 @override_settings(CLINICS_PER_PAGE=2)
 def test_a_page_of_results_fetched_by_htmx_has_the_title_a_cold_load_has(client, clinics):
     # The title names each entry of the browser's history and the tab.
@@ -336,7 +364,7 @@ def test_leaving_a_place_page_with_htmx_replaces_its_heading_too(client, clinics
     assert slugs(fragment) == ["denver"]
     assert '<div id="page-head" hx-swap-oob="true">' in fragment
     assert "<h1>Find a ketamine clinic</h1>" in fragment and "Texas" not in fragment
-    assert "<title>Find a ketamine clinic · Ketamine Clinic Guide</title>" in fragment
+    assert "<title>Ketamine clinics in Colorado · Ketamine Clinic Guide</title>" in fragment
     assert '<div id="place-links" hx-swap-oob="true"></div>' in fragment
     # From the directory itself the heading stays as it is.
     same = {"HX-Request": "true"}
