@@ -46,7 +46,16 @@ class SignUpForm(PlainLabelsMixin, forms.Form):
     def clean_email(self):
         # Whether the address has an account already is not said here: the
         # page would tell anyone (accounts.taken_addresses).
-        return self.cleaned_data["email"].strip().lower()
+        email = self.cleaned_data["email"].strip().lower()
+        try:
+            # As sending does to its domain: a few addresses the field takes
+            # ("jo@xn--ü.example") no email can be addressed to.
+            email.rpartition("@")[2].encode("idna")
+        except UnicodeError:
+            raise forms.ValidationError(
+                "No email can be sent to this address. Check it for a typing mistake."
+            ) from None
+        return email
 
     def clean(self):
         cleaned = super().clean()

@@ -24,7 +24,9 @@ def deliver(what, send):
     """
     try:
         send()
-    except (smtplib.SMTPException, OSError) as error:
+    # ValueError: an address no email can be addressed to (Django's message
+    # quotes it, so it must not reach the request log either).
+    except (smtplib.SMTPException, OSError, ValueError) as error:
         logger.warning("Could not send %s: %s", what, _kind(error))
         return False
     return True

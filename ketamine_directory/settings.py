@@ -144,9 +144,14 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    # The rate limits' counts (ketamine_directory.throttle). In the same Redis,
-    # whose eviction policy must spare them: see the README (volatile-ttl).
-    CACHES["limits"] = {**CACHES["default"], "KEY_PREFIX": "kd-limits"}
+    # The rate limits' counts (ketamine_directory.throttle): in the same Redis,
+    # whose eviction policy must spare them (the README: volatile-ttl), or in
+    # one of their own that never evicts.
+    CACHES["limits"] = {
+        **CACHES["default"],
+        "LOCATION": os.environ.get("LIMITS_REDIS_URL", REDIS_URL),
+        "KEY_PREFIX": "kd-limits",
+    }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models import F
 
-from clinics.models import Clinic
+from clinics.models import Clinic, Route
 from listings import snapshots
 from listings.models import ListingChange
 
@@ -65,7 +65,7 @@ def _own_changes(clinic, current, values, version, started):
     clashing = {
         part for part in (own.keys() & unseen) - snapshots.TICK_PARTS if own[part] != current[part]
     }
-    clashing |= _insurance_left_without_its_treatment(current, own)
+    clashing |= _left_broken_by_the_merge(current, own, unseen)
     if clashing:
         raise EditConflict(clashing)
     return own
@@ -90,13 +90,15 @@ def merged_ticks(current, mine, opened):
     return sorted((set(current) | (mine - opened)) - (opened - mine))
 
 
-def _insurance_left_without_its_treatment(current, own):
+def _left_broken_by_the_merge(current, own, unseen):
     """
-    Parts to show as clashing when merging this edit would leave insurance
-    ticked for a treatment the listing no longer has: someone else removed
-    the treatment this person ticks insurance for, or ticked insurance for
-    the treatment this person removes. Each form checks its own ticks, but
-    only against the treatments it shows.
+    Parts to show as clashing when merging this edit with what others saved
+    meanwhile (`unseen`) would leave the listing in a state neither form
+    allowed: insurance ticked for a treatment it no longer has (one person
+    removed the treatment, the other ticked insurance for it), or no priced
+    treatment at all (each cleared a different one). Each form checks itself,
+    but only against the listing it shows. What one person did alone (an
+    editor deleting a price row in the admin) is theirs, as before.
     """
 
     def orphans(listing):
@@ -108,10 +110,15 @@ def _insurance_left_without_its_treatment(current, own):
         }
 
     after = current | own
-    return {
-        f"offering:{route}" if f"offering:{route}" not in own else "insurance"
-        for route in orphans(after) - orphans(current)
-    }
+    parts = set()
+    for route in orphans(after) - orphans(current):
+        part = f"offering:{route}"
+        if part in unseen or "insurance" in unseen:
+            parts.add("insurance" if part in own else part)
+    offerings = [f"offering:{route}" for route in Route.values]
+    if any(current[part] for part in offerings) and not any(after[part] for part in offerings):
+        parts |= unseen & set(offerings)
+    return parts
 
 
 @transaction.atomic

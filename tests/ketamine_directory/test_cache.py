@@ -90,3 +90,12 @@ def test_with_redis_the_counts_are_kept_there_too_apart_from_the_pages():
     )
     result = run(code, REDIS_URL=NOBODY_LISTENS)
     assert result.stdout.strip().splitlines()[-1] == "RedisCache kd-limits kd", result.stderr
+
+
+def test_the_counts_can_have_a_redis_of_their_own():
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.CACHES['limits']['LOCATION'], settings.CACHES['default']['LOCATION'])"
+    )
+    result = run(code, REDIS_URL=NOBODY_LISTENS, LIMITS_REDIS_URL="redis://127.0.0.1:2/0")
+    assert result.stdout.strip().splitlines()[-1] == f"redis://127.0.0.1:2/0 {NOBODY_LISTENS}"

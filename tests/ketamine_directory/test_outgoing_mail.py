@@ -197,3 +197,32 @@ def test_a_password_reset_that_fails_says_what_it_always_says(client, failing_ma
     assert response["Location"] == "/account/password-reset/sent/"
     assert "bad.example" not in logged(logs)
     assert "Could not send a password reset" in logged(logs)
+
+
+class AddressingBackend(BaseEmailBackend):
+    """Encodes each recipient's domain, as Django's SMTP backend does before connecting."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            for address in message.recipients():
+                address.rpartition("@")[2].encode("idna")
+        return len(messages)
+
+
+# The email field takes it; no email can be addressed to it.
+UNADDRESSABLE = "jo@xn--ü.example"
+
+
+def test_an_address_no_email_can_be_sent_to_is_refused_at_sign_up(client, logs):
+    response = sign_up(client, UNADDRESSABLE)
+    assert response.status_code == 200
+    assert "No email can be sent to this address" in response.text
+    assert not get_user_model().objects.exists()
+
+
+def test_a_password_reset_for_such_an_account_says_what_it_always_says(client, settings, logs):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.AddressingBackend"}}
+    make_user(UNADDRESSABLE)  # made before the sign-up form refused such addresses
+    response = client.post("/account/password-reset/", {"email": UNADDRESSABLE})
+    assert response["Location"] == "/account/password-reset/sent/"
+    assert "xn--" not in logged(logs)

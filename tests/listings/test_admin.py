@@ -4,6 +4,7 @@ from django.core import mail
 from django.test import Client
 
 from clinics.models import Clinic, Offering
+from listings.editing import save_listing
 from listings.models import Claim, ListingChange, Membership
 from tests.builders import make_clinic, make_editor, make_member, make_user
 
@@ -940,3 +941,41 @@ def test_a_clinic_created_in_the_admin_starts_its_history(client, editor):
         client.post(url, admin_form_data(client.get(url)) | {"hours": "Mon 9-5"}).status_code == 302
     )
     assert ListingChange.objects.get(version=1).changes == {"hours": ["", "Mon 9-5"]}
+
+
+def _row_of(data, prefix, route):
+    """The form prefix ('offerings-1') of the inline row for `route`."""
+    for key, value in data.items():
+        if key.startswith(prefix) and key.endswith("-route") and value == route:
+            return key.rsplit("-", 1)[0]
+    raise AssertionError(f"no {prefix} row for {route}")
+
+
+def test_an_editor_deleting_a_price_row_alone_is_no_conflict(client, editor):
+    # Leaving its insurance row is the editor's own doing, as it always was:
+    # only what others saved meanwhile can make a merge a conflict.
+    clinic = make_clinic(
+        offerings={"iv": (400, 450), "spravato": (600, 900)}, payers=[("medicare", "spravato")]
+    )
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url))
+    data[f"{_row_of(data, 'offerings-', 'spravato')}-DELETE"] = "on"
+    assert client.post(url, data).status_code == 302
+    assert not clinic.offerings.filter(route="spravato").exists()
+
+
+def test_a_conflict_over_insurance_for_a_deleted_treatment_clears_on_saving_again(client, editor):
+    clinic = make_clinic(
+        offerings={"iv": (400, 450), "spravato": (600, 900)}, payers=[("medicare", "spravato")]
+    )
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url))
+    data[f"{_row_of(data, 'offerings-', 'spravato')}-DELETE"] = "on"
+    data[f"{_row_of(data, 'accepted_payers-', 'spravato')}-DELETE"] = "on"
+    save_listing(
+        clinic, make_member(clinic), {"insurance": ["medicare:spravato", "tricare:spravato"]}
+    )
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    again = data | {"seen_version": refused.context["adminform"].form["seen_version"].value()}
+    assert client.post(url, again).status_code == 302

@@ -800,3 +800,20 @@ def test_a_listing_without_prices_yet_saves_its_other_details(client, clinic, st
     assert client.post(URL, data).status_code == 302
     clinic.refresh_from_db()
     assert clinic.description == "New here."
+
+
+def test_two_people_clearing_a_treatment_each_cannot_leave_none(client, clinic, staff):
+    mine = form_data(client) | {"iv-price_min": "", "iv-price_max": ""}
+    other = Client()
+    other.force_login(make_member(clinic))
+    theirs = form_data(other) | {"spravato-price_min": "", "spravato-price_max": ""}
+    theirs["accepted"] = [item for item in theirs["accepted"] if not item.endswith(":spravato")]
+    assert other.post(URL, theirs).status_code == 302
+
+    refused = client.post(URL, mine)
+    assert refused.status_code == 409
+    assert list(clinic.offerings.values_list("route", flat=True)) == ["iv"]
+    # The page again, as it stands, gets the usual explanation.
+    again = client.post(URL, sent_back(refused))
+    assert again.status_code == 400
+    assert "Keep at least one treatment with its prices" in again.text
