@@ -8,6 +8,7 @@ never sees it): an unkeyed hash of an IPv4 address can be reversed by trying
 them all, and one of an email by trying a list of addresses.
 """
 
+import contextlib
 import hashlib
 import hmac
 import ipaddress
@@ -102,6 +103,11 @@ class AddressThrottle:
 
     def record(self, request):
         count_one(self._key(request), self.window)
+
+    def give_back(self, request):
+        """Uncount an action allow() counted that did not happen after all (an email not sent)."""
+        with contextlib.suppress(Exception):  # expired meanwhile, or the cache is down
+            counts.decr(self._key(request))
 
 
 class AccountThrottle(AddressThrottle):

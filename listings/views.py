@@ -83,6 +83,7 @@ def claim(request, slug):
             if not claims.send_link(request, new_claim):
                 # Withdrawn at once, so the form (kept as typed) can be sent again.
                 new_claim.delete()
+                claims.SENT.give_back(request)
                 form.add_error("work_email", not_sent_to(new_claim.work_email))
                 return render(
                     request,
@@ -174,6 +175,9 @@ def _open_claim(request, open_claim):
         elif claims.send_link(request, open_claim):
             messages.success(request, f"We sent a new link to {open_claim.work_email}.")
         else:
+            # Not sent: not counted among the links sent.
+            claims.RESENT.give_back(request)
+            claims.SENT.give_back(request)
             messages.error(
                 request,
                 f"We could not send an email to {open_claim.work_email}. Our email may be "

@@ -226,3 +226,18 @@ def test_a_password_reset_for_such_an_account_says_what_it_always_says(client, s
     response = client.post("/account/password-reset/", {"email": UNADDRESSABLE})
     assert response["Location"] == "/account/password-reset/sent/"
     assert "xn--" not in logged(logs)
+
+
+def test_links_that_failed_to_go_are_not_counted_as_sent(client, clinic, settings):
+    person = make_user("jo@gmail.example")
+    client.force_login(person)
+    data = {"work_email": "jo@bad.example", "job_title": "Practice manager", "message": ""}
+    client.post("/account/claim/calm-harbor/", data)
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
+    for _ in range(4):  # an outage: each attempt fails
+        Claim.objects.update(link_sent_at=None)
+        client.post("/account/claim/calm-harbor/", {"action": "resend"})
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    Claim.objects.update(link_sent_at=None)
+    response = client.post("/account/claim/calm-harbor/", {"action": "resend"}, follow=True)
+    assert "We sent a new link to jo@bad.example" in response.text
