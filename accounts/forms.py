@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from accounts import confirmation, sign_in_limits
-from ketamine_directory.forms import PlainLabelsMixin
+from ketamine_directory.forms import LimitsSaidNotCutMixin, PlainLabelsMixin
 from ketamine_directory.outgoing_mail import deliver
 from ketamine_directory.throttle import count_one, email_digest
 
@@ -22,7 +22,7 @@ from ketamine_directory.throttle import count_one, email_digest
 PASSWORD_HINT = "At least 8 characters, not all numbers, not a common password."
 
 
-class SignUpForm(PlainLabelsMixin, forms.Form):
+class SignUpForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.Form):
     """An account for clinic staff: an email address is the user name."""
 
     email = forms.EmailField(
@@ -107,7 +107,7 @@ class WrongPasswordLimit:
         return cleaned
 
 
-class SignInForm(WrongPasswordLimit, PlainLabelsMixin, AuthenticationForm):
+class SignInForm(LimitsSaidNotCutMixin, WrongPasswordLimit, PlainLabelsMixin, AuthenticationForm):
     """Django's sign-in form, with the email address as the user name in any case."""
 
     error_messages = {
@@ -131,7 +131,7 @@ class AdminSignInForm(WrongPasswordLimit, AdminAuthenticationForm):
     """The admin's sign-in (admin.site.login_form), under the same limit as the site's."""
 
 
-class ResetForm(PlainLabelsMixin, PasswordResetForm):
+class ResetForm(LimitsSaidNotCutMixin, PlainLabelsMixin, PasswordResetForm):
     # Reset emails to one address in an hour: enough to ask again after a lost
     # one, too few for anyone to fill a clinic's inbox by asking over and over.
     EMAIL_LIMIT = 3

@@ -85,3 +85,19 @@ def test_a_new_password_that_differs_from_its_repeat(client):
     assert_summarised(
         response, "Your new password has not been saved yet.", ("id_new_password2", "match")
     )
+
+
+@pytest.mark.parametrize("url", ["/account/signup/", "/account/login/", "/account/password-reset/"])
+def test_no_email_box_cuts_a_pasted_address_silently(client, url):
+    # Cut at maxlength, a long address could still look valid and be wrong.
+    assert "maxlength" not in client.get(url).text
+
+
+def test_an_over_long_address_is_refused_with_everything_kept(client):
+    address = "a" * 150 + "@example.org"
+    response = client.post(
+        "/account/signup/", {"email": address, "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert_summarised(response, "", ("id_email", "at most 150 characters"))
+    assert f'value="{address}"' in response.text
+    assert not mail.outbox
