@@ -189,6 +189,9 @@ def clinic_list(request, state=None, city_slug=None):
             list_url(request.path, search, page.next_page_number()) if page.has_next() else None
         ),
         "untick_url": list_url(request.path, search, page.number),
+        # One address per search and page for search engines: the filters in
+        # a fixed order, without ticks, empty fields or anyone's tracking tags.
+        "canonical_url": list_url(request.path, search, page.number),
         # Sent by the Compare buttons, so that the comparison's "Back to the
         # clinic list" returns to this search and page.
         "back": list_url(request.path, search, page.number),
