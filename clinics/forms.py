@@ -1,5 +1,4 @@
 import re
-import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,7 +6,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 
 from clinics.geo import locate_zip
 from clinics.states import STATE_CHOICES, US_STATES
-from clinics.where import read_city
+from clinics.where import as_typed, read_city
 
 # [0-9], not \d, which matches the digits of every script.
 ZIP_PATTERN = re.compile(r"^[0-9]{5}$")
@@ -74,11 +73,10 @@ class ZipCodeField(TypedTextField):
 
     @staticmethod
     def five_digits(value):
-        """'78701-1234', ' 78701 ' and '７８７０１' -> '78701'; anything else as it was typed."""
+        """'78701-1234', ' 78701 ', '７８７０１' and '٧٨٧٠١' -> '78701'; anything else as typed."""
         if not isinstance(value, str):
             return value
-        # Full-width digits, as East Asian keyboards type them, are the same digits.
-        match = TYPED_ZIP.fullmatch(unicodedata.normalize("NFKC", value).strip())
+        match = TYPED_ZIP.fullmatch(as_typed(value))
         return match[1] if match else value
 
     def to_python(self, value):

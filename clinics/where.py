@@ -12,6 +12,18 @@ from django.utils.text import slugify
 from clinics.geo import locate_zip, places_named
 from clinics.states import US_STATES
 
+
+def as_typed(text):
+    """
+    Text as a keyboard in another script types what we read: full-width
+    letters and digits (East Asian keyboards) as their plain forms, and every
+    script's digits ("٧٨٧٠١", Arabic-Indic) as 0-9, spaces collapsed.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+    return " ".join(text.split())
+
+
 ZIP_OR_ZIP4 = re.compile(r"(\d{5})(?:-\d{4})?")
 # A ZIP code anywhere in the text: "Austin, TX 78701", "78701 Austin", "78701-1234".
 ZIP_IN_TEXT = re.compile(r"(?<![\d-])(\d{5})(?:-\d{4})?(?![\d-])")
@@ -80,8 +92,7 @@ def read_where(text):
     and a state alone no city. A ZIP code anywhere in the text is that ZIP,
     unless the text names another state (then it is a house number).
     """
-    # Full-width letters and digits, as East Asian keyboards type them, are the same.
-    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    text = as_typed(text)
     if match := ZIP_OR_ZIP4.fullmatch(text):
         return Where(zip_code=match[1])
     if DIGITS.fullmatch(text):
@@ -106,7 +117,7 @@ def read_city(text):
     (a state alone, a ZIP code) or only a piece of them does, with no state
     ("1,000", "Austin, XX"): the box then takes them as typed.
     """
-    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    text = as_typed(text)
     alias = _alias(Reading(text))
     if alias.state:
         return alias  # in a box for a city, "LA" is Los Angeles

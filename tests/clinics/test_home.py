@@ -32,6 +32,8 @@ def test_find_box_sends_people_to_the_right_listing(client):
         return response["Location"]
 
     assert goes("78701") == goes(" 78701-1234 ") == "/clinics/?near=78701"
+    # Typed on a phone keyboard set to Japanese, Arabic or Persian.
+    assert goes("７８７０１") == goes("٧٨٧٠١") == goes("Austin ۷۸۷۰۱") == "/clinics/?near=78701"
     # A whole address, pasted: its ZIP code is the nearest place there is.
     for where in ("Austin TX 78701", "12 Oak Ave, Austin, TX 78701-1234", "austin,78701"):
         assert goes(where) == "/clinics/?near=78701", where
