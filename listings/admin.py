@@ -229,6 +229,35 @@ class MembershipForm(forms.ModelForm):
         self.instance.user = user
         return email
 
+    def clean(self):
+        cleaned = super().clean()
+        # The person is no field of the form, so Django's own check of the
+        # (person, clinic) pair never runs, and a second row was a 500.
+        user_id = self.instance.user_id
+        clinic_id = cleaned["clinic"].pk if cleaned.get("clinic") else self.instance.clinic_id
+        if "account" in cleaned and user_id and clinic_id:
+            others = Membership.objects.filter(user_id=user_id, clinic_id=clinic_id)
+            if others.exclude(pk=self.instance.pk).exists():
+                self.add_error("account", "This person is already on this clinic's staff.")
+        return cleaned
+
+
+class MembershipFormSet(BaseInlineFormSet):
+    """The clinic page's staff rows: one row per person."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue  # an empty extra row
+            if self._should_delete_form(form) or not hasattr(form, "cleaned_data"):
+                continue
+            user_id = form.instance.user_id
+            if user_id in seen:
+                form.add_error("account", "This person is already in another row.")
+            seen.add(user_id)
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -244,6 +273,7 @@ class MembershipAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     model = Membership
     form = MembershipForm
+    formset = MembershipFormSet
     fields = ["account", "claim", "created_at"]
     extra = 0
     readonly_fields = ["claim", "created_at"]

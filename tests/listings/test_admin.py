@@ -144,6 +144,45 @@ def test_editors_add_staff_by_their_account_email(client, editor, clinic):
     assert "No account uses this address" in unknown.text
 
 
+def test_adding_someone_already_on_the_staff_says_so(client, editor, clinic):
+    person = make_member(clinic, make_user("jo@calm-harbor.example"))
+    response = client.post(
+        "/admin/listings/membership/add/",
+        {"account": "jo@calm-harbor.example", "clinic": clinic.pk},
+    )
+    assert response.status_code == 200
+    assert "already on this clinic&#x27;s staff" in response.text
+    assert Membership.objects.filter(user=person).count() == 1
+
+
+def _with_staff_rows(data, *emails):
+    """The clinic page's form data with new staff rows for `emails`."""
+    first = int(data["memberships-TOTAL_FORMS"])
+    data = data | {"memberships-TOTAL_FORMS": str(first + len(emails))}
+    for number, email in enumerate(emails, start=first):
+        data[f"memberships-{number}-account"] = email
+    return data
+
+
+def test_the_clinic_page_refuses_a_second_row_for_the_same_person(client, editor, clinic):
+    make_member(clinic, make_user("jo@calm-harbor.example"))
+    make_user("sam@calm-harbor.example")
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url))
+
+    again = client.post(url, _with_staff_rows(data, "jo@calm-harbor.example"))
+    assert again.status_code == 200
+    assert "already on this clinic&#x27;s staff" in again.text
+    twice = client.post(
+        url, _with_staff_rows(data, "sam@calm-harbor.example", "SAM@calm-harbor.example")
+    )
+    assert twice.status_code == 200
+    assert "already in another row" in twice.text
+    assert sorted(clinic.memberships.values_list("user__email", flat=True)) == [
+        "jo@calm-harbor.example"
+    ]
+
+
 def test_editors_cannot_add_staff_whose_address_was_never_confirmed(client, editor, clinic):
     # Anyone can sign up with someone else's address; staff read patients' inquiries.
     person = make_user("drsmith@calm-harbor.example", confirmed=False)
