@@ -352,17 +352,27 @@ class ListingChangeAdmin(ChangeDescriptions, admin.ModelAdmin):
         description="Undo the selected changes (put the old values back)", permissions=["undo"]
     )
     def undo(self, request, queryset):
-        undone, left = 0, []
+        undone, left, refused = 0, [], []
         # Newest first, so undoing several changes to one listing walks back in time.
         created = []
         for change in queryset.select_related("clinic").order_by("-version"):
             if change.is_creation:
                 created.append(str(change.clinic))
                 continue
-            undo, changed_since = revert(change, request.user)
+            undo, changed_since, why_not = revert(change, request.user)
+            if why_not:
+                refused.append(f"{change} ({why_not})")
+                continue
             undone += bool(undo)
             left += [f"{snapshots.label(part)} of {change.clinic}" for part in changed_since]
         self.message_user(request, f"Undid {undone} change(s); each undo is itself in the history.")
+        if refused:
+            self.message_user(
+                request,
+                f"Not undone: {'; '.join(refused)}. Undo the later changes first (select "
+                "them too), or edit the listing.",
+                messages.WARNING,
+            )
         if created:
             self.message_user(
                 request,

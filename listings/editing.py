@@ -101,24 +101,42 @@ def _left_broken_by_the_merge(current, own, unseen):
     editor deleting a price row in the admin) is theirs, as before.
     """
 
-    def orphans(listing):
-        return {
-            route
-            for item in listing["insurance"]
-            for route in [item.split(":", 1)[1]]
-            if route and not listing[f"offering:{route}"]
-        }
-
     after = current | own
     parts = set()
-    for route in orphans(after) - orphans(current):
+    for route in _orphan_routes(after) - _orphan_routes(current):
         part = f"offering:{route}"
         if part in unseen or "insurance" in unseen:
             parts.add("insurance" if part in own else part)
-    offerings = [f"offering:{route}" for route in Route.values]
-    if any(current[part] for part in offerings) and not any(after[part] for part in offerings):
-        parts |= unseen & set(offerings)
+    if _priced(current) and not _priced(after):
+        parts |= unseen & set(OFFERING_PARTS)
     return parts
+
+
+OFFERING_PARTS = [f"offering:{route}" for route in Route.values]
+
+
+def _orphan_routes(listing):
+    """The routes a listing (a snapshot) takes insurance for but does not offer."""
+    return {
+        route
+        for item in listing["insurance"]
+        for route in [item.split(":", 1)[1]]
+        if route and not listing[f"offering:{route}"]
+    }
+
+
+def _priced(listing):
+    return any(listing[part] for part in OFFERING_PARTS)
+
+
+def _left_broken_by_the_undo(current, after):
+    """Why putting old values back (`after`) would leave a listing no form allows, or ""."""
+    if _priced(current) and not _priced(after):
+        return "it would leave the listing with no treatment"
+    if routes := _orphan_routes(after) - _orphan_routes(current):
+        names = ", ".join(Route(route).label for route in sorted(routes))
+        return f"it would leave insurance ticked for {names}, which the listing would not offer"
+    return ""
 
 
 @transaction.atomic
@@ -139,11 +157,13 @@ def revert(change, user):
     """
     Put back the old values of a change, as a new change that says so.
     Returns (the new change or None, the parts left alone because someone
-    changed them again since: undoing those would silently throw that away).
+    changed them again since: undoing those would silently throw that away,
+    and why nothing was undone if the listing would be left in a state no
+    form allows, or "").
     """
     if change.is_creation:
         # Putting back "before the listing existed" would blank it: hiding it is the undo.
-        return None, []
+        return None, [], ""
     Clinic.objects.select_for_update().filter(pk=change.clinic_id).exists()
     current = snapshots.take(change.clinic)
     old_values, changed_since = {}, []
@@ -152,8 +172,12 @@ def revert(change, user):
             old_values[key] = old
         elif current.get(key) != old:
             changed_since.append(key)
+    # Undoing "added at-home prices" after insurance was ticked for them, or
+    # the last treatment's prices after the others were cleared.
+    if refused := _left_broken_by_the_undo(current, current | old_values):
+        return None, changed_since, refused
     undo = save_listing(change.clinic, user, old_values, reverts=change) if old_values else None
-    return undo, changed_since
+    return undo, changed_since, ""
 
 
 def changes_since(clinic, version):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from clinics.models import Clinic
 
@@ -123,7 +124,8 @@ class ListingChange(models.Model):
         ]
 
     def __str__(self):
-        return f"Change to {self.clinic} on {self.created_at:%Y-%m-%d %H:%M}"
+        # In the site's time, as the admin's date columns beside it are.
+        return f"Change to {self.clinic} on {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self):
         return self.clinic.get_absolute_url()

@@ -248,6 +248,49 @@ def test_undo_leaves_alone_what_was_changed_again_since(client, editor, clinic):
     assert "Left as they are, because they were changed again since: Description" in response.text
 
 
+def _undo(client, *changes):
+    return client.post(
+        "/admin/listings/listingchange/",
+        {"action": "undo", "_selected_action": [change.pk for change in changes]},
+        follow=True,
+    )
+
+
+def test_an_undo_that_would_leave_insurance_for_a_treatment_not_offered_is_refused(
+    client, editor, clinic
+):
+    from listings.editing import save_listing
+
+    staff = make_member(clinic)
+    at_home = {"price_min": 150, "price_max": 200, "series_sessions": None, "series_price": None}
+    added = save_listing(clinic, staff, {"offering:at-home": at_home | {"notes": ""}})
+    ticked = save_listing(clinic, staff, {"insurance": ["cigna:at-home"]})
+
+    response = _undo(client, added)
+    assert "Not undone" in response.text
+    assert "insurance ticked for At-home sublingual/oral ketamine" in response.text
+    assert clinic.offerings.filter(route="at-home").exists()
+    assert not ListingChange.objects.filter(reverts=added).exists()
+    # Undone newest first, together, the listing is never left that way.
+    response = _undo(client, added, ticked)
+    assert "Undid 2 change(s)" in response.text
+    assert list(clinic.offerings.values_list("route", flat=True)) == ["iv"]
+    assert not clinic.accepted_payers.exists()
+
+
+def test_an_undo_that_would_leave_no_treatment_is_refused(client, editor, clinic):
+    from listings.editing import save_listing
+
+    staff = make_member(clinic)
+    spravato = {"price_min": 700, "price_max": 800, "series_sessions": None, "series_price": None}
+    added = save_listing(clinic, staff, {"offering:spravato": spravato | {"notes": ""}})
+    save_listing(clinic, staff, {"offering:iv": None})
+
+    response = _undo(client, added)
+    assert "it would leave the listing with no treatment" in response.text
+    assert clinic.offerings.filter(route="spravato").exists()
+
+
 def test_an_impossible_price_in_the_admin_is_explained_in_words(client, editor, clinic):
     url = f"/admin/clinics/clinic/{clinic.pk}/change/"
     data = admin_form_data(client.get(url)) | {"offerings-0-price_min": "500"}
@@ -1018,3 +1061,14 @@ def test_a_conflict_over_insurance_for_a_deleted_treatment_clears_on_saving_agai
     assert refused.status_code == 200
     again = data | {"seen_version": refused.context["adminform"].form["seen_version"].value()}
     assert client.post(url, again).status_code == 302
+
+
+def test_a_change_is_named_in_the_sites_time(clinic):
+    from datetime import UTC, datetime
+
+    from listings.editing import save_listing
+
+    change = save_listing(clinic, make_member(clinic), {"phone": "(512) 555-0100"})
+    change.created_at = datetime(2026, 12, 2, 6, 33, tzinfo=UTC)
+    # 06:33 UTC is 01:33 in New York, as the list's date column says.
+    assert str(change) == "Change to Calm Harbor Ketamine on 2026-12-02 01:33"
