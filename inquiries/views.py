@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from clinics import old_slugs
 from clinics.models import Clinic
 from inquiries import notify
 from inquiries.forms import InquiryForm
@@ -31,6 +32,7 @@ def _listed_clinic(slug):
 # visitor typed.
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@old_slugs.follows_old_slugs(old_slugs.published)
 def contact(request, slug):
     clinic = _listed_clinic(slug)
     if not clinic.has_staff:
@@ -73,6 +75,7 @@ def _form_context():
 
 
 @require_safe
+@old_slugs.follows_old_slugs(old_slugs.published)
 def sent(request, slug):
     clinic = _listed_clinic(slug)
     if not clinic.has_staff:  # nothing could have been sent
@@ -89,6 +92,7 @@ def _member_clinic(request, slug):
 
 @never_cache
 @login_required
+@old_slugs.follows_old_slugs(old_slugs.managed)
 def inbox(request, slug):
     clinic = _member_clinic(request, slug)
     page = Paginator(clinic.inquiries.all(), INQUIRIES_PER_PAGE).get_page(request.GET.get("page"))
@@ -101,6 +105,7 @@ def inbox(request, slug):
 
 @never_cache
 @login_required
+@old_slugs.follows_old_slugs(old_slugs.managed)
 def detail(request, slug, pk):
     clinic = _member_clinic(request, slug)
     inquiry = get_object_or_404(clinic.inquiries, pk=pk)
@@ -117,6 +122,7 @@ def detail(request, slug, pk):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@old_slugs.follows_old_slugs(old_slugs.managed)
 def delete(request, slug, pk):
     clinic = _member_clinic(request, slug)
     if request.method != "POST":

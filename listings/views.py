@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.confirmation import address_hint, is_confirmed
 from accounts.decorators import confirmed_email_required, signed_in_required
+from clinics import old_slugs
 from clinics.models import Clinic
 from ketamine_directory.outgoing_mail import not_sent_to
 from ketamine_directory.referrer_policy import keep_tokens_from_referers
@@ -56,6 +57,7 @@ def dashboard(request):
 
 
 @confirmed_email_required
+@old_slugs.follows_old_slugs(old_slugs.published)
 def claim(request, slug):
     clinic = get_object_or_404(Clinic.objects.published(), slug=slug)
     if Membership.objects.filter(clinic=clinic, user=request.user).exists():
@@ -259,6 +261,7 @@ def _member_clinic(request, slug):
 
 
 @signed_in_required
+@old_slugs.follows_old_slugs(old_slugs.managed)
 def edit(request, slug):
     clinic = _member_clinic(request, slug)
     conflict = unsure = None
@@ -308,6 +311,7 @@ def edit(request, slug):
 
 
 @login_required
+@old_slugs.follows_old_slugs(old_slugs.managed)
 def history(request, slug):
     clinic = _member_clinic(request, slug)
     changes = clinic.changes.select_related("user", "reverts").order_by("-version")
@@ -319,6 +323,7 @@ def history(request, slug):
 
 
 @login_required
+@old_slugs.follows_old_slugs(old_slugs.managed)
 def leave(request, slug):
     """Stop managing a clinic (the last to leave takes the verified badge with them)."""
     clinic = _member_clinic(request, slug)
@@ -333,6 +338,7 @@ def leave(request, slug):
 
 # Public pages of a clinic, not account pages: like the message form, the report
 # form lives on a page of its own so the clinic page stays cacheable.
+@old_slugs.follows_old_slugs(old_slugs.published)
 def report_problem(request, slug):
     clinic = get_object_or_404(Clinic.objects.published(), slug=slug)
     form = ReportForm(request.POST or None)
@@ -357,6 +363,7 @@ def _report_throttled(request, clinic, form):
     return response
 
 
+@old_slugs.follows_old_slugs(old_slugs.published)
 def report_problem_sent(request, slug):
     clinic = get_object_or_404(Clinic.objects.published(), slug=slug)
     return render(request, "listings/report_sent.html", {"clinic": clinic})

@@ -80,3 +80,51 @@ def test_the_clinic_page_query_count_stays_pinned(client, django_assert_max_num_
     # The miss, then the old slug.
     with django_assert_max_num_queries(2):
         assert client.get("/clinics/calm-harbor/").status_code == 301
+
+
+def _renamed(**fields):
+    clinic = make_clinic("Calm Harbor Ketamine", slug="calm-harbor", **fields)
+    clinic.slug = "calm-harbor-austin"
+    clinic.save()
+    return clinic
+
+
+@pytest.mark.parametrize("page", ["contact/", "report/", "report/sent/"])
+def test_a_clinics_other_public_pages_follow_the_old_slug(client, page):
+    _renamed()
+    response = client.get(f"/clinics/calm-harbor/{page}?from=email")
+    assert response.status_code == 301
+    assert response["Location"] == f"/clinics/calm-harbor-austin/{page}?from=email"
+
+
+def test_staff_pages_and_links_in_emails_already_sent_follow_the_old_slug(client):
+    from tests.builders import make_inquiry, make_member
+
+    clinic = _renamed()
+    inquiry = make_inquiry(clinic)
+    client.force_login(make_member(clinic))
+    for page in ["", "history/", "inquiries/", f"inquiries/{inquiry.pk}/"]:
+        response = client.get(f"/account/clinics/calm-harbor/{page}")
+        assert response.status_code == 301, page
+        assert response["Location"] == f"/account/clinics/calm-harbor-austin/{page}"
+        assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_form_sent_to_the_old_address_is_sent_on_with_what_was_typed(client):
+    from tests.builders import make_member
+
+    clinic = _renamed()
+    client.force_login(make_member(clinic))
+    response = client.post("/account/clinics/calm-harbor/leave/")
+    # 308: the browser sends the same POST, with its fields, to the new address.
+    assert response.status_code == 308
+    assert response["Location"] == "/account/clinics/calm-harbor-austin/leave/"
+
+
+def test_someone_elses_staff_pages_stay_a_404_at_the_old_slug(client):
+    from tests.builders import make_user
+
+    _renamed()
+    client.force_login(make_user())
+    assert client.get("/account/clinics/calm-harbor/").status_code == 404
+    assert client.get("/account/clinics/calm-harbor/inquiries/").status_code == 404
