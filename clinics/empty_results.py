@@ -18,7 +18,7 @@ from clinics.models import Clinic, Offering
 from clinics.nearby import radius_reaching
 from clinics.search_words import in_sentence, routes_words
 from clinics.states import US_STATES
-from clinics.stats import vocabulary
+from clinics.stats import payer_ids, vocabulary
 from clinics.templatetags.directory import dollars
 
 # Every neighbour is the sea or Canada: there is no state line to search across.
@@ -90,6 +90,9 @@ def explain(request, cleaned, place):
         offerings = Offering.objects.filter(clinic__in=_matching(search(drop=["max_price"])))
         if routes:
             offerings = offerings.filter(route__in=routes)
+        if cleaned.get("insurance"):
+            # A price the insurance is for, or the tip's search would find nothing.
+            offerings = offerings.covered_by(payer_ids(cleaned["insurance"]))
         figures["cheapest"] = ("value", offerings.order_by("price_min").values("price_min")[:1])
 
     # What to suggest, in the order shown: searches to check, and the radius

@@ -188,13 +188,20 @@ class ClinicQuerySet(models.QuerySet):
             words &= Q(name__icontains=word) | Q(city__icontains=word)
         return self.filter(words)
 
-    def offering_routes(self, routes, max_price=None):
-        """Clinics offering any of `routes` (all routes when empty), within `max_price`."""
+    def offering_routes(self, routes, max_price=None, covered_by=None):
+        """
+        Clinics offering any of `routes` (all routes when empty), within
+        `max_price`; with `covered_by` (payer ids), that same route must be
+        one the payer is accepted for. "Medicare, at most $300" is one session
+        that is both: not a $275 self-pay one beside a Spravato that Medicare pays.
+        """
         offerings = Offering.objects.filter(clinic=OuterRef("pk"))
         if routes:
             offerings = offerings.filter(route__in=routes)
         if max_price is not None:
             offerings = offerings.filter(price_min__lte=max_price)
+        if covered_by is not None:
+            offerings = offerings.covered_by(covered_by)
         return self.filter(Exists(offerings))
 
     def accepting(self, payer_ids, routes=()):
@@ -445,6 +452,13 @@ class ClinicRedirect(models.Model):
         return f"{self.old_slug} → {self.clinic.slug}"
 
 
+class OfferingQuerySet(models.QuerySet):
+    def covered_by(self, payer_ids):
+        """Offerings whose route one of the payers is accepted for (for every route, or it)."""
+        accepted = AcceptedPayer.objects.filter(clinic=OuterRef("clinic"), payer_id__in=payer_ids)
+        return self.filter(Exists(accepted.filter(Q(route="") | Q(route=OuterRef("route")))))
+
+
 class Offering(models.Model):
     """One route a clinic offers, with its per-session price range in whole dollars."""
 
@@ -474,6 +488,8 @@ class Offering(models.Model):
     )
     notes = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OfferingQuerySet.as_manager()
 
     class Meta:
         ordering = ["clinic", "route"]

@@ -55,6 +55,14 @@ def test_lists_published_clinics_by_name(client, clinics):
         ("near=78701", ["austin-cheap", "austin-iv"]),
         ("near=78701&radius=250", ["austin-cheap", "austin-iv", "houston"]),
         ("near=78701&radius=250&route=iv&insurance=cigna", ["houston"]),
+        # A price and an insurer are met by one session: Aetna pays for
+        # Spravato only, and the sessions at $500 or less are self-pay.
+        ("insurance=aetna&max_price=500", []),
+        ("insurance=aetna&max_price=700", ["austin-iv", "denver"]),
+        ("route=iv&route=spravato&insurance=aetna&max_price=450", []),
+        ("route=iv&route=spravato&insurance=aetna&max_price=700", ["austin-iv", "denver"]),
+        ("insurance=cigna&max_price=560", ["houston"]),
+        ("insurance=self-pay&max_price=300", ["austin-cheap"]),
     ],
 )
 def test_each_filter_alone_and_combined(client, clinics, query, expected):
@@ -832,3 +840,10 @@ def test_a_number_too_long_to_read_is_no_error(client, clinics, path, query):
     assert client.get(f"{path}?{query}").status_code == 200
     fragment = client.get(f"{path}?{query}", headers={"HX-Request": "true"})
     assert fragment.status_code == 200
+
+
+def test_no_session_at_the_price_with_the_insurer_points_to_the_lowest_it_pays_for(client, clinics):
+    text = client.get("/clinics/?insurance=aetna&max_price=500").text
+    # Not $300, Denver's self-pay IM: that search would find nothing either.
+    assert "the lowest price is $650 per session" in text
+    assert 'href="/clinics/?insurance=aetna&amp;max_price=650"' in text
