@@ -24,6 +24,7 @@ from clinics.templatetags.directory import dollars
 # Every neighbour is the sea or Canada: there is no state line to search across.
 NO_STATE_LINE = {"AK", "HI"}
 PLACE_FILTERS = ["near", "radius", "sort", "state", "city"]
+REMOTE_ROUTES = {"at-home", "kap"}
 
 
 @dataclass
@@ -102,7 +103,7 @@ def explain(request, cleaned, place):
         plan.append(
             _Search(
                 f"ZIP {near} is in {US_STATES.get(zip_state, zip_state)}, but the state "
-                f"chosen is {US_STATES[state]}.",
+                f"chosen is {_state_name(state)}.",
                 "Search near the ZIP code in any state",
                 search(drop=["state", "city"]),
                 always=True,
@@ -115,13 +116,13 @@ def explain(request, cleaned, place):
             plan.append(
                 _Search(
                     "",
-                    f"See every clinic in {US_STATES[zip_state]}",
+                    f"See every clinic in {_state_name(zip_state)}",
                     search(drop=["near", "radius", "sort"], state=zip_state.lower()),
                     unless_radius=True,
                 )
             )
     if city and state and not near:
-        plan.append(_Search("", f"See every clinic in {US_STATES[state]}", search(drop=["city"])))
+        plan.append(_Search("", f"See every clinic in {_state_name(state)}", search(drop=["city"])))
     if routes:
         plan.append(_Search("", "Include every treatment", search(drop=["route"])))
     if max_price is not None:
@@ -148,16 +149,22 @@ def explain(request, cleaned, place):
                 search(drop=["condition"]),
             )
         )
-    if (near or state or city) and not cleaned.get("telehealth"):
+    # Infusions, injections and Spravato are given in the clinic: telehealth
+    # is no way to them, only to at-home ketamine and therapy.
+    remote_routes = [route for route in routes if route in REMOTE_ROUTES]
+    if (near or state or city) and not cleaned.get("telehealth") and (remote_routes or not routes):
         # Far from any clinic (Hawaii, Alaska, a rural state), video visits and
         # at-home programs may be the way in, where the prescriber is licensed.
         place_code = zip_state if near else state
+        telehealth = search(drop=PLACE_FILTERS, telehealth="1")
+        if routes:
+            telehealth.setlist("route", remote_routes)
         plan.append(
             _Search(
                 "Some clinics see patients by video or run at-home programs; ask whether "
-                f"they can treat people in {US_STATES.get(place_code, 'your state')}.",
+                f"they can treat people in {_state_name(place_code)}.",
                 "See clinics that offer telehealth",
-                search(drop=PLACE_FILTERS, telehealth="1"),
+                telehealth,
             )
         )
     for number, step in enumerate(plan):
@@ -299,7 +306,7 @@ def _place_words(cleaned, radius):
     elif city:
         words.append(f"in {city}")
     elif state:
-        words.append(f"in {US_STATES[state]}")
+        words.append(f"in {_state_name(state)}")
     return " ".join(words)
 
 
@@ -341,3 +348,10 @@ def _wanted(cleaned):
 
 def _and(phrases):
     return phrases[0] if len(phrases) == 1 else f"{', '.join(phrases[:-1])} and {phrases[-1]}"
+
+
+def _state_name(code):
+    """A state's name as a sentence has it: "the District of Columbia"."""
+    if code == "DC":
+        return "the District of Columbia"
+    return US_STATES.get(code, "your state")

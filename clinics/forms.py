@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.text import slugify
 
 from clinics.geo import locate_zip
 from clinics.states import STATE_CHOICES, US_STATES
@@ -54,6 +55,18 @@ class TypedTextField(forms.CharField):
 
 class CityField(TypedTextField):
     null_message = "Remove the unusual characters from the city name."
+
+    def clean(self, value):
+        value = super().clean(value)
+        # Cities are found by their slug: text with no letter or digit of the
+        # Latin alphabet ("☃", "!!!", "北京") has none, and would search nowhere
+        # while the heading said "in ☃".
+        if value and not slugify(value):
+            raise ValidationError(
+                "We can't search for a city by that name. Type a US city, like Austin.",
+                code="no_city",
+            )
+        return value
 
 
 class ZipCodeField(TypedTextField):

@@ -847,3 +847,30 @@ def test_no_session_at_the_price_with_the_insurer_points_to_the_lowest_it_pays_f
     # Not $300, Denver's self-pay IM: that search would find nothing either.
     assert "the lowest price is $650 per session" in text
     assert 'href="/clinics/?insurance=aetna&amp;max_price=650"' in text
+
+
+@pytest.mark.parametrize("city", ["☃", "!!!", "-", "😀", "北京"])
+def test_a_city_with_no_letters_we_can_search_is_explained_not_claimed(client, clinics, city):
+    text = client.get("/clinics/", {"city": city, "route": "iv"}).text
+    assert "We can&#x27;t search for a city by that name" in text
+    assert f"in {escape(city)}" not in text
+    assert f'value="{escape(city)}"' in text  # kept in the box, to be corrected
+    assert sorted(slugs(text)) == ["austin-iv", "houston"]
+
+
+def test_telehealth_is_offered_as_a_way_only_to_treatments_given_remotely(client, clinics):
+    # A clinic with telehealth that also gives Spravato, in its own rooms.
+    make_clinic(offerings={"spravato": (700, 800), "at-home": (150, 200)}, telehealth=True)
+    spravato = client.get("/clinics/?state=mt&route=spravato").text
+    assert "See clinics that offer telehealth" not in spravato
+    both = client.get("/clinics/?state=mt&route=spravato&route=at-home").text
+    assert (
+        '<a href="/clinics/?route=at-home&amp;telehealth=1">See clinics that offer telehealth'
+        in both
+    )
+
+
+def test_the_district_of_columbia_is_named_as_a_sentence_names_it(client, clinics):
+    text = client.get("/clinics/in/dc/").text
+    assert "No clinics in the District of Columbia are listed yet." in text
+    assert "ask whether they can treat people in the District of Columbia." in text
