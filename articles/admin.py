@@ -13,9 +13,12 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from articles.editor_notes import markdown_notes, posted_reference_count
-from articles.forms import GuideAdminForm, RowForm, RowFormSet
+from articles.forms import GuideAdminForm, ReviewerChoiceField, RowForm, RowFormSet
 from articles.models import FAQ, Guide, GuideRedirect, GuideRoute, Person, Reference
 from articles.views import render_guide
+
+# The guide's field that only people marked as medical reviewers may fill.
+REVIEWER_FIELD = ("guide", "medical_reviewer")
 
 # A publish date further back than this is backdating, not a correction.
 BACKDATING = timedelta(days=7)
@@ -107,6 +110,15 @@ class GuideAdmin(admin.ModelAdmin):
     # Adds "Preview unsaved changes" under the form, and what someone else
     # saved after the page was opened above it.
     change_form_template = "admin/articles/guide/change_form.html"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "medical_reviewer":
+            # Only people marked as medical reviewers are offered (the search
+            # asks PersonAdmin.get_search_results); anyone else is refused,
+            # by name (GuideAdminForm keeps the guide's own reviewer on it).
+            kwargs["queryset"] = Person.objects.filter(reviews_medically=True)
+            kwargs["form_class"] = ReviewerChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -280,18 +292,28 @@ class GuideAdmin(admin.ModelAdmin):
         by_status = {}
         for guide in queryset:
             by_status.setdefault(guide.status, []).append(guide)
-        drafts = by_status.get(Guide.Status.DRAFT, [])
-        for guide in drafts:
+        count, refused = 0, []
+        for guide in by_status.get(Guide.Status.DRAFT, []):
             guide.status = Guide.Status.IN_REVIEW
+            try:
+                # What the form checks: a reviewer named is one who may review.
+                guide.full_clean()
+            except ValidationError as error:
+                refused.append(f"“{guide}”: {' '.join(error.messages)}")
+                continue
             guide.save()
             self.log_change(request, guide, "Sent to medical review.")
-        count = len(drafts)
+            count += 1
         self.message_user(
             request,
             f"Sent {count} draft{pluralize(count)} to medical review."
             if count
             else "Sent no guide to medical review.",
         )
+        if refused:
+            self.message_user(
+                request, f"Not sent to medical review: {' '.join(refused)}", messages.ERROR
+            )
         in_review = by_status.get(Guide.Status.IN_REVIEW, [])
         if in_review:
             names = ", ".join(f"“{guide}”" for guide in in_review)
@@ -316,9 +338,38 @@ class GuideAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "credentials", "is_sample"]
+    list_display = ["name", "credentials", "reviews_medically", "is_sample"]
+    list_filter = ["reviews_medically", "is_sample"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_search_results(self, request, queryset, search_term):
+        """
+        The guide form's medical reviewer search (its autocomplete asks here)
+        offers only people marked as medical reviewers.
+        """
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        asked_for = (request.GET.get("model_name"), request.GET.get("field_name"))
+        if request.path.endswith("/autocomplete/") and asked_for == REVIEWER_FIELD:
+            queryset = queryset.filter(reviews_medically=True)
+        return queryset, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Un-marking the reviewer of published guides is refused (Person.clean);
+        # guides not yet published may still name them, and are told about.
+        if not (change and "reviews_medically" in form.changed_data) or obj.reviews_medically:
+            return
+        waiting = list(obj.reviewed_guides.exclude(status=Guide.Status.PUBLISHED))
+        if waiting:
+            names = ", ".join(f"“{guide}”" for guide in waiting)
+            self.message_user(
+                request,
+                f"{obj.name} is still named as the medical reviewer of {names}, not yet "
+                f"published: {'it' if len(waiting) == 1 else 'they'} can't be saved, sent "
+                "to medical review or published until another medical reviewer is named.",
+                messages.WARNING,
+            )
 
 
 @admin.register(GuideRedirect)

@@ -1,16 +1,45 @@
 """The guide admin's forms: a save from a page opened before someone else's merges with it."""
 
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms import ModelChoiceField
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 
-from articles.models import Guide
+from articles.models import Guide, Person
 from ketamine_directory.edit_merge import Change, DeletedRowsReadAsSent, MergingModelForm
+
+
+class ReviewerChoiceField(ModelChoiceField):
+    """
+    The guide's medical reviewer, among the people marked as reviewers. Anyone
+    else sent is refused with their name and why, not "Select a valid choice".
+    """
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            person = Person.objects.filter(pk=value).first() if str(value).isdigit() else None
+            if person is None or person.reviews_medically:
+                raise
+            raise ValidationError(Guide.not_a_reviewer(person), code="not_a_reviewer") from None
 
 
 class GuideAdminForm(MergingModelForm):
     class Meta:
         model = Guide
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("medical_reviewer")
+        named = self.instance.medical_reviewer_id
+        if field is not None and named:
+            # A reviewer un-marked after being named stays on the page (not
+            # dropped unseen on the next save): Guide.clean then says why they
+            # can't stay.
+            field.queryset = Person.objects.filter(Q(reviews_medically=True) | Q(pk=named))
 
     def stored_now(self):
         # Locked until the save commits, so nobody's save lands between this

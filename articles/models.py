@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,6 +23,15 @@ class Person(models.Model):
     is_sample = models.BooleanField(
         "fictional sample staff", default=False, help_text="Shown as sample staff on the site."
     )
+    reviews_medically = models.BooleanField(
+        "may medically review guides",
+        default=False,
+        help_text=(
+            "Only for a licensed clinician (physician, psychiatrist, nurse practitioner, "
+            "pharmacist…): only people marked so can be named as a guide’s medical "
+            "reviewer, and readers see “Medically reviewed by” with their name."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -29,6 +39,32 @@ class Person(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def clean(self):
+        # Un-marking someone who is the medical reviewer of published (or
+        # scheduled) guides is refused: their pages would go on saying
+        # "Medically reviewed by" them. The editor names another reviewer on
+        # those guides first. Drafts and guides in review may keep them: those
+        # are refused on their next save until another reviewer is chosen
+        # (Guide.clean), and readers do not see them.
+        if self.reviews_medically or not self.pk:
+            return
+        published = list(
+            Guide.objects.filter(medical_reviewer_id=self.pk, status=Guide.Status.PUBLISHED)
+        )
+        if published:
+            names = ", ".join(f"“{guide}”" for guide in published)
+            raise ValidationError(
+                {
+                    "reviews_medically": (
+                        f"{self.name} is the medical reviewer of {len(published)} published "
+                        f"guide{pluralize(len(published))} ({names}), whose "
+                        f"page{pluralize(len(published))} say{pluralize(len(published), 's,')} "
+                        f"“Medically reviewed by {self.name}”. Name another medical reviewer "
+                        "on those guides first, then save this again."
+                    )
+                }
+            )
 
 
 class GuideQuerySet(models.QuerySet):
@@ -110,7 +146,10 @@ class Guide(models.Model):
         related_name="reviewed_guides",
         null=True,
         blank=True,
-        help_text="Needed to publish: the clinician who reviewed the guide.",
+        help_text=(
+            "Needed to publish: the clinician who reviewed the guide. Only people marked "
+            "“May medically review guides” (under People) can be chosen."
+        ),
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -190,6 +229,8 @@ class Guide(models.Model):
             errors["medical_reviewer"] = (
                 "The medical reviewer must be someone other than the author."
             )
+        elif (reviewer := self._reviewer_not_marked()) is not None:
+            errors["medical_reviewer"] = self.not_a_reviewer(reviewer)
         today = timezone.localdate()
         if self.last_reviewed and self.last_reviewed > today:
             errors["last_reviewed"] = (
@@ -203,6 +244,27 @@ class Guide(models.Model):
             errors["slug"] = taken
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def not_a_reviewer(person):
+        """Why `person`, not marked as a medical reviewer, can't be a guide's."""
+        return (
+            f"{person} may not be named as the medical reviewer: they are not marked "
+            "“May medically review guides” under People, and the guide's page says "
+            "“Medically reviewed by” its reviewer. Choose a licensed clinician; if "
+            f"{person.name} is one, mark them so under People first."
+        )
+
+    def _reviewer_not_marked(self):
+        """
+        The medical reviewer, if they are not marked as someone who may review
+        guides (as stored now: the mark may have changed since this guide was
+        read). Whatever the status: the field names the clinician who reviewed
+        the guide, and the guide goes to review and is published with it.
+        """
+        if not self.medical_reviewer_id:
+            return None
+        return Person.objects.filter(pk=self.medical_reviewer_id, reviews_medically=False).first()
 
     def _old_address_of_another(self):
         """

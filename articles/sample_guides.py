@@ -34,6 +34,8 @@ def load_sample_guides(directory=GUIDES_DIR):
     by_slug = {}
     for person in people:
         fields = {k: v for k, v in person.items() if k not in ("slug", "role")}
+        # Only the clinicians among them may be named as a guide's reviewer.
+        fields.setdefault("reviews_medically", False)
         by_slug[person["slug"]], _ = Person.objects.update_or_create(
             slug=person["slug"], defaults=fields
         )
@@ -42,6 +44,13 @@ def load_sample_guides(directory=GUIDES_DIR):
         if path.name == "README.md":
             continue
         meta, body = parse_guide(path.read_text())
+        reviewer = by_slug[meta["reviewer"]]
+        if not reviewer.reviews_medically:
+            # Saved without the admin's checks: this one is made here.
+            raise ValueError(
+                f"{path.name}: the reviewer, {reviewer}, is not marked "
+                "reviews_medically = true in _people.toml."
+            )
         guide, _ = Guide.objects.update_or_create(
             slug=meta["slug"],
             defaults={
@@ -51,7 +60,7 @@ def load_sample_guides(directory=GUIDES_DIR):
                 "category": meta["category"],
                 "meta_description": meta["meta_description"],
                 "author": by_slug[meta["author"]],
-                "medical_reviewer": by_slug[meta["reviewer"]],
+                "medical_reviewer": reviewer,
                 "status": Guide.Status.PUBLISHED,
                 "published_at": PUBLISHED,
                 "last_reviewed": REVIEWED,

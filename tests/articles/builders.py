@@ -6,9 +6,15 @@ from articles.models import FAQ, Guide, GuideRoute, Person, Reference
 
 
 def make_person(name="Alex Reviewer", **fields):
+    """A person, not marked as someone who may medically review guides unless told."""
     fields.setdefault("slug", name.lower().replace(" ", "-"))
     fields.setdefault("credentials", "MD, psychiatrist")
     return Person.objects.get_or_create(name=name, defaults=fields)[0]
+
+
+def make_reviewer(name="Alex Reviewer", **fields):
+    """A clinician marked as someone who may medically review guides."""
+    return make_person(name, reviews_medically=True, **fields)
 
 
 def make_guide(title="A guide", *, routes=(), faqs=(), references=1, **fields):
@@ -22,7 +28,7 @@ def make_guide(title="A guide", *, routes=(), faqs=(), references=1, **fields):
     fields.setdefault("published_at", timezone.now() - timedelta(days=1))
     fields.setdefault("last_reviewed", date(2026, 11, 1))
     fields.setdefault("author", make_person("Sam Writer", credentials="Health writer"))
-    fields.setdefault("medical_reviewer", make_person())
+    fields.setdefault("medical_reviewer", make_reviewer())
     guide = Guide.objects.create(title=title, **fields)
     for route in routes:
         GuideRoute.objects.create(guide=guide, route=route)

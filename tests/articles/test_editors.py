@@ -6,7 +6,7 @@ from django.test import Client
 
 from articles.models import Guide
 from clinics.models import Clinic
-from tests.articles.builders import make_person, new_guide_data
+from tests.articles.builders import make_person, make_reviewer, new_guide_data
 from tests.builders import make_clinic
 from tests.pages import form_data
 
@@ -32,7 +32,7 @@ def test_editors_group_is_created_by_migration():
 def test_editor_can_create_and_publish_a_guide_through_the_admin(editor_client):
     visitor = Client()
     author = make_person("Writer Person", credentials="Writer")
-    reviewer = make_person("Doctor Person", credentials="MD")
+    reviewer = make_reviewer("Doctor Person", credentials="MD")
     assert editor_client.get("/admin/articles/guide/add/").status_code == 200
     data = new_guide_data(author, reviewer, status="review")
     response = editor_client.post("/admin/articles/guide/add/", data)
@@ -58,7 +58,7 @@ def test_editor_can_edit_clinics_but_not_users(editor_client):
 
 def publish_from_its_form(client, **dates):
     """Add a guide in medical review, then publish it from its change form."""
-    data = new_guide_data(make_person("W"), make_person("D"), status="review")
+    data = new_guide_data(make_person("W"), make_reviewer("D"), status="review")
     assert client.post("/admin/articles/guide/add/", data).status_code == 302
     guide = Guide.objects.get(slug="editors-guide")
     url = f"/admin/articles/guide/{guide.pk}/change/"
@@ -114,7 +114,7 @@ def test_who_may_only_read_guides_cannot_publish_or_unpublish_them(client):
 
 
 def test_the_author_cannot_be_the_medical_reviewer(editor_client):
-    writer = make_person("W")
+    writer = make_reviewer("W")  # a clinician, but the author all the same
     response = editor_client.post("/admin/articles/guide/add/", new_guide_data(writer, writer))
     assert response.status_code == 200
     assert "The medical reviewer must be someone other than the author." in response.text
@@ -122,7 +122,7 @@ def test_the_author_cannot_be_the_medical_reviewer(editor_client):
 
 def test_the_guide_list_heads_its_status_column_status(editor_client):
     editor_client.post(
-        "/admin/articles/guide/add/", new_guide_data(make_person("W"), make_person("D"))
+        "/admin/articles/guide/add/", new_guide_data(make_person("W"), make_reviewer("D"))
     )
     page = editor_client.get("/admin/articles/guide/").text
     assert re.search(r'<th scope="col" class="sortable column-state">.*?>Status</a>', page, re.S)
@@ -204,7 +204,7 @@ def test_a_half_written_preview_leaves_out_what_is_not_there_yet(editor_client):
 
 
 def test_a_reviewer_without_credentials_is_named_without_a_dangling_comma(editor_client):
-    reviewer = make_person("Dana Doctor", credentials="")
+    reviewer = make_reviewer("Dana Doctor", credentials="")
     page = editor_client.post(PREVIEW, {"title": "T", "body": "B", "medical_reviewer": reviewer.pk})
     assert "Medically reviewed by Dana Doctor</strong>" in page.text
 
@@ -283,7 +283,7 @@ def test_a_guide_cannot_take_another_guides_old_address_unawares(editor_client):
     # A new guide may not take it either; the guide itself may take its own old address back.
     response = editor_client.post(
         "/admin/articles/guide/add/",
-        new_guide_data(make_person("W"), make_person("D"), slug="cost"),
+        new_guide_data(make_person("W"), make_reviewer("D"), slug="cost"),
     )
     assert "“cost” is the old address of the guide “Moved guide”" in response.text
     assert open_and_save(editor_client, moved, slug="cost").status_code == 302

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 
 from articles.models import FAQ, Guide
-from tests.articles.builders import make_guide, make_person, new_guide_data
+from tests.articles.builders import make_guide, make_person, make_reviewer, new_guide_data
 from tests.builders import make_clinic, make_editor
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def messages_of(response):
 
 
 def test_what_the_sanitiser_cuts_is_said_on_save_and_kept_where_it_can_be(editor_client, client):
-    data = new_guide_data(make_person("W"), make_person("D"), body=CUT_BODY)
+    data = new_guide_data(make_person("W"), make_reviewer("D"), body=CUT_BODY)
     response = editor_client.post("/admin/articles/guide/add/", data, follow=True)
     assert response.status_code == 200
     said = " ".join(messages_of(response))
@@ -51,7 +51,7 @@ def test_what_the_sanitiser_cuts_is_said_on_save_and_kept_where_it_can_be(editor
 
 
 def test_an_image_without_a_description_is_said_to_be_lost(editor_client):
-    data = new_guide_data(make_person("W"), make_person("D"), body="![](https://x.example/a.png)")
+    data = new_guide_data(make_person("W"), make_reviewer("D"), body="![](https://x.example/a.png)")
     said = " ".join(
         messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
     )
@@ -60,7 +60,7 @@ def test_an_image_without_a_description_is_said_to_be_lost(editor_client):
 
 def test_html_the_site_does_not_allow_is_named(editor_client):
     body = 'A <iframe src="https://video.example/x">clip</iframe> and <script>x()</script>.'
-    data = new_guide_data(make_person("W"), make_person("D"), body=body)
+    data = new_guide_data(make_person("W"), make_reviewer("D"), body=body)
     said = " ".join(
         messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
     )
@@ -69,7 +69,7 @@ def test_html_the_site_does_not_allow_is_named(editor_client):
 
 
 def test_a_clean_guide_is_saved_without_warnings(editor_client):
-    data = new_guide_data(make_person("W"), make_person("D"))
+    data = new_guide_data(make_person("W"), make_reviewer("D"))
     said = messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
     assert len(said) == 1 and "was added successfully" in said[0]
 
@@ -103,7 +103,9 @@ def test_the_preview_counts_the_references_in_the_form_not_only_those_saved(edit
 
 def test_a_faq_answer_is_checked_too(editor_client):
     data = new_guide_data(
-        make_person("W"), make_person("D"), **{"faqs-0-answer": "See ![a map](http://m.example/)."}
+        make_person("W"),
+        make_reviewer("D"),
+        **{"faqs-0-answer": "See ![a map](http://m.example/)."},
     )
     said = " ".join(
         messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
@@ -125,7 +127,7 @@ def test_a_body_heading_never_takes_an_id_the_page_uses(client, heading):
 
 def test_a_body_heading_named_like_the_pages_own_section_is_pointed_out(editor_client):
     body = "Intro.\n\n## References\n\n1. Doe J. A study."
-    data = new_guide_data(make_person("W"), make_person("D"), body=body)
+    data = new_guide_data(make_person("W"), make_reviewer("D"), body=body)
     said = " ".join(
         messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
     )
@@ -189,7 +191,7 @@ def test_a_live_block_inside_an_html_attribute_stays_as_written(client):
 
 
 def test_a_live_block_inside_an_html_attribute_is_pointed_out(editor_client):
-    data = new_guide_data(make_person("W"), make_person("D"), body=ATTRIBUTE_BLOCKS)
+    data = new_guide_data(make_person("W"), make_reviewer("D"), body=ATTRIBUTE_BLOCKS)
     said = " ".join(
         messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
     )
@@ -232,7 +234,7 @@ def test_an_id_written_in_html_never_clashes_with_the_pages_own(client, raw):
 
 def test_an_id_written_in_html_is_pointed_out(editor_client):
     body = 'Intro.\n\n<h2 id="main">Main</h2>\n\n## Part\n\nText [ref:1].'
-    data = new_guide_data(make_person("W"), make_person("D"), body=body)
+    data = new_guide_data(make_person("W"), make_reviewer("D"), body=body)
     said = " ".join(
         messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
     )
@@ -257,7 +259,7 @@ def test_guides_saved_with_written_ids_are_rendered_again_by_a_migration():
 def test_a_clinic_list_in_an_faq_answer_is_pointed_out(editor_client):
     data = new_guide_data(
         make_person("W"),
-        make_person("D"),
+        make_reviewer("D"),
         **{"faqs-0-answer": "Costs [[price iv]].\n\n[[clinics iv state=tx]]"},
     )
     said = " ".join(
@@ -290,7 +292,7 @@ def test_a_clinic_list_off_a_line_of_its_own_is_left_out_of_the_page(client):
 
 
 def test_a_clinic_list_off_a_line_of_its_own_is_pointed_out(editor_client):
-    data = new_guide_data(make_person("W"), make_person("D"), body=STRAY_LISTS)
+    data = new_guide_data(make_person("W"), make_reviewer("D"), body=STRAY_LISTS)
     said = " ".join(
         messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
     )

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Guide
-from tests.articles.builders import make_guide, make_person, new_guide_data
+from tests.articles.builders import make_guide, make_person, make_reviewer, new_guide_data
 from tests.builders import make_editor
 from tests.pages import form_data
 
@@ -27,7 +27,7 @@ def editor_client(client):
 
 @pytest.fixture
 def people():
-    return make_person("Sam Writer", credentials="Health writer"), make_person("Alex Reviewer")
+    return make_person("Sam Writer", credentials="Health writer"), make_reviewer("Alex Reviewer")
 
 
 def change_url(guide):
@@ -93,7 +93,7 @@ def test_publishing_after_review_needs_the_reviewer_and_date(editor_client):
     assert "Enter the date of the medical review before publishing" in response.text
     assert Guide.objects.get(pk=guide.pk).status == Guide.Status.IN_REVIEW
 
-    reviewer = make_person("Rae Reviewer")
+    reviewer = make_reviewer("Rae Reviewer")
     response = save_with(
         editor_client,
         guide,

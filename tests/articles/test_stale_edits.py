@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 
 from articles.models import FAQ, Guide
-from tests.articles.builders import make_guide, make_person
+from tests.articles.builders import make_guide, make_reviewer
 from tests.builders import make_editor
 from tests.pages import form_data
 
@@ -260,7 +260,7 @@ def test_conditions_and_reviewer_merge_too(guide, editor1, editor2):
     page1, page2 = open_page(editor1, guide), open_page(editor2, guide)
     ptsd = Condition.objects.get(slug="ptsd")
     assert editor1.post(url(guide), page1 | {"conditions": [str(ptsd.pk)]}).status_code == 302
-    other = make_person("Other Reviewer")
+    other = make_reviewer("Other Reviewer")
     assert editor2.post(url(guide), page2 | {"medical_reviewer": str(other.pk)}).status_code == 302
     guide.refresh_from_db()
     assert list(guide.conditions.all()) == [ptsd]
