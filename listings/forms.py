@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from clinics.forms import StateField, ZipCodeField
+from clinics.forms import DollarsField, StateField, ZipCodeField
 from clinics.geo import locate_zip
 from clinics.models import MAX_SESSION_PRICE, Clinic, Condition, Payer, Route, unify_line_breaks
 from clinics.price_ranges import implausible, series_price_too_low
@@ -22,7 +22,7 @@ PRICE_ERRORS = {
         f"Prices above ${MAX_SESSION_PRICE:,} a session look like a typing mistake. "
         "Enter the price of one session in whole dollars."
     ),
-    "invalid": "Enter a whole number of dollars, without $ or cents.",
+    "invalid": "Enter a whole number of dollars, like 450 (no cents).",
 }
 
 
@@ -54,13 +54,18 @@ def us_phone(phone):
 
 
 def price_field(label, **kwargs):
-    return forms.IntegerField(
+    """
+    Whole dollars as people type them ("$1,200"). A text box, not a number
+    box: with "1,000" typed, a browser's number box sends nothing at all, and
+    the price typed was lost without a word.
+    """
+    kwargs.setdefault("max_value", MAX_SESSION_PRICE)
+    kwargs.setdefault("error_messages", PRICE_ERRORS)
+    return DollarsField(
         label=label,
         required=False,
         min_value=0,
-        max_value=MAX_SESSION_PRICE,
-        error_messages=PRICE_ERRORS,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         **kwargs,
     )
 
@@ -133,11 +138,12 @@ class OfferingForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.Form):
         min_value=1,
         max_value=60,
         help_text="Leave empty for the usual number.",
+        error_messages={"invalid": "Enter a whole number of sessions, like 6."},
+        # A text box, as the prices are: a number box sends nothing for "6 sessions".
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    series_price = forms.IntegerField(
-        label="Package price for the series ($)",
-        required=False,
-        min_value=0,
+    series_price = price_field(
+        "Package price for the series ($)",
         max_value=MAX_SESSION_PRICE * 60,
         error_messages=PRICE_ERRORS
         | {"max_value": "That is more than 60 sessions at the highest price."},

@@ -180,6 +180,21 @@ def test_confirmed_prices_show_to_visitors_at_once(client, clinic, staff):
     assert "Prices updated today" in visitor.get("/clinics/calm-harbor/").text
 
 
+def test_prices_are_read_as_people_type_them(client, clinic, staff):
+    page = client.get(URL).text
+    # Not a number box: with "1,000" typed, a browser's sends nothing.
+    assert 'type="number"' not in page
+    assert re.search(r'<input type="text" name="iv-price_min"[^>]*inputmode="numeric"', page)
+    data = form_data(client) | {
+        "iv-price_min": "1,000",
+        "iv-price_max": "$ 1,200",
+        "iv-series_price": "$6,600",
+    }
+    assert client.post(URL, data).status_code == 302
+    iv = clinic.offerings.get(route="iv")
+    assert (iv.price_min, iv.price_max, iv.series_price) == (1000, 1200, 6600)
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
