@@ -242,6 +242,53 @@
     });
   }
 
+  // A search or a page of results that fails (no network, an error from the
+  // server, no answer in time) leaves the old results in place: htmx swaps
+  // nothing. Say so, beside them and to a screen reader, with a full page
+  // load of the search that failed. The next results come with the message
+  // hidden again, and #live-count and #filter-count swapped in anew.
+  var FAILED_MESSAGE =
+    "We couldn't update the results. The clinics shown are still from before your last change. " +
+    "Check your connection, then choose Show the results, above them.";
+
+  function say(text) {
+    var live = document.getElementById("live-count");
+    if (!live) return;
+    // Emptied first, so that the same words, said again after a second
+    // failure, are a change a screen reader announces.
+    live.textContent = "";
+    setTimeout(function () {
+      live.textContent = text;
+    }, 100);
+  }
+
+  function requestFailed(event) {
+    if (!isResults(event.detail.target)) return;
+    var notice = document.getElementById("results-error");
+    if (!notice) return;
+    var path = event.detail.pathInfo && event.detail.pathInfo.finalRequestPath;
+    var retry = notice.querySelector(".results-error-retry");
+    // Only an address on this site: a plain GET of what htmx asked for.
+    if (retry && path && path.charAt(0) === "/" && path.charAt(1) !== "/") {
+      retry.setAttribute("href", path);
+    }
+    notice.hidden = false;
+    // On a phone the open filters hide the results: the bar at their foot,
+    // which would otherwise go on counting the old results, says it too.
+    var bar = document.querySelector("#filter-count a");
+    if (bar) {
+      bar.textContent = "Results not updated: see why";
+      bar.setAttribute("href", "#results-error");
+    }
+    // Nothing came to show: the next results must not take focus for this.
+    showRequested = false;
+    say(FAILED_MESSAGE);
+  }
+
+  ["htmx:sendError", "htmx:responseError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, requestFailed);
+  });
+
   // After "Next" or "Previous", start at the top of the new page of results
   // rather than at the bottom of the list, with focus where reading starts.
   document.addEventListener("htmx:afterSettle", function (event) {
