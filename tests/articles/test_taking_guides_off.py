@@ -98,3 +98,27 @@ def test_the_old_address_of_a_guide_taken_off_the_site_is_not_found_not_a_redire
         assert 'href="/guides/"' in response.text  # the way on to the guides
     # Staff following an old link still reach the preview.
     assert admin_client.get("/guides/old-name/")["Location"] == "/guides/new-name/"
+
+
+@pytest.mark.parametrize(
+    ("status", "says"),
+    [
+        (Guide.Status.DRAFT, "Draft — not published"),
+        (Guide.Status.IN_REVIEW, "In medical review — not published"),
+    ],
+)
+def test_the_preview_of_a_guide_once_published_says_it_is_not_published(admin_client, status, says):
+    guide = make_guide("Withdrawn", slug="withdrawn")  # published yesterday
+    Guide.objects.filter(pk=guide.pk).update(status=status)
+    page = admin_client.get("/guides/withdrawn/").text
+    assert says in page
+    assert "Published <time" not in page
+
+
+def test_the_preview_of_a_scheduled_guide_gives_its_date_to_come(admin_client):
+    make_guide("Soon", slug="soon", published_at=timezone.now() + timedelta(days=3))
+    page = admin_client.get("/guides/soon/").text
+    assert "To be published <time" in page and "Published <time" not in page
+    # A live guide's page is unchanged.
+    make_guide("Live", slug="live")
+    assert "Published <time" in Client().get("/guides/live/").text
