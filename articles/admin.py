@@ -95,6 +95,7 @@ class GuideAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "status",
+                    "take_off_site",
                     "published_at",
                     "updated_on",
                     "author",
@@ -198,6 +199,13 @@ class GuideAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if getattr(form, "withdrawn", False):
+            self.message_user(
+                request,
+                f"“{obj}” is no longer on the site: readers at {obj.get_absolute_url()} and "
+                "its old addresses now get “not found”. Publish it again to bring it back.",
+                messages.WARNING,
+            )
         self._warn_if_text_outran_review(request, obj, form, change)
         dated = {"published_at", "status"} & set(form.changed_data)
         published = obj.status == Guide.Status.PUBLISHED

@@ -1,9 +1,11 @@
 """The guide admin's forms: a save from a page opened before someone else's merges with it."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import ModelChoiceField
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from articles.models import Guide, Person
@@ -27,6 +29,18 @@ class ReviewerChoiceField(ModelChoiceField):
 
 
 class GuideAdminForm(MergingModelForm):
+    # A guide on the site leaves it only on purpose: a status (or a publish time
+    # to come) that would hide it is refused until this is ticked. Shown only
+    # then, under the status; hidden (and unticked) otherwise.
+    take_off_site = forms.BooleanField(
+        label="Take this guide off the site",
+        required=False,
+        help_text=(
+            "Readers then get “not found” at its address, and at its old addresses; "
+            "search engines drop it. It comes back once it is published again."
+        ),
+    )
+
     class Meta:
         model = Guide
         fields = "__all__"
@@ -40,6 +54,44 @@ class GuideAdminForm(MergingModelForm):
             # dropped unseen on the next save): Guide.clean then says why they
             # can't stay.
             field.queryset = Person.objects.filter(Q(reviews_medically=True) | Q(pk=named))
+        # Whether the guide is on the site as this page opens (visitors see it now).
+        self.was_live = self.instance.pk is not None and self.instance.is_visible
+        self.withdrawn = False
+        self.fields["take_off_site"].widget = forms.HiddenInput()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (self.merging and self.was_live) or "status" not in cleaned:
+            return cleaned
+        status = cleaned["status"]
+        published_at = cleaned.get("published_at")
+        later = status == Guide.Status.PUBLISHED and published_at and published_at > timezone.now()
+        if status == Guide.Status.PUBLISHED and not later:
+            return cleaned
+        # Leaving the site: the box shows, ticked or not, with any other error too.
+        self.fields["take_off_site"].widget = forms.CheckboxInput()
+        if cleaned.get("take_off_site"):
+            self.withdrawn = True
+            return cleaned
+        address = self.instance.get_absolute_url()
+        if later:
+            self.add_error(
+                "published_at",
+                "This guide is on the site now: a publish time still to come takes it off "
+                f"until then, and readers at {address} get “not found” meanwhile. To do "
+                "that, tick “Take this guide off the site” and save again; to keep it "
+                "live, keep a publish time that has passed.",
+            )
+        else:
+            self.add_error(
+                "status",
+                f"This guide is on the site now: as “{Guide.Status(status).label}” it would "
+                f"be taken off, and readers at {address} (and its old addresses) would get "
+                "“not found”. To withdraw it, tick “Take this guide off the site” below "
+                "and save again; to keep it live, set the status back to Published. (A "
+                "published guide that needs reviewing again can stay live meanwhile.)",
+            )
+        return cleaned
 
     def stored_now(self):
         # Locked until the save commits, so nobody's save lands between this

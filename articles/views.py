@@ -1,5 +1,4 @@
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.vary import vary_on_headers
 
@@ -84,13 +83,24 @@ def guide_detail(request, slug):
     guide = guides.filter(slug=slug).first()
     if guide is None:
         old = GuideRedirect.objects.filter(old_slug=slug).select_related("guide").first()
-        if old is not None:
+        # An old address of a guide visitors can't see answers "not found" itself:
+        # a permanent redirect to a page that is not there helps nobody.
+        if old is not None and (old.guide.is_visible or request.user.is_staff):
             return redirect(old.guide, permanent=True)
-        raise Http404("No such guide")
+        return guide_not_found(request)
     preview = not guide.is_visible
     if preview and not request.user.is_staff:
-        raise Http404("No such guide")
+        return guide_not_found(request)
     return render_guide(request, guide, preview=preview)
+
+
+def guide_not_found(request):
+    """
+    404, with the way on to the guides: the address may be old, mistyped, or
+    that of a guide taken off the site (a draft again, or scheduled). Not 410:
+    a guide withdrawn to correct it usually comes back at the same address.
+    """
+    return render(request, "articles/guide_not_found.html", status=404)
 
 
 def render_guide(request, guide, *, preview, unsaved=False, notes=()):
