@@ -281,6 +281,11 @@ def edit(request, slug):
                 conflict = snapshots.described_conflict(
                     changes_since(clinic, forms.version), refused.parts
                 )
+                # The same account, from another tab or device: not "someone else".
+                conflict["by_you"] = all(
+                    change.user_id == request.user.pk
+                    for change, _, _ in conflict["overlapping"] + conflict["kept"]
+                )
                 forms.rebase(clinic.edit_version)
             else:
                 if forms.details.cleaned_data["confirm_prices"]:

@@ -65,6 +65,17 @@ def test_find_box_explains_what_it_cannot_find_and_keeps_the_words(client, where
     assert f'value="{where}"' in response.text
     assert 'aria-invalid="true"' in response.text
     assert "Try your ZIP code" in response.text
+    assert "<title>Error: " in response.text
+
+
+def test_no_search_box_cuts_a_pasted_text_silently(client):
+    # A browser cuts at maxlength without a word; the box's own check says so.
+    make_clinic(slug="calm")
+    for url in ["/", "/clinics/compare/?clinic=calm", "/no-such-page/"]:
+        assert "maxlength" not in client.get(url).text, url
+    long = client.get("/clinics/find/", {"where": "Austin " * 20}).text
+    assert "more than 100 characters" in long
+    assert "<title>Error: " in long
 
 
 def test_a_city_without_clinics_points_to_its_state_when_it_has_some(client):

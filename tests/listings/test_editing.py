@@ -272,6 +272,18 @@ def test_a_refused_edit_says_so_in_the_title(client, clinic, staff):
     assert title(response.text) == "Error: Edit Calm Harbor Ketamine · Ketamine Clinic Guide"
 
 
+def test_a_clash_with_ones_own_save_in_another_tab_is_not_blamed_on_someone_else(
+    client, clinic, staff
+):
+    first_tab = form_data(client) | {"iv-price_max": "480"}
+    second_tab = form_data(client) | {"iv-price_max": "520"}
+    assert client.post(URL, second_tab).status_code == 302
+
+    page = client.post(URL, first_tab).text
+    assert "You saved this listing again, in another tab or window" in page
+    assert "Someone else" not in page
+
+
 def test_two_people_editing_at_once_cannot_overwrite_each_other(client, clinic, staff):
     mine = form_data(client) | {"iv-price_max": "480"}
 
