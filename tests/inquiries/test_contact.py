@@ -204,6 +204,18 @@ def test_mistakes_do_not_count_towards_the_limit(client, staff):
     assert client.post(URL, form()).status_code == 302
 
 
+def test_a_sample_clinic_says_it_is_fictional_not_that_its_staff_left(client):
+    from tests.builders import make_clinic
+
+    make_clinic(slug="sample", is_sample=True, is_verified=True, phone="(512) 555-0100")
+    page = client.get("/clinics/sample/contact/").text
+    assert "fictional sample listing" in page
+    assert "Nobody from" not in page and "(512) 555-0100" not in page
+    # No form on the page, so no "this form" to warn about; 988 all the same.
+    assert "This form is not for emergencies" not in page
+    assert 'href="tel:988"' in page
+
+
 def test_a_clinic_without_staff_says_so_and_accepts_no_message(client, clinic):
     response = client.get(URL)
     assert response.status_code == 200
