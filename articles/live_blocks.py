@@ -20,13 +20,16 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.rendering import LIVE_BLOCK
-from clinics.models import Clinic, Route
+from clinics.models import DEFAULT_SERIES_SESSIONS, Clinic, Route
 from clinics.states import US_STATES
 from clinics.stats import route_stats
 from clinics.templatetags.directory import price_range
 from ketamine_directory.whole_numbers import whole_number
 
 MAX_LIST = 12
+# A series figure more than 3% under the session figure times the sessions
+# (more than the rounding of either can explain) is brought down by packages.
+PACKAGE_SHOWS = 0.97
 # One scan of the stored HTML, left to right: code (which shows how to write a
 # marker, so a marker inside it stays as written), a marker (with the <p> it
 # has to itself, if any), or a tag, whose attributes keep a marker as written:
@@ -47,7 +50,17 @@ def _figure(kind, route):
     if kind == "price":
         return price_range(stat["price_low"], stat["price_high"])
     if kind == "series":
-        return price_range(stat["series_low"], stat["series_high"])
+        figure = price_range(stat["series_low"], stat["series_high"])
+        # The series figure is the median of each clinic's own series, package
+        # prices and all: below the session figure times the sessions by more
+        # than rounding, a reader doing the sum would take it for a mistake.
+        sessions = DEFAULT_SERIES_SESSIONS[route]
+        if any(
+            stat[f"series_{end}"] < stat[f"price_{end}"] * sessions * PACKAGE_SHOWS
+            for end in ("low", "high")
+        ):
+            figure += " (some clinics charge less for the series as a package)"
+        return figure
     return f"{stat['count']:,} clinic{'s' if stat['count'] != 1 else ''}"
 
 

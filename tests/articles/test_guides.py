@@ -203,6 +203,18 @@ def test_live_blocks_render_current_directory_figures(client):
     assert "IV costs $350–$450 per session" in client.get(guide.get_absolute_url()).text
 
 
+def test_a_series_figure_brought_down_by_packages_says_so(client):
+    guide = make_guide("Cost", body="A series of IV costs about [[series iv]].")
+    for _ in range(2):
+        make_clinic(offerings={"iv": (450, 575)})
+    # Six sessions at the typical price, as the reader would work it out.
+    assert "about $2,700–$3,500.</p>" in client.get(guide.get_absolute_url()).text
+    make_clinic(offerings={"iv": {"price_min": 450, "price_max": 575, "series_price": 2200}})
+    make_clinic(offerings={"iv": {"price_min": 450, "price_max": 575, "series_price": 2400}})
+    text = client.get(guide.get_absolute_url()).text
+    assert "(some clinics charge less for the series as a package)" in text
+
+
 def test_route_guides_end_with_clinics_offering_it_and_clinic_pages_link_back(client):
     clinic = make_clinic("Spravato Place", offerings={"spravato": (600, 800)})
     guide = make_guide("Spravato guide", routes=["spravato"])
