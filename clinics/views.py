@@ -240,8 +240,8 @@ def _insurer(slug):
 def _searched_place(cleaned, place):
     """'Austin, Texas', 'Texas' or 'Austin' when the search is in a place; '' otherwise."""
     city = (place or {}).get("city") or cleaned.get("city") or ""
-    if city == city.lower():
-        city = city.title()  # typed all in lower case
+    if city in (city.lower(), city.upper()):
+        city = city.title()  # typed all in lower case, or all in capitals
     state = cleaned.get("state")
     return ", ".join(filter(None, [city, US_STATES.get(state, "") if state else ""]))
 

@@ -110,6 +110,7 @@ def test_a_city_typed_with_its_state_shows_the_state_chosen(client, clinics):
     ("query", "heading"),
     [
         ("state=tx&city=austin", "2 clinics in Austin, Texas"),
+        ("state=tx&city=AUSTIN", "2 clinics in Austin, Texas"),
         ("city=Austin%2C+TX", "2 clinics in Austin, Texas"),
         ("state=co", "1 clinic in Colorado"),
         ("route=iv", "2 clinics\n"),
