@@ -4,10 +4,10 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.contrib.messages import get_messages
 from django.test import Client
 
 from articles.models import Guide, Person
+from tests.articles.admin_pages import change_url, said
 from tests.articles.builders import make_guide, make_person, make_reviewer, new_guide_data
 from tests.pages import form_data
 
@@ -16,14 +16,6 @@ pytestmark = pytest.mark.django_db
 ADD = "/admin/articles/guide/add/"
 LIST = "/admin/articles/guide/"
 NOT_A_REVIEWER = "may not be named as the medical reviewer: they are not marked"
-
-
-def said(response):
-    return " ".join(str(message) for message in get_messages(response.wsgi_request))
-
-
-def change_url(guide):
-    return f"/admin/articles/guide/{guide.pk}/change/"
 
 
 def person_url(person):

@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
 from articles.models import Guide
+from tests.articles.admin_pages import said, save_with
 from tests.articles.builders import make_guide, make_person, make_reviewer, new_guide_data
 from tests.builders import make_editor
 from tests.pages import form_data
@@ -28,20 +28,6 @@ def editor_client(client):
 @pytest.fixture
 def people():
     return make_person("Sam Writer", credentials="Health writer"), make_reviewer("Alex Reviewer")
-
-
-def change_url(guide):
-    return f"/admin/articles/guide/{guide.pk}/change/"
-
-
-def said(response):
-    return " ".join(str(message) for message in get_messages(response.wsgi_request))
-
-
-def save_with(client, guide, **changes):
-    """Open the guide's admin page and save it with these fields changed."""
-    data = form_data(client.get(change_url(guide)).text, "guide_form")
-    return client.post(change_url(guide), data | changes, follow=True)
 
 
 def test_a_review_date_in_the_future_is_refused(editor_client, people):

@@ -4,10 +4,10 @@ import re
 from html import unescape
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
 
 from articles.models import FAQ, Guide
+from tests.articles.admin_pages import said
 from tests.articles.builders import make_guide, make_reviewer
 from tests.builders import make_editor
 from tests.pages import form_data
@@ -50,10 +50,6 @@ def url(guide):
 def open_page(client, guide):
     """What the change form sends back if saved as it is."""
     return form_data(client.get(url(guide)).text, "guide_form")
-
-
-def said(response):
-    return " ".join(str(message) for message in get_messages(response.wsgi_request))
 
 
 def faq_index(data, question):

@@ -3,31 +3,17 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils import timezone
 
 from articles.models import Guide
+from tests.articles.admin_pages import change_url, said, save_with
 from tests.articles.builders import make_guide
 from tests.pages import form_data
 
 pytestmark = pytest.mark.django_db
 
 CONFIRM = "Take this guide off the site"
-
-
-def change_url(guide):
-    return f"/admin/articles/guide/{guide.pk}/change/"
-
-
-def said(response):
-    return " ".join(str(message) for message in get_messages(response.wsgi_request))
-
-
-def save_with(client, guide, **changes):
-    """Open the guide's admin page and save it with these fields changed."""
-    data = form_data(client.get(change_url(guide)).text, "guide_form")
-    return client.post(change_url(guide), data | changes, follow=True)
 
 
 def status_of(guide):
