@@ -146,10 +146,7 @@ class ClinicQuerySet(models.QuerySet):
             )
         if insurer is None:
             return queryset.prefetch_related("offerings")
-        accepted = AcceptedPayer.objects.filter(clinic=OuterRef("clinic"), payer=insurer).filter(
-            Q(route="") | Q(route=OuterRef("route"))
-        )
-        offerings = Offering.objects.annotate(insurer_accepted=Exists(accepted))
+        offerings = Offering.objects.annotate(insurer_accepted=payer_accepted_for([insurer]))
         return queryset.prefetch_related(Prefetch("offerings", queryset=offerings))
 
     def with_detail_data(self):
@@ -452,11 +449,19 @@ class ClinicRedirect(models.Model):
         return f"{self.old_slug} → {self.clinic.slug}"
 
 
+def payer_accepted_for(payer_ids):
+    """
+    For an offering: whether one of the payers is accepted for its route (by
+    its clinic, for every route or for that one).
+    """
+    accepted = AcceptedPayer.objects.filter(clinic=OuterRef("clinic"), payer_id__in=payer_ids)
+    return Exists(accepted.filter(Q(route="") | Q(route=OuterRef("route"))))
+
+
 class OfferingQuerySet(models.QuerySet):
     def covered_by(self, payer_ids):
-        """Offerings whose route one of the payers is accepted for (for every route, or it)."""
-        accepted = AcceptedPayer.objects.filter(clinic=OuterRef("clinic"), payer_id__in=payer_ids)
-        return self.filter(Exists(accepted.filter(Q(route="") | Q(route=OuterRef("route")))))
+        """Offerings whose route one of the payers is accepted for."""
+        return self.filter(payer_accepted_for(payer_ids))
 
 
 class Offering(models.Model):
