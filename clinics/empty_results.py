@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 
 from clinics.filters import ClinicFilter
 from clinics.forms import DEFAULT_RADIUS, MAX_RADIUS
-from clinics.geo import bounding_box, distance_miles_expression, locate_zip
+from clinics.geo import biggest_places, bounding_box, distance_miles_expression, locate_zip
 from clinics.models import Clinic, Offering
 from clinics.nearby import radius_reaching
 from clinics.search_words import in_sentence, routes_words
@@ -77,16 +79,16 @@ def explain(request, cleaned, place):
         figures["place"] = ("count", place_ids)
     if near and not mismatch:
         # The nearest clinic matching the rest, if any is within the widest radius.
-        latitude, longitude, *_ = locate_zip(near)
-        min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, MAX_RADIUS)
-        nearest = (
-            _matching(search(drop=["near", "radius"]))
-            .filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
-            .annotate(distance=distance_miles_expression(latitude, longitude))
-            .order_by("distance")
-            .values("distance")[:1]
-        )
-        figures["nearest"] = ("value", nearest)
+        nearest = _nearest(_matching(search(drop=["near", "radius"])), near)
+        figures["nearest"] = ("value", nearest.values("distance")[:1])
+    # A whole state without a match: how far its biggest towns are from the
+    # nearest clinic that matches, over the state line.
+    towns = biggest_places(state) if state and not (near or city) else []
+    for number, (_, zip_code) in enumerate(towns):
+        nearest = _nearest(_matching(search(drop=PLACE_FILTERS)), zip_code)
+        figures[f"town{number}"] = ("value", nearest.values("distance")[:1])
+        where_clinic = nearest.annotate(found_in=Concat("state", Value(" "), "city"))
+        figures[f"town{number}_clinic"] = ("value", where_clinic.values("found_in")[:1])
     if max_price is not None:
         offerings = Offering.objects.filter(clinic__in=_matching(search(drop=["max_price"])))
         if routes:
@@ -172,8 +174,30 @@ def explain(request, cleaned, place):
             figures[f"search{number}"] = ("exists", _matching(step.query))
     found = _figures(figures)
 
-    tips = []
     reached = False
+    # From each town, the nearest clinic; the nearest of them first.
+    from_towns = []
+    for number, (town, zip_code) in enumerate(towns):
+        miles = found[f"town{number}"]
+        reach = radius_reaching(miles) if miles is not None else None
+        if reach:
+            state_code, city_name = found[f"town{number}_clinic"].split(" ", 1)
+            query = search(drop=PLACE_FILTERS, near=zip_code, radius=str(reach), sort="distance")
+            if reach == DEFAULT_RADIUS:
+                query.pop("radius")
+            from_towns.append(
+                (math.ceil(miles), town, f"{city_name}, {US_STATES[state_code]}", query)
+            )
+    who = "clinic that matches" if wanted else "listed clinic"
+    tips = [
+        (
+            f"From {town}, the nearest {who} is {miles:,} mile{'s' * (miles != 1)} away, "
+            f"in {there}.",
+            f"See clinics near {town}",
+            _url(query),
+        )
+        for miles, town, there, query in sorted(from_towns, key=lambda row: row[0])
+    ]
     for number, step in enumerate(plan):
         if step == "radius":
             who = "clinic that matches" if wanted or state or city else "listed clinic"
@@ -203,6 +227,17 @@ def explain(request, cleaned, place):
         tips=tips,
         state_line=bool(place) and not near and not wanted and place["state"] not in NO_STATE_LINE,
         can_clear=bool(found["everything"]) and bool(base),
+    )
+
+
+def _nearest(clinics, zip_code):
+    """The clinics within the widest radius of the ZIP code, nearest first."""
+    latitude, longitude, *_ = locate_zip(zip_code)
+    min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, MAX_RADIUS)
+    return (
+        clinics.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+        .annotate(distance=distance_miles_expression(latitude, longitude))
+        .order_by("distance")
     )
 
 

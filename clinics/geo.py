@@ -94,6 +94,38 @@ def places_named(city_slug):
     return _place_index().get(city_slug, {})
 
 
+@cache
+def biggest_places(state, number=3):
+    """
+    [(name, central ZIP)] of the state's towns with the most street-address
+    ZIP codes: a stand-in for its biggest, which the tables do not say.
+    """
+    towns = {}
+    for row in zipcodes.list_all():
+        if row["state"] == state and row["active"] and row["zip_code_type"] == "STANDARD":
+            towns.setdefault(row["city"], []).append(row["zip_code"])
+    chosen = []
+    for name, zip_codes in sorted(towns.items(), key=lambda town: (-len(town[1]), town[0])):
+        zip_code = central_zip(zip_codes)
+        point = locate_zip(zip_code)[:2]
+        # Not a district of a town already chosen (Washington Navy Yard).
+        if all(miles_between(point, locate_zip(other)[:2]) > 25 for _, other in chosen):
+            chosen.append((name, zip_code))
+        if len(chosen) == number:
+            break
+    return chosen
+
+
+def miles_between(point, other):
+    """Great-circle distance between two (latitude, longitude) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*point, *other))
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(math.sqrt(a), 1.0))
+
+
 def central_zip(zip_codes):
     """Of a place's ZIP codes, the one nearest the middle of them all."""
     points = [(zip_code, locate_zip(zip_code)) for zip_code in zip_codes]

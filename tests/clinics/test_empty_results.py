@@ -145,6 +145,8 @@ EMPTY_SEARCHES = [
     "state=mt&route=iv",
     "state=wa&route=kap&telehealth=1",
     "city=Boise",
+    "state=wy",
+    "state=nm&route=spravato",
 ]
 
 
@@ -170,6 +172,50 @@ def test_suggestions_on_place_pages_find_clinics_too(client, clinics, path):
         assert slugs(client.get(href).text), f"“{link_text}” ({href}) found nothing"
 
 
+def test_a_state_without_a_match_names_the_nearest_clinic_from_its_biggest_towns(client, clinics):
+    text = client.get("/clinics/in/mt/").text
+    words, _ = empty_state(text)
+    # Spokane is 170 miles from Missoula.
+    assert (
+        "From Missoula, the nearest listed clinic is 170 miles away, in Spokane, Washington."
+        in words
+    )
+    assert "From Billings, the nearest listed clinic is" in words
+    # The nearest first.
+    assert words.index("From Missoula") < words.index("From Billings")
+    near_missoula = link_to(text, "See clinics near Missoula")
+    assert "radius=200" in near_missoula
+    assert slugs(client.get(near_missoula).text) == ["spokane"]
+    # The rest of the search is kept: Spravato is only in Denver.
+    text = client.get("/clinics/in/mt/?route=spravato").text
+    words, _ = empty_state(text)
+    assert "From Billings, the nearest clinic that matches is" in words
+    assert "in Denver, Colorado." in words
+    assert "in Spokane" not in words
+
+
+def test_no_nearest_clinic_is_named_beyond_the_widest_radius(client, clinics):
+    words, links = empty_state(client.get("/clinics/in/hi/").text)
+    assert "From Honolulu" not in words
+    assert not [text for text, _ in links if text.startswith("See clinics near")]
+
+
+def test_a_state_s_towns_are_not_districts_of_one_town(client, clinics):
+    make_clinic(
+        "Richmond Infusions",
+        slug="richmond",
+        city="Richmond",
+        state="VA",
+        zip_code="23219",
+        offerings={"iv": (400, 500)},
+    )
+    # Washington Navy Yard has its own ZIP codes, a mile from the Capitol.
+    words, _ = empty_state(client.get("/clinics/in/dc/").text)
+    assert "From Washington, the nearest listed clinic is" in words
+    assert "in Richmond, Virginia." in words
+    assert "Navy Yard" not in words
+
+
 def test_a_price_suggestion_respects_the_rest_of_the_search(client, clinics):
     # The cheapest session in the directory is $150 in Austin; in Colorado it is $300.
     text = client.get("/clinics/?state=co&max_price=100").text
@@ -186,6 +232,7 @@ def test_an_empty_page_takes_a_few_queries_however_many_filters(
         "near=59601&radius=100&route=iv&insurance=aetna&telehealth=1&condition=ptsd",
         "state=tx&city=houston&route=im&max_price=100&insurance=self-pay",
         "near=96813",
+        "state=mt&route=spravato&max_price=900",
     ):
         # The matching ids (none), then one query for what to say and suggest;
         # and the first search by a condition or route reads the guides on it
