@@ -122,6 +122,9 @@ class SignInForm(LimitsSaidNotCutMixin, WrongPasswordLimit, PlainLabelsMixin, Au
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email"
         self.fields["username"].widget.attrs["autocomplete"] = "email"
+        # Phones show the keyboard with @; type="email" would refuse "Name@Host"
+        # with spaces around it before the form could say anything.
+        self.fields["username"].widget.attrs["inputmode"] = "email"
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()

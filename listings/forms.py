@@ -99,6 +99,7 @@ class ListingForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
             "hours": forms.Textarea(attrs={"rows": 4}),
             "providers": forms.Textarea(attrs={"rows": 4}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }
 
     def __init__(self, *args, **kwargs):

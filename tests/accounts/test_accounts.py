@@ -386,3 +386,9 @@ def test_a_too_weak_new_password_is_said_under_the_new_password(client):
     form = response.context["form"]
     assert "This password is too short" in " ".join(form.errors["new_password1"])
     assert "new_password2" not in form.errors
+
+
+def test_the_sign_in_email_box_brings_up_the_email_keyboard(client):
+    text = client.get("/account/login/").text
+    box = re.search(r'<input[^>]*name="username"[^>]*>', text).group(0)
+    assert 'inputmode="email"' in box and 'autocomplete="email"' in box

@@ -59,6 +59,12 @@ def sent_back(response):
     return data
 
 
+def test_the_phone_box_brings_up_a_phone_keypad(client, staff):
+    text = client.get(URL).text
+    box = re.search(r'<input[^>]*name="phone"[^>]*>', text).group(0)
+    assert 'type="tel"' in box and 'autocomplete="tel"' in box
+
+
 def test_only_the_clinics_own_staff_can_edit_it(client, clinic):
     assert client.get(URL)["Location"] == f"/account/login/?next={URL}"
     client.force_login(make_user())
