@@ -39,11 +39,15 @@ SELF_PAY = [
 
 
 def ensure_vocabulary(Condition, Payer):
-    """Create or update the vocabulary rows (models are passed so migrations can use it)."""
+    """
+    Create the vocabulary rows that are missing (models are passed so migrations
+    can use it). Rows already there are left as they are: an editor may have
+    renamed one, and `make run` loads the sample data at every start.
+    """
     for position, (slug, name) in enumerate(CONDITIONS):
-        Condition.objects.update_or_create(slug=slug, defaults={"name": name, "position": position})
+        Condition.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
     for kind, payers in (("insurer", INSURERS), ("self-pay", SELF_PAY)):
         for position, (slug, name) in enumerate(payers):
-            Payer.objects.update_or_create(
+            Payer.objects.get_or_create(
                 slug=slug, defaults={"name": name, "kind": kind, "position": position}
             )

@@ -59,9 +59,25 @@ class ClaimStatusFilter(AllHasItsOwnValue):
         return queryset
 
 
+class ClaimForm(forms.ModelForm):
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if status == Claim.Status.APPROVED and not self.instance.user.is_active:
+            # Approved, it would verify the listing for someone who can't sign in.
+            raise forms.ValidationError(CLOSED_ACCOUNT)
+        return status
+
+
+CLOSED_ACCOUNT = (
+    "This claimant's account is closed: they can't sign in to keep the listing up to "
+    "date. Reject the claim, or open the account again first."
+)
+
+
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
     action_form = ClaimActionForm
+    form = ClaimForm
     list_display = [
         "clinic",
         "new_listing",
@@ -127,7 +143,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description="user", ordering="user__email")
     def claimant(self, claim):
-        return claim.user.email
+        return claim.user.email if claim.user.is_active else f"{claim.user.email} (account closed)"
 
     @admin.display(description="decided by")
     def decider(self, claim):
@@ -159,7 +175,16 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve the selected claims", permissions=["change"])
     def approve(self, request, queryset):
-        self._decide(request, queryset, claims.approve, "Approved")
+        closed = list(queryset.filter(status__in=Claim.OPEN, user__is_active=False))
+        if closed:
+            self.message_user(
+                request,
+                "Not approved: "
+                + ", ".join(f"{claim.clinic.name} (claim #{claim.pk})" for claim in closed)
+                + f". {CLOSED_ACCOUNT}",
+                messages.WARNING,
+            )
+        self._decide(request, queryset.filter(user__is_active=True), claims.approve, "Approved")
 
     @admin.action(description="Reject the selected claims", permissions=["change"])
     def reject(self, request, queryset):

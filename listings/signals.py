@@ -21,15 +21,35 @@ from clinics.models import Clinic
 from listings.models import Membership
 
 
-@receiver(post_delete, sender=Membership)
-def unverify_when_nobody_manages(instance, **kwargs):
+def unverify_if_nobody_manages(clinic_id):
     # "Verified" tells patients that someone at the clinic keeps the listing
-    # up to date; once the last of them has gone, nobody does. Only a claim
-    # verifies it again (editors cannot tick "verified" by hand).
-    if not Membership.objects.filter(clinic_id=instance.clinic_id).exists():
-        Clinic.objects.filter(pk=instance.clinic_id, is_verified=True).update(
+    # up to date; once the last of them has gone, nobody does (a closed
+    # account can't sign in to). Only a claim verifies it again (editors
+    # cannot tick "verified" by hand).
+    if not Membership.objects.filter(clinic_id=clinic_id, user__is_active=True).exists():
+        Clinic.objects.filter(pk=clinic_id, is_verified=True).update(
             is_verified=False, updated_at=timezone.now()
         )
+
+
+@receiver(post_delete, sender=Membership)
+def unverify_when_nobody_manages(instance, **kwargs):
+    unverify_if_nobody_manages(instance.clinic_id)
+
+
+@receiver(pre_save, sender=Membership)
+def note_the_clinic_left(instance, **kwargs):
+    # An editor may move a staff row to another clinic in the admin: for the
+    # first clinic, that person has left.
+    stored = Membership.objects.filter(pk=instance.pk).values_list("clinic_id", flat=True)
+    instance._left_clinic_id = stored.first() if instance.pk else None
+
+
+@receiver(post_save, sender=Membership)
+def unverify_the_clinic_left(instance, **kwargs):
+    left = getattr(instance, "_left_clinic_id", None)
+    if left is not None and left != instance.clinic_id:
+        unverify_if_nobody_manages(left)
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL)

@@ -334,7 +334,8 @@ def leave(request, slug):
     clinic = _member_clinic(request, slug)
     if request.method != "POST":
         # One click should not end access for good: ask first, saying what it means.
-        last = not Membership.objects.filter(clinic=clinic).exclude(user=request.user).exists()
+        others = Membership.objects.filter(clinic=clinic, user__is_active=True)
+        last = not others.exclude(user=request.user).exists()
         return render(request, "listings/leave.html", {"clinic": clinic, "last": last})
     Membership.objects.filter(clinic=clinic, user=request.user).delete()
     messages.success(request, f"You no longer manage {clinic.name}.")

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
 from clinics.models import AcceptedPayer, Condition, Payer
 from tests.builders import make_clinic, make_user
@@ -93,3 +94,12 @@ def test_a_superuser_is_told_what_deleting_a_condition_does(client, superuser):
     assert "1 clinic " in page.text
     assert f"{Guide.objects.filter(conditions=ptsd).count()} guide" in page.text
     assert "/clinics/?condition=ptsd" in page.text
+
+
+def test_loading_the_sample_data_again_keeps_an_editor_s_renames():
+    # make run loads the sample data at every start.
+    Payer.objects.filter(slug="tricare").update(name="TRICARE (military)")
+    Condition.objects.filter(slug="ptsd").update(name="Post-traumatic stress")
+    call_command("load_sample_data", verbosity=0)
+    assert Payer.objects.get(slug="tricare").name == "TRICARE (military)"
+    assert Condition.objects.get(slug="ptsd").name == "Post-traumatic stress"

@@ -202,6 +202,31 @@ def test_editors_approve_a_claim_in_the_admin(client, clinic, person):
     assert "approved" in mail.outbox[-1].subject
 
 
+def test_a_claim_from_a_closed_account_is_not_approved(client, clinic, person):
+    claim(client, "jo@gmail.example")
+    pending = Claim.objects.get()
+    person.is_active = False
+    person.save()
+    sign_in_editor(client)
+    listed = client.get("/admin/listings/claim/?status=in_review").text
+    assert "(account closed)" in listed
+    response = client.post(
+        "/admin/listings/claim/",
+        {"action": "approve", "_selected_action": [pending.pk]},
+        follow=True,
+    )
+    assert "Not approved: Calm Harbor Ketamine" in response.text
+    response = client.post(
+        f"/admin/listings/claim/{pending.pk}/change/", {"status": "approved", "decision_note": ""}
+    )
+    assert response.status_code == 200
+    assert "account is closed" in response.text
+    pending.refresh_from_db()
+    assert pending.status != Claim.Status.APPROVED
+    assert not Membership.objects.exists()
+    assert not Clinic.objects.get(pk=clinic.pk).is_verified
+
+
 def test_editors_reject_with_a_reason_the_claimant_reads(client, clinic, person):
     claim(client, "jo@gmail.example")
     pending = Claim.objects.get()

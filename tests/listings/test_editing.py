@@ -487,6 +487,25 @@ def test_a_listing_nobody_manages_is_no_longer_verified(client, clinic, staff):
     assert "Not verified" in page.text
 
 
+def test_the_last_active_member_leaving_unverifies_despite_a_closed_account(client, clinic, staff):
+    closed = make_member(clinic, make_user("gone@calm-harbor.example", is_active=False))
+    Clinic.objects.filter(pk=clinic.pk).update(is_verified=True)
+    # The closed account can't keep the listing up to date: the leaver is the last.
+    assert "no longer show as verified" in client.get(URL + "leave/").text
+    client.post(URL + "leave/")
+    assert not Clinic.objects.get(pk=clinic.pk).is_verified
+    assert clinic.memberships.filter(user=closed).exists()
+
+
+def test_moving_the_only_staff_row_to_another_clinic_unverifies_the_first(clinic, staff):
+    other = make_clinic("Quiet Pines", slug="quiet-pines")
+    Clinic.objects.filter(pk=clinic.pk).update(is_verified=True)
+    membership = clinic.memberships.get(user=staff)
+    membership.clinic = other  # as an editor may, on the membership's admin page
+    membership.save()
+    assert not Clinic.objects.get(pk=clinic.pk).is_verified
+
+
 def test_a_listing_whose_staff_are_all_deactivated_is_no_longer_verified(client, clinic, staff):
     colleague = make_member(clinic)
     Clinic.objects.filter(pk=clinic.pk).update(is_verified=True)
