@@ -58,7 +58,9 @@ def send_link(request, user, next_url=""):
     once opened; says whether it went (a `Sent`).
     """
     key = f"accounts:confirm-sent:{user.pk}"
-    if not counts.add(key, 1, RESEND_AFTER):
+    # Not added and yet not there: the counts' Redis is unreachable, which
+    # must not stop every sign-up as "too soon".
+    if not counts.add(key, 1, RESEND_AFTER) and counts.get(key) is not None:
         return Sent.TOO_SOON
     data = {"u": user.pk, "e": _fingerprint(user.email)}
     if next_url:

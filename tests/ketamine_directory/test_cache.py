@@ -99,3 +99,14 @@ def test_the_counts_can_have_a_redis_of_their_own():
     )
     result = run(code, REDIS_URL=NOBODY_LISTENS, LIMITS_REDIS_URL="redis://127.0.0.1:2/0")
     assert result.stdout.strip().splitlines()[-1] == f"redis://127.0.0.1:2/0 {NOBODY_LISTENS}"
+
+
+def test_sign_up_without_redis_sends_the_link(client, redis_down, mailoutbox):
+    # The once-a-minute check can't be read: the link goes, not "too soon".
+    password = "correct horse battery staple"
+    response = client.post(
+        "/account/signup/",
+        {"email": "jo@clinic.example", "password1": password, "password2": password},
+    )
+    assert response["Location"] == "/account/signup/sent/"
+    assert mailoutbox[-1].to == ["jo@clinic.example"]
