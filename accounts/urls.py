@@ -39,7 +39,7 @@ urlpatterns = [
         # Django moves on from the emailed link to ".../set-password/", the
         # form, without the token; the link's own responses keep it from Referers.
         keep_tokens_from_referers(
-            auth_views.PasswordResetConfirmView.as_view(
+            views.PasswordResetConfirmView.as_view(
                 form_class=NewPasswordForm,
                 template_name="accounts/password_reset/confirm.html",
                 success_url=reverse_lazy("accounts:password_reset_complete"),

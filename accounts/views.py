@@ -53,6 +53,14 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def get_user(self, uidb64):
+        # Django's view does not look at is_active: a link mailed before the
+        # account was closed would otherwise still set a password on it.
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+
 # The address and `next` of the last sign-up, for the page after it.
 SIGNED_UP = "accounts:signed-up"
 # What a confirmation link opened as another account confirmed, for the page that says so.

@@ -392,3 +392,19 @@ def test_the_sign_in_email_box_brings_up_the_email_keyboard(client):
     text = client.get("/account/login/").text
     box = re.search(r'<input[^>]*name="username"[^>]*>', text).group(0)
     assert 'inputmode="email"' in box and 'autocomplete="email"' in box
+
+
+def test_a_reset_link_stops_working_once_the_account_is_closed(client):
+    # Django's reset view does not look at is_active: a link mailed before the
+    # account was closed would still set a password on it.
+    user = make_user("staff@clinic.example", password=PASSWORD)
+    client.post("/account/password-reset/", {"email": "staff@clinic.example"})
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = client.get(link.split("testserver", 1)[1], follow=True)
+    assert response.status_code == 200
+    assert "This link has expired or has been used already." in response.text
+    assert "new_password1" not in response.text
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
