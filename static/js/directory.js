@@ -146,8 +146,22 @@
     return card.querySelector("h3").textContent.trim() + ", " + place.trim();
   }
 
+  function fromPagination(detail) {
+    var source = detail.requestConfig && detail.requestConfig.elt;
+    return Boolean(source && source.closest && source.closest(".pagination"));
+  }
+
+  // A page of the same results: the heading, given focus, says the count and
+  // the page number, so #live-count must not say the count again.
+  var pageSwap = false;
+
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    if (pageSwap && event.detail.target.id === "live-count") event.preventDefault();
+  });
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     changedInFlight = null;
+    pageSwap = isResults(event.detail.target) && fromPagination(event.detail);
     var config = event.detail.requestConfig;
     if (!isResults(event.detail.target) || !config || !config.formData) return;
     var sent = new Set(config.formData.getAll("clinic"));
@@ -220,13 +234,23 @@
   }
 
   // New results come counted by the server: nothing to say about them.
+  // After "Next" or "Previous", start at the top of the new page of results
+  // rather than at the bottom of the list, with focus where reading starts:
+  // here, in the step that removed the button pressed, so that focus never
+  // falls to the page's body in between.
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (isResults(event.detail.target)) {
-      clearTimeout(announceTimer);
-      countKnown = serverCount();
-      markInvalidFields();
-      reapplyTicks();
-    }
+    if (!isResults(event.detail.target)) return;
+    clearTimeout(announceTimer);
+    countKnown = serverCount();
+    markInvalidFields();
+    reapplyTicks();
+    var paged = pageSwap;
+    pageSwap = false;
+    var shown = showRequested;
+    showRequested = false;
+    if (!paged && !shown) return;
+    var heading = document.getElementById("results-heading");
+    if (heading) heading.focus();
   });
 
   // "Show clinics" asks to see the results: on a phone they are far below
@@ -287,17 +311,5 @@
 
   ["htmx:sendError", "htmx:responseError", "htmx:timeout"].forEach(function (name) {
     document.addEventListener(name, requestFailed);
-  });
-
-  // After "Next" or "Previous", start at the top of the new page of results
-  // rather than at the bottom of the list, with focus where reading starts.
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
-    var paged = source && source.closest && source.closest(".pagination");
-    var shown = showRequested && isResults(event.detail.target);
-    if (!paged && !shown) return;
-    showRequested = false;
-    var heading = document.getElementById("results-heading");
-    if (heading) heading.focus();
   });
 })();

@@ -758,6 +758,35 @@ def test_next_page_moves_focus_to_the_top_of_the_new_results(page):
     )
 
 
+def test_paging_keeps_focus_on_the_page_and_says_the_count_once(page):
+    # The pressed button goes with the old results: focus must land on the new
+    # heading in the same step, never on the page's body (a screen reader
+    # would start reading from the top). The heading, focused, says the count
+    # and the page; the live region must not say the count a second time.
+    page.goto("/clinics/")
+    page.get_by_role("button", name="Next →").focus()
+    page.evaluate(
+        """() => {
+          window.focusTrail = [];
+          const watch = () => {
+            window.focusTrail.push(document.activeElement.tagName);
+            requestAnimationFrame(watch);
+          };
+          watch();
+        }"""
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_url("**page=2")
+    page.wait_for_function("() => document.activeElement.id === 'results-heading'")
+    page.wait_for_timeout(100)
+    assert "BODY" not in page.evaluate("window.focusTrail")
+    assert page.locator("#live-count").inner_text() == ""
+    # A new search still has its count said.
+    page.get_by_label(IV_LABEL, exact=True).check()
+    wait_for_htmx(page, route="iv")
+    assert page.locator("#live-count").inner_text().endswith("clinics found.")
+
+
 def test_the_live_region_stays_in_place_so_new_counts_are_announced(page):
     # Screen readers announce changes inside a live region they already know;
     # a region swapped in whole is a new one, and most say nothing of it.
