@@ -11,6 +11,7 @@ its pages run out their 5 minutes.
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -26,10 +27,20 @@ def unverify_if_nobody_manages(clinic_id):
     # up to date; once the last of them has gone, nobody does (a closed
     # account can't sign in to). Only a claim verifies it again (editors
     # cannot tick "verified" by hand).
-    if not Membership.objects.filter(clinic_id=clinic_id, user__is_active=True).exists():
-        Clinic.objects.filter(pk=clinic_id, is_verified=True).update(
-            is_verified=False, updated_at=timezone.now()
-        )
+    with transaction.atomic():
+        _lock(Clinic.objects.filter(pk=clinic_id))
+        if not Membership.objects.filter(clinic_id=clinic_id, user__is_active=True).exists():
+            Clinic.objects.filter(pk=clinic_id, is_verified=True).update(
+                is_verified=False, updated_at=timezone.now()
+            )
+
+
+def _lock(clinics):
+    # Two of the last staff leaving at once would each still see the other,
+    # whose leaving is not yet committed, and the badge would stay. Holding
+    # the clinic's row until commit makes the second wait for the first and
+    # then see it gone. Ordered by pk, so two lockers never wait on each other.
+    list(clinics.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
 @receiver(post_delete, sender=Membership)
@@ -77,9 +88,11 @@ def staff_account_opened_or_closed(instance, **kwargs):
         return
     if not instance.is_active:
         others = Membership.objects.filter(clinic=OuterRef("pk"), user__is_active=True)
-        Clinic.objects.filter(pk__in=clinics, is_verified=True).exclude(Exists(others)).update(
-            is_verified=False, updated_at=timezone.now()
-        )
+        with transaction.atomic():
+            _lock(Clinic.objects.filter(pk__in=clinics))
+            Clinic.objects.filter(pk__in=clinics, is_verified=True).exclude(Exists(others)).update(
+                is_verified=False, updated_at=timezone.now()
+            )
     stats.forget()
 
 
