@@ -22,24 +22,22 @@ def dollars(value):
 
 
 @register.simple_tag
-def price_range(low, high, breakable=False):
+def price_range(low, high):
     """
-    '$400' when both ends agree, otherwise '$400–$575'.
+    '$400' when both ends agree, otherwise '$400 to $575'.
 
-    `breakable` lets a narrow column wrap the range after the dash, which
-    browsers otherwise keep on one line.
+    In words, not '$400–$575': screen readers commonly skip a dash, leaving
+    "400 dollars 575 dollars". The spaces also let a narrow column wrap it.
     """
     if low == high:
         return dollars(low)
-    if breakable:
-        return format_html("{}–<wbr>{}", dollars(low), dollars(high))
-    return f"{dollars(low)}–{dollars(high)}"
+    return f"{dollars(low)} to {dollars(high)}"
 
 
 @register.simple_tag
-def series_cost(offering, breakable=False):
+def series_cost(offering):
     """
-    '6-session series ≈ $2,400–$2,700' worked out from the per-session price, or
+    '6-session series about $2,400 to $2,700' worked out from the per-session price, or
     '6-session package: $2,400' when the clinic sells the series at a set price.
     """
     # Spravato's list price is what few insured patients pay (a copay, after
@@ -50,9 +48,9 @@ def series_cost(offering, breakable=False):
             "{}-session package: {}{}", offering.sessions, dollars(offering.series_price), note
         )
     return format_html(
-        "{}-session series ≈ {}{}",
+        "{}-session series about {}{}",
         offering.sessions,
-        price_range(offering.series_min, offering.series_max, breakable=breakable),
+        price_range(offering.series_min, offering.series_max),
         note,
     )
 

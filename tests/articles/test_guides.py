@@ -188,9 +188,9 @@ def test_live_blocks_render_current_directory_figures(client):
         "[[clinics iv state=tx limit=1]]\n\n[[price laser]]",
     )
     text = client.get(guide.get_absolute_url()).text
-    # Medians $410–$510 and $2,460–$3,060, rounded as estimates (clinics.stats).
-    assert "IV costs $400–$500 per session" in text
-    assert "a series $2,500–$3,100" in text
+    # Medians $410 to $510 and $2,460 to $3,060, rounded as estimates (clinics.stats).
+    assert "IV costs $400 to $500 per session" in text
+    assert "a series $2,500 to $3,100" in text
     assert "2 clinics listed" in text
     assert 'class="live-clinics"' in text and "Live Clinic" in text
     assert "/clinics/?route=iv&amp;state=tx" in text
@@ -200,7 +200,7 @@ def test_live_blocks_render_current_directory_figures(client):
     offering = Offering.objects.get(clinic=clinic)
     offering.price_min, offering.price_max = 300, 380
     offering.save()
-    assert "IV costs $350–$450 per session" in client.get(guide.get_absolute_url()).text
+    assert "IV costs $350 to $450 per session" in client.get(guide.get_absolute_url()).text
 
 
 def test_a_series_figure_brought_down_by_packages_says_so(client):
@@ -208,7 +208,7 @@ def test_a_series_figure_brought_down_by_packages_says_so(client):
     for _ in range(2):
         make_clinic(offerings={"iv": (450, 575)})
     # Six sessions at the typical price, as the reader would work it out.
-    assert "about $2,700–$3,500.</p>" in client.get(guide.get_absolute_url()).text
+    assert "about $2,700 to $3,500.</p>" in client.get(guide.get_absolute_url()).text
     make_clinic(offerings={"iv": {"price_min": 450, "price_max": 575, "series_price": 2200}})
     make_clinic(offerings={"iv": {"price_min": 450, "price_max": 575, "series_price": 2400}})
     text = client.get(guide.get_absolute_url()).text
@@ -389,7 +389,7 @@ def test_a_guide_table_carries_its_column_names_into_each_row_for_a_phone(client
     assert '<th scope="row" role="rowheader">IV infusion</th>' in html
     assert (
         '<td class="align-right" role="cell"><span class="cell-label" aria-hidden="true">'
-        "Typical price: </span>$400–$500</td>"
+        "Typical price: </span>$400 to $500</td>"
     ) in html
     assert '<span class="cell-label" aria-hidden="true">Who usually pays: </span>You <sup' in html
     # An empty cell gets no label of its own to dangle.
@@ -438,9 +438,9 @@ def test_an_faq_answer_shows_live_figures_and_its_structured_data_says_the_same(
     )
     page = client.get(guide.get_absolute_url()).text
     faqs = page[page.index('<section class="faqs"') :]
-    assert "Usually $400–$500 a session, at 1 clinic." in faqs
+    assert "Usually $400 to $500 a session, at 1 clinic." in faqs
     answer = json_ld(page)[1]["mainEntity"][0]["acceptedAnswer"]["text"]
-    assert answer == "Usually $400–$500 a session, at 1 clinic."
+    assert answer == "Usually $400 to $500 a session, at 1 clinic."
 
 
 def test_a_clinic_list_in_an_faq_answer_is_left_out(client):
@@ -463,6 +463,6 @@ def test_a_heading_with_a_live_figure_reads_with_the_figure_in_the_contents(clie
     toc = page[
         page.index('<nav class="toc"') : page.index("</nav>", page.index('<nav class="toc"'))
     ]
-    assert '<a href="#cost-price-iv-a-session">Cost: $400–$500 a session</a>' in toc
+    assert '<a href="#cost-price-iv-a-session">Cost: $400 to $500 a session</a>' in toc
     assert '<a href="#clinics-clinics-iv">Clinics</a>' in toc
     assert "[[" not in toc

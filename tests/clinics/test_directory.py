@@ -189,14 +189,14 @@ def test_with_an_insurer_chosen_each_price_says_whether_it_takes_it(client, clin
 
 
 def test_series_estimate_is_shown(client, clinics):
-    assert "6-session series ≈ $2,400–$2,700" in client.get("/clinics/?route=iv").text
+    assert "6-session series about $2,400 to $2,700" in client.get("/clinics/?route=iv").text
 
 
 def test_a_package_price_is_not_called_an_estimate(client):
     make_clinic(offerings={"iv": {"price_min": 450, "price_max": 450, "series_price": 2400}})
     text = client.get("/clinics/").text
     assert "6-session package: $2,400" in text
-    assert "≈ $2,400" not in text
+    assert "about $2,400" not in text
 
 
 def test_sort_by_price_uses_the_chosen_routes(client, clinics):
@@ -763,8 +763,8 @@ def test_a_clinic_phone_number_links_to_what_a_phone_can_dial(client, phone, hre
 def test_spravato_series_prices_say_they_are_before_insurance(client):
     make_clinic(slug="nasal", offerings={"spravato": (700, 900), "iv": (400, 450)})
     directory = client.get("/clinics/").text
-    assert "8-session series ≈ $5,600–$7,200 before insurance" in directory
-    assert "6-session series ≈ $2,400–$2,700<" in directory  # only Spravato's list price
+    assert "8-session series about $5,600 to $7,200 before insurance" in directory
+    assert "6-session series about $2,400 to $2,700<" in directory  # only Spravato's list price
     assert "for 8 sessions, before insurance" in client.get("/clinics/nasal/").text
     compare = client.get("/clinics/compare/?clinic=nasal").text
     assert "before insurance" in compare

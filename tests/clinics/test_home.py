@@ -13,11 +13,11 @@ pytestmark = pytest.mark.django_db
 def test_home_shows_live_route_figures_and_states(client):
     make_clinic(offerings={"iv": (400, 500)})
     text = client.get("/").text
-    assert "1 clinic listed · typically <strong>$400–$500</strong> per session" in text
+    assert "1 clinic listed · typically <strong>$400 to $500</strong> per session" in text
     assert 'href="/clinics/in/tx/">Texas</a> (1)' in text
     make_clinic(offerings={"iv": (300, 400)}, city="Denver", state="CO", zip_code="80202")
     text = client.get("/").text  # the cached part is dropped when the directory changes
-    assert "2 clinics listed · typically <strong>$350–$450</strong> per session" in text
+    assert "2 clinics listed · typically <strong>$350 to $450</strong> per session" in text
     assert 'href="/clinics/in/co/">Colorado</a> (1)' in text
 
 
@@ -111,11 +111,11 @@ def test_a_change_another_worker_made_shows_within_five_minutes(client, monkeypa
     figures for longer than they keep a cached page.
     """
     clinic = make_clinic(offerings={"iv": (400, 500)})
-    assert "typically <strong>$400–$500</strong>" in client.get("/").text
+    assert "typically <strong>$400 to $500</strong>" in client.get("/").text
     # Another worker's save, as this worker sees it: new rows, no signal.
     Offering.objects.filter(clinic=clinic).update(price_min=300, price_max=350)
-    assert "typically <strong>$400–$500</strong>" in client.get("/").text
+    assert "typically <strong>$400 to $500</strong>" in client.get("/").text
 
     five_minutes_on = time.time() + 5 * 60 + 1
     monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: five_minutes_on))
-    assert "typically <strong>$300–$350</strong>" in client.get("/").text
+    assert "typically <strong>$300 to $350</strong>" in client.get("/").text

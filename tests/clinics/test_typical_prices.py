@@ -33,16 +33,16 @@ def test_a_median_is_rounded_to_a_step_that_suits_its_size(median, shown):
 
 @pytest.fixture
 def clinics():
-    # Medians $450–$562.50 for IV and $637.50–$712.50 for Spravato: the
-    # falsely precise "$450–$562" and "$638–$712" of before.
+    # Medians $450 to $562.50 for IV and $637.50 to $712.50 for Spravato: the
+    # falsely precise "$450 to $562" and "$638 to $712" of before.
     make_clinic(offerings={"iv": (400, 500), "spravato": (600, 700)})
     make_clinic(offerings={"iv": (500, 625), "spravato": (675, 725)})
 
 
 def test_the_home_page_shows_typical_prices_rounded(client, clinics):
     page = client.get("/").text
-    assert "typically <strong>$450–$575</strong> per session" in page
-    assert "typically <strong>$650–$725</strong> per session" in page
+    assert "typically <strong>$450 to $575</strong> per session" in page
+    assert "typically <strong>$650 to $725</strong> per session" in page
     assert "$562" not in page and "$638" not in page
 
 
@@ -53,11 +53,11 @@ def test_guides_show_the_same_rounded_figures(client, clinics):
         body="IV: [[price iv]]. Spravato: [[price spravato]]. Series: [[series iv]].",
     )
     page = client.get(guide.get_absolute_url()).text
-    assert "IV: $450–$575. Spravato: $650–$725." in page
-    # Six sessions: medians $2,700–$3,375.
-    assert "Series: $2,700–$3,400." in page
+    assert "IV: $450 to $575. Spravato: $650 to $725." in page
+    # Six sessions: medians $2,700 to $3,375.
+    assert "Series: $2,700 to $3,400." in page
     # The "clinics offering this" links under the guide agree.
-    assert "typically $450–$575 per session" in page
+    assert "typically $450 to $575 per session" in page
 
 
 def test_the_lowest_price_listed_is_not_rounded(client):

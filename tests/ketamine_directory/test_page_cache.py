@@ -43,12 +43,12 @@ def test_a_repeated_page_is_served_without_touching_the_database(client, django_
 def test_an_edited_price_shows_on_the_next_request(client):
     clinic = make_clinic(offerings={"iv": (400, 450)})
     assert 'data-price-min="400"' in client.get("/clinics/?route=iv").text
-    assert "$400–$450" in client.get(clinic.get_absolute_url()).text
+    assert "$400 to $450" in client.get(clinic.get_absolute_url()).text
     offering = Offering.objects.get(clinic=clinic)
     offering.price_min, offering.price_max = 380, 420
     offering.save()
     assert 'data-price-min="380"' in client.get("/clinics/?route=iv").text
-    assert "$380–$420" in client.get(clinic.get_absolute_url()).text
+    assert "$380 to $420" in client.get(clinic.get_absolute_url()).text
 
 
 def test_an_edited_guide_shows_on_the_next_request(client):

@@ -58,7 +58,7 @@ def test_an_editors_admin_edit_is_in_the_listing_history(client, editor, clinic)
     clinic.refresh_from_db()
     assert clinic.edit_version == change.version == 1
     # ...and on the clinic's admin page.
-    assert "$400–$475 per session" in client.get(url).content.decode()
+    assert "$400 to $475 per session" in client.get(url).content.decode()
 
 
 def test_editors_undo_a_staff_change(client, editor, clinic):
@@ -372,7 +372,7 @@ def test_an_overlapping_admin_save_warns_then_writes_only_the_editors_parts(clie
     response = client.post(url, data)
     assert response.status_code == 200
     assert "Someone saved this listing after you opened it" in response.text
-    assert "$400–$475 per session" in response.text  # what they saved
+    assert "$400 to $475 per session" in response.text  # what they saved
     assert 'value="500"' in response.text  # what the editor typed, kept
     assert Offering.objects.get(clinic=clinic, route="iv").price_max == 475
     assert ListingChange.objects.count() == 1
@@ -662,7 +662,7 @@ def test_rows_both_added_are_merged_by_route_and_payer_not_refused(client, edito
     assert response.status_code == 200
     assert "already exists" not in response.text
     assert "Someone saved this listing after you opened it" in response.text
-    assert "$600–$900 per session" in response.text  # what they saved
+    assert "$600 to $900 per session" in response.text  # what they saved
     assert 'value="650"' in response.text  # what the editor typed, kept
     assert Offering.objects.get(clinic=clinic, route="spravato").price_min == 600
 

@@ -130,7 +130,7 @@ def test_each_save_is_recorded_with_who_and_what(client, clinic, staff):
 
     page = client.get(URL + "history/").content.decode()
     assert "jo@calm-harbor.example" in page
-    assert "$400–$450 per session" in page and "$400–$475 per session" in page
+    assert "$400 to $450 per session" in page and "$400 to $475 per session" in page
 
 
 def test_history_reads_plainly(client, clinic, staff):
@@ -305,7 +305,7 @@ def test_two_people_editing_at_once_cannot_overwrite_each_other(client, clinic, 
     assert response.status_code == 409
     page = response.content.decode()
     assert "Someone else saved this listing after you opened it" in page
-    assert "$400–$520 per session" in page  # what they saved
+    assert "$400 to $520 per session" in page  # what they saved
     assert 'value="480"' in page  # what I typed, kept
     assert Offering.objects.get(clinic=clinic, route="iv").price_max == 520
 
@@ -424,10 +424,10 @@ def test_a_conflict_says_which_of_their_changes_clash_with_yours_and_takes_focus
     notice = response.text.split('id="conflict"', 1)[1].split("</div>", 1)[0]
     assert 'tabindex="-1" autofocus' in notice.split(">", 1)[0]
     clashing, kept = notice.split("Their other changes stay", 1)
-    assert "IV ketamine infusion: $400–$520 per session" in clashing
+    assert "IV ketamine infusion: $400 to $520 per session" in clashing
     assert "(512) 555-0111" not in clashing, "a field I never touched is no clash"
     assert "Phone: (512) 555-0111" in kept
-    assert "$400–$520" not in kept
+    assert "$400 to $520" not in kept
 
 
 def test_a_conflict_with_nothing_else_changed_lists_no_kept_changes(client, clinic, staff):
@@ -435,7 +435,7 @@ def test_a_conflict_with_nothing_else_changed_lists_no_kept_changes(client, clin
     theirs = form_data(client) | {"iv-price_max": "520"}
     assert client.post(URL, theirs).status_code == 302
     notice = client.post(URL, mine).text.split('id="conflict"', 1)[1].split("</div>", 1)[0]
-    assert "$400–$520 per session" in notice
+    assert "$400 to $520 per session" in notice
     assert "Their other changes" not in notice
 
 
@@ -646,7 +646,7 @@ def test_without_its_version_the_page_shows_what_saving_it_again_would_change(
     page = client.post(URL, mine).text
     listed = notice(page)
     # My price, and the phone number my page still holds, which would undo the editor's.
-    assert "$400–$480 per session" in listed and "$400–$450 per session" in listed
+    assert "$400 to $480 per session" in listed and "$400 to $450 per session" in listed
     assert "(512) 555-0100" in listed and "(512) 555-0111" in listed
     assert Clinic.objects.get(pk=clinic.pk).phone == "(512) 555-0111"
 
