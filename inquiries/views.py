@@ -12,6 +12,7 @@ from inquiries import notify
 from inquiries.forms import InquiryForm
 from inquiries.models import Inquiry, retention_days
 from ketamine_directory.throttle import AddressThrottle
+from listings.staff_pages import staff_clinic, staff_only
 
 INQUIRIES_PER_PAGE = 25
 # Messages sent (or caught by the honeypot) from one network address: room
@@ -85,16 +86,12 @@ def sent(request, slug):
     )
 
 
-def _member_clinic(request, slug):
-    """The clinic, if the signed-in user is on its staff; 404 otherwise (no hint it exists)."""
-    return get_object_or_404(Clinic.objects.managed_by(request.user), slug=slug)
-
-
 @never_cache
 @login_required
+@staff_only
 @old_slugs.follows_old_slugs(old_slugs.managed)
 def inbox(request, slug):
-    clinic = _member_clinic(request, slug)
+    clinic = staff_clinic(request, slug)
     page = Paginator(clinic.inquiries.all(), INQUIRIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -105,9 +102,10 @@ def inbox(request, slug):
 
 @never_cache
 @login_required
+@staff_only
 @old_slugs.follows_old_slugs(old_slugs.managed)
 def detail(request, slug, pk):
-    clinic = _member_clinic(request, slug)
+    clinic = staff_clinic(request, slug)
     inquiry = get_object_or_404(clinic.inquiries, pk=pk)
     if inquiry.read_at is None:
         inquiry.read_at = timezone.now()
@@ -122,9 +120,10 @@ def detail(request, slug, pk):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@staff_only
 @old_slugs.follows_old_slugs(old_slugs.managed)
 def delete(request, slug, pk):
-    clinic = _member_clinic(request, slug)
+    clinic = staff_clinic(request, slug)
     if request.method != "POST":
         # Deleting can't be undone, so one click only asks; the page names the
         # inquiry by no more than the sender's first name and when it came.

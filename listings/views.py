@@ -26,6 +26,7 @@ from listings.forms import (
     ReportForm,
 )
 from listings.models import Claim, Membership
+from listings.staff_pages import staff_clinic, staff_only
 from policies.contact import email_the_editors
 
 HISTORY_PER_PAGE = 50
@@ -253,14 +254,11 @@ def _other_account(other, token):
 
 
 def _member_clinic(request, slug):
-    """The clinic, if the signed-in user is on its staff; 404 otherwise (no hint it exists)."""
-    return get_object_or_404(
-        Clinic.objects.managed_by(request.user).prefetch_related("conditions"),
-        slug=slug,
-    )
+    return staff_clinic(request, slug, Clinic.objects.prefetch_related("conditions"))
 
 
 @signed_in_required
+@staff_only
 @old_slugs.follows_old_slugs(old_slugs.managed)
 def edit(request, slug):
     clinic = _member_clinic(request, slug)
@@ -316,6 +314,7 @@ def edit(request, slug):
 
 
 @login_required
+@staff_only
 @old_slugs.follows_old_slugs(old_slugs.managed)
 def history(request, slug):
     clinic = _member_clinic(request, slug)
@@ -328,6 +327,7 @@ def history(request, slug):
 
 
 @login_required
+@staff_only
 @old_slugs.follows_old_slugs(old_slugs.managed)
 def leave(request, slug):
     """Stop managing a clinic (the last to leave takes the verified badge with them)."""

@@ -246,3 +246,31 @@ def test_times_name_their_time_zone(client, clinic, staff, inquiry):
     # And in summer time, the zone that applied then.
     Inquiry.objects.filter(pk=inquiry.pk).update(created_at=arrived.replace(month=7))
     assert "July 3, 2026, 10:05 a.m. EDT" in client.get(INBOX).text
+
+
+@pytest.mark.parametrize("page", ["inquiries/", "inquiries/{pk}/", "", "history/", "leave/"])
+def test_someone_no_longer_on_staff_is_told_why_the_page_is_gone(client, clinic, inquiry, page):
+    # An inquiry's email links here: someone who has left, or was removed,
+    # follows it and must learn why, without a word of the inquiry or a hint
+    # whether the clinic has staff pages at all.
+    user = make_member(clinic, make_user("former@calm-harbor.example"))
+    client.force_login(user)
+    user.clinic_memberships.all().delete()
+    response = client.get(f"/account/clinics/calm-harbor/{page.format(pk=inquiry.pk)}")
+    assert response.status_code == 404
+    text = response.text
+    assert "This page is for a clinic’s own staff" in text
+    assert "former@calm-harbor.example" in text
+    assert 'href="/account/"' in text  # their clinics
+    for private in ("Alex", "alex@example.org", "Tuesdays", "Calm Harbor"):
+        assert private not in text
+    # A clinic that does not exist reads the same.
+    missing = client.get(f"/account/clinics/no-such-clinic/{page.format(pk=inquiry.pk)}")
+    assert missing.status_code == 404
+    assert "This page is for a clinic’s own staff" in missing.text
+
+
+def test_a_missing_inquiry_of_ones_own_clinic_is_a_plain_404(client, staff):
+    response = client.get(f"{INBOX}999/")
+    assert response.status_code == 404
+    assert "This page is for a clinic’s own staff" not in response.text
