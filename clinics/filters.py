@@ -86,7 +86,7 @@ class ClinicFilter(django_filters.FilterSet):
     # session at or under this: its other sessions may cost more, and the
     # label says so rather than promising a ceiling.
     max_price = DollarsFilter(
-        label="Lowest price per session, up to ($)",
+        label="Lowest price per session, up to (in dollars)",
         help_text="Clinics with a session at this price or less; other sessions may cost more.",
         min_value=0,
         max_value=MAX_SESSION_PRICE,

@@ -20,7 +20,7 @@ from clinics.models import Clinic
 from tests.browser.conftest import PHONE
 
 IV_LABEL = "IV ketamine infusion"
-MAX_PRICE_LABEL = "Lowest price per session, up to ($)"
+MAX_PRICE_LABEL = "Lowest price per session, up to (in dollars)"
 
 
 def result_slugs(page):

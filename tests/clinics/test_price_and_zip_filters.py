@@ -29,7 +29,7 @@ def test_the_price_filter_says_it_is_about_the_lowest_price(client, clinics):
     # A card from $375 to $575 matches: it has a session at $400 or less.
     assert results(text) == [{"slug": "iv-375", "distance": None, "prices": {"iv": (375, 575)}}]
     assert "Max price per session" not in text
-    assert '<label for="id_max_price">Lowest price per session, up to ($)</label>' in text
+    assert '<label for="id_max_price">Lowest price per session, up to (in dollars)</label>' in text
     assert "other sessions may cost more" in text
     heading = re.search(r'<h2 id="results-heading".*?</h2>', text, re.S).group(0)
     assert "1 clinic with a session at $400 or less" in " ".join(heading.split())

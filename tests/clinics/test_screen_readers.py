@@ -56,3 +56,18 @@ def test_the_guide_topic_menu_waits_for_the_arrow_keys_to_stop(client):
     # one rebuilt the list and was announced.
     text = client.get("/guides/").text
     assert 'hx-trigger="submit, change from:select delay:400ms"' in text
+
+
+def test_moving_by_headings_reaches_the_filters_before_the_results(client, clinics):
+    text = client.get("/clinics/").text
+    headings = re.findall(r"<h([1-6])[^>]*>\s*([^<]*)", text)
+    names = [name.strip() for level, name in headings if level == "2"]
+    assert names.index("Filters") < names.index("2 clinics")
+    assert text.index(">Filters</h2>") < text.index('id="filter-form"')
+    # "($)" is read as bare punctuation, or as "dollar" after "up to".
+    assert "($)" not in text
+
+
+def test_price_ranges_are_read_in_words(client, clinics):
+    text = client.get("/clinics/").text
+    assert "$400 to $450" in text and "–$" not in text and "≈" not in text
