@@ -22,30 +22,27 @@ from clinics.models import Clinic
 from listings.models import Membership
 
 
-def unverify_if_nobody_manages(clinic_id):
+def unverify_if_nobody_manages(clinics):
+    """Take the verified badge from those of `clinics` that no open account manages."""
     # "Verified" tells patients that someone at the clinic keeps the listing
     # up to date; once the last of them has gone, nobody does (a closed
     # account can't sign in to). Only a claim verifies it again (editors
     # cannot tick "verified" by hand).
+    others = Membership.objects.filter(clinic=OuterRef("pk"), user__is_active=True)
     with transaction.atomic():
-        _lock(Clinic.objects.filter(pk=clinic_id))
-        if not Membership.objects.filter(clinic_id=clinic_id, user__is_active=True).exists():
-            Clinic.objects.filter(pk=clinic_id, is_verified=True).update(
-                is_verified=False, updated_at=timezone.now()
-            )
-
-
-def _lock(clinics):
-    # Two of the last staff leaving at once would each still see the other,
-    # whose leaving is not yet committed, and the badge would stay. Holding
-    # the clinic's row until commit makes the second wait for the first and
-    # then see it gone. Ordered by pk, so two lockers never wait on each other.
-    list(clinics.select_for_update().order_by("pk").values_list("pk", flat=True))
+        # Two of the last staff leaving at once would each still see the
+        # other, whose leaving is not yet committed, and the badge would stay.
+        # Holding the clinics' rows until commit makes the second wait for the
+        # first and then see it gone; in pk order, so two never wait on each other.
+        list(clinics.select_for_update().order_by("pk").values_list("pk", flat=True))
+        clinics.filter(is_verified=True).exclude(Exists(others)).update(
+            is_verified=False, updated_at=timezone.now()
+        )
 
 
 @receiver(post_delete, sender=Membership)
 def unverify_when_nobody_manages(instance, **kwargs):
-    unverify_if_nobody_manages(instance.clinic_id)
+    unverify_if_nobody_manages(Clinic.objects.filter(pk=instance.clinic_id))
 
 
 @receiver(pre_save, sender=Membership)
@@ -60,7 +57,7 @@ def note_the_clinic_left(instance, **kwargs):
 def unverify_the_clinic_left(instance, **kwargs):
     left = getattr(instance, "_left_clinic_id", None)
     if left is not None and left != instance.clinic_id:
-        unverify_if_nobody_manages(left)
+        unverify_if_nobody_manages(Clinic.objects.filter(pk=left))
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL)
@@ -87,12 +84,7 @@ def staff_account_opened_or_closed(instance, **kwargs):
     if not clinics.exists():
         return
     if not instance.is_active:
-        others = Membership.objects.filter(clinic=OuterRef("pk"), user__is_active=True)
-        with transaction.atomic():
-            _lock(Clinic.objects.filter(pk__in=clinics))
-            Clinic.objects.filter(pk__in=clinics, is_verified=True).exclude(Exists(others)).update(
-                is_verified=False, updated_at=timezone.now()
-            )
+        unverify_if_nobody_manages(Clinic.objects.filter(pk__in=clinics))
     stats.forget()
 
 
