@@ -110,6 +110,18 @@ def directory_data(live_server, transactional_db, django_db_serialized_rollback)
     cache.clear()
 
 
+def served(page):
+    """
+    Wait until the live server has finished the page, before reading the database.
+
+    On SQLite the live server thread shares the test's in-memory connection,
+    and one sqlite3 connection used by two threads at once fails ("bad
+    parameter or other API misuse"). A click returns once the next page has
+    started to arrive, while the server may still be rendering it.
+    """
+    page.wait_for_load_state()
+
+
 def _watch(page):
     """Record what the browser complains about, on lists attached to the page."""
     page.console_errors = []

@@ -16,7 +16,7 @@ from listings.claims import link_token
 from listings.domains import website_domain
 from listings.editing import save_listing
 from listings.models import Claim, ListingChange, Membership
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, served
 from tests.browser.test_page_health import (
     AXE_SOURCE,
     assert_no_serious_violations,
@@ -80,6 +80,7 @@ def test_staff_sign_in_and_change_a_price_on_a_phone(new_page, staff_clinic):
     iv.get_by_label("Lowest price per session ($)").fill("300")
     page.get_by_role("button", name="Save the listing").click()
     assert page.get_by_text("Saved. The listing shows your changes now.").is_visible()
+    served(page)
     offering = Offering.objects.get(clinic=staff_clinic, route="iv")
     assert (offering.price_min, offering.price_max) == (300, 999)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -230,6 +231,7 @@ def test_an_edit_page_without_its_version_is_explained_on_a_phone(new_page, staf
 
     page.get_by_role("button", name="Save the listing").click()
     assert page.get_by_text("Saved. The listing shows your changes now.").is_visible()
+    served(page)
     staff_clinic.refresh_from_db()
     assert staff_clinic.description == "Evening infusions on Thursdays."
 
@@ -290,6 +292,7 @@ def test_link_tokens_never_reach_a_referer_and_the_forms_after_them_work(page, s
     # which the CSRF check refuses.
     page.get_by_role("button", name="Confirm").click()
     assert page.get_by_text(f"Confirmed: you can now manage {other.name}.").is_visible()
+    served(page)
     assert Membership.objects.filter(clinic=other, user=staff).exists()
 
     page.goto("/account/")
@@ -330,6 +333,7 @@ def test_a_claim_link_for_another_account_is_explained_and_leads_on_as_the_right
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Confirm").click()
     assert page.get_by_text(f"Confirmed: you can now manage {other.name}.").is_visible()
+    served(page)
     assert Membership.objects.filter(clinic=other, user=claimant).exists()
     token = link.split("/")[-2]
     assert not [referer for referer in referers if token in referer]
@@ -352,6 +356,7 @@ def test_a_treatment_and_its_insurance_are_added_in_one_save(new_page, staff_cli
     fieldset.get_by_label("Highest price per session ($)").fill("500")
     page.get_by_role("button", name="Save the listing").click()
     assert page.get_by_text("Saved. The listing shows your changes now.").is_visible()
+    served(page)
     assert staff_clinic.accepted_payers.filter(payer__slug="aetna", route=route).exists()
     assert page.csp_violations == [] and page.page_errors == []
 

@@ -1,10 +1,11 @@
 """A report in the admin, in a real browser: beside the listing on a desk, stacked on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from clinics.models import Clinic
 from listings.models import ListingReport
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, served
 from tests.browser.test_page_health import AXE_SOURCE, format_violations
 from tests.builders import make_editor
 
@@ -50,6 +51,8 @@ def test_an_editor_checks_a_report_against_the_listing_and_marks_it_dealt_with(n
     page.get_by_label("Mark dealt with").check()
     page.get_by_label("Editor's note").fill("Phoned the clinic: $650 now.")
     page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    served(page)
     report.refresh_from_db()
     assert report.resolved_by == editor and report.editor_note.startswith("Phoned")
     assert not page.csp_violations and not page.page_errors
