@@ -473,10 +473,10 @@ class Offering(models.Model):
     )
     route = models.CharField(max_length=10, choices=Route)
     price_min = models.PositiveIntegerField(
-        "lowest price per session ($)", validators=[MaxValueValidator(MAX_SESSION_PRICE)]
+        "lowest price per session, in dollars", validators=[MaxValueValidator(MAX_SESSION_PRICE)]
     )
     price_max = models.PositiveIntegerField(
-        "highest price per session ($)", validators=[MaxValueValidator(MAX_SESSION_PRICE)]
+        "highest price per session, in dollars", validators=[MaxValueValidator(MAX_SESSION_PRICE)]
     )
     series_sessions = models.PositiveSmallIntegerField(
         "sessions in the initial series",
@@ -486,7 +486,7 @@ class Offering(models.Model):
         help_text="Leave empty for the usual number for this route (6 for IV and IM).",
     )
     series_price = models.PositiveIntegerField(
-        "package price for the series ($)",
+        "package price for the series, in dollars",
         null=True,
         blank=True,
         validators=[MaxValueValidator(MAX_SESSION_PRICE * 60)],

@@ -131,8 +131,8 @@ class ListingForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.ModelForm):
 class OfferingForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.Form):
     """One route's prices; both prices empty means the clinic does not offer it."""
 
-    price_min = price_field("Lowest price per session ($)")
-    price_max = price_field("Highest price per session ($)")
+    price_min = price_field("Lowest price per session, in dollars")
+    price_max = price_field("Highest price per session, in dollars")
     series_sessions = forms.IntegerField(
         label="Sessions in the first series",
         required=False,
@@ -144,7 +144,7 @@ class OfferingForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     series_price = price_field(
-        "Package price for the series ($)",
+        "Package price for the series, in dollars",
         max_value=MAX_SESSION_PRICE * 60,
         error_messages=PRICE_ERRORS
         | {"max_value": "That is more than 60 sessions at the highest price."},

@@ -61,8 +61,8 @@ def test_staff_sign_in_and_change_a_price_on_a_phone(new_page, staff_clinic):
     sign_in(page)
     page.get_by_role("link", name="Edit the listing").click()
     iv = page.locator("fieldset[data-route=iv]")
-    iv.get_by_label("Highest price per session ($)").fill("999")
-    iv.get_by_label("Lowest price per session ($)").fill("1200")
+    iv.get_by_label("Highest price per session, in dollars").fill("999")
+    iv.get_by_label("Lowest price per session, in dollars").fill("1200")
     page.get_by_role("button", name="Save the listing").click()
 
     # Refused, explained next to the field and in the summary, which has the
@@ -74,10 +74,10 @@ def test_staff_sign_in_and_change_a_price_on_a_phone(new_page, staff_clinic):
     summary.get_by_role("link", name=message).click()
     assert page.evaluate("location.hash") == "#id_iv-price_max"
     assert_field_in_view_with_its_label(page, "id_iv-price_max")
-    assert iv.get_by_label("Lowest price per session ($)").input_value() == "1200"
+    assert iv.get_by_label("Lowest price per session, in dollars").input_value() == "1200"
     assert not ListingChange.objects.exists()
 
-    iv.get_by_label("Lowest price per session ($)").fill("300")
+    iv.get_by_label("Lowest price per session, in dollars").fill("300")
     page.get_by_role("button", name="Save the listing").click()
     assert page.get_by_text("Saved. The listing shows your changes now.").is_visible()
     served(page)
@@ -350,10 +350,10 @@ def test_a_treatment_and_its_insurance_are_added_in_one_save(new_page, staff_cli
     assert not page.locator(".columns-after-save").is_visible()  # "and save"
 
     fieldset = page.locator(f"fieldset[data-route={route}]")
-    fieldset.get_by_label("Lowest price per session ($)").fill("400")
+    fieldset.get_by_label("Lowest price per session, in dollars").fill("400")
     assert aetna.is_visible()
     aetna.check()
-    fieldset.get_by_label("Highest price per session ($)").fill("500")
+    fieldset.get_by_label("Highest price per session, in dollars").fill("500")
     page.get_by_role("button", name="Save the listing").click()
     assert page.get_by_text("Saved. The listing shows your changes now.").is_visible()
     served(page)
@@ -368,7 +368,7 @@ def test_an_insurance_column_goes_when_its_prices_are_cleared_unless_ticked(new_
     sign_in(page)
     page.goto(f"/account/clinics/{staff_clinic.slug}/")
     lowest = page.locator(f"fieldset[data-route={route}]").get_by_label(
-        "Lowest price per session ($)"
+        "Lowest price per session, in dollars"
     )
     cigna = page.locator(f'input[name="accepted"][value="cigna:{route}"]')
     lowest.fill("400")

@@ -869,3 +869,10 @@ def test_two_people_clearing_a_treatment_each_cannot_leave_none(client, clinic, 
     again = client.post(URL, sent_back(refused))
     assert again.status_code == 400
     assert "Keep at least one treatment with its prices" in again.text
+
+
+def test_the_price_labels_are_read_in_words(client, staff):
+    # "($)" is read as bare punctuation by a screen reader.
+    text = client.get(URL).text
+    assert "Lowest price per session, in dollars" in text
+    assert "($)" not in text
