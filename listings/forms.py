@@ -274,6 +274,24 @@ class InsuranceForm(forms.Form):
         )
 
 
+def typed_into_edit_page(data):
+    """
+    What an edit page sent, as (label, text) pairs: the boxes filled in, for a
+    page that cannot save them to show, so that nothing typed is lost.
+    """
+    boxes = [
+        (name, field.label)
+        for name, field in ListingForm.base_fields.items()
+        if isinstance(field, forms.CharField)
+    ]
+    for route in Route:
+        boxes += [
+            (f"{route}-{name}", f"{route.label}: {field.label[0].lower()}{field.label[1:]}")
+            for name, field in OfferingForm.base_fields.items()
+        ]
+    return [(label, data[name]) for name, label in boxes if str(data.get(name, "")).strip()]
+
+
 class ListingEditForms:
     """The edit page's forms together: details, one per route, insurance."""
 

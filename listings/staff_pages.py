@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from clinics.models import Clinic
+from listings.forms import typed_into_edit_page
 
 
 class NotOnStaff(Http404):
@@ -38,6 +39,8 @@ def staff_only(view):
         try:
             return view(request, *args, **kwargs)
         except NotOnStaff:
-            return render(request, "listings/not_on_staff.html", status=404)
+            # Removed while editing: what they typed is shown, to keep or pass on.
+            typed = typed_into_edit_page(request.POST) if request.method == "POST" else []
+            return render(request, "listings/not_on_staff.html", {"typed": typed}, status=404)
 
     return wrapper

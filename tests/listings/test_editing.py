@@ -876,3 +876,30 @@ def test_the_price_labels_are_read_in_words(client, staff):
     text = client.get(URL).text
     assert "Lowest price per session, in dollars" in text
     assert "($)" not in text
+
+
+def test_someone_removed_while_editing_gets_back_what_they_typed(client, clinic, staff):
+    data = form_data(client)
+    data["description"] = "Evening infusions on Thursdays.\nFree parking behind the building."
+    data["iv-notes"] = "Booster sessions at $375."
+    staff.clinic_memberships.all().delete()  # a colleague removes them meanwhile
+    response = client.post(URL, data)
+    assert response.status_code == 404
+    text = response.text
+    assert "This page is for a clinic’s own staff" in text
+    assert "What you typed was not saved" in text
+    assert "Evening infusions on Thursdays.<br>Free parking behind the building." in text
+    assert "<dt>IV ketamine infusion: notes</dt><dd>Booster sessions at $375.</dd>" in text
+    assert "<dt>IV ketamine infusion: lowest price per session, in dollars</dt><dd>400</dd>" in text
+    # Hidden bookkeeping is not "typed".
+    assert "<dt>Started</dt>" not in text and "<dt>Version</dt>" not in text
+    # Just looking at the page again shows nothing of it.
+    assert "What you typed" not in client.get(URL).text
+
+
+def test_what_was_typed_is_shown_as_text_not_markup(client, clinic, staff):
+    data = form_data(client)
+    data["description"] = "<script>alert(1)</script>"
+    staff.clinic_memberships.all().delete()
+    text = client.post(URL, data).text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert" not in text
