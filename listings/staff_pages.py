@@ -6,11 +6,14 @@ from django.http import Http404
 from django.shortcuts import render
 
 from clinics.models import Clinic
-from listings.forms import typed_into_edit_page
 
 
 class NotOnStaff(Http404):
     """The signed-in user is not on the staff of a clinic with this slug (or there is none)."""
+
+    # What the refused request had typed, as (label, text) pairs, for the page
+    # to show back: set by a view whose form it was.
+    typed = ()
 
 
 def staff_clinic(request, slug, clinics=None):
@@ -38,9 +41,8 @@ def staff_only(view):
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except NotOnStaff:
-            # Removed while editing: what they typed is shown, to keep or pass on.
-            typed = typed_into_edit_page(request.POST) if request.method == "POST" else []
-            return render(request, "listings/not_on_staff.html", {"typed": typed}, status=404)
+        except NotOnStaff as refused:
+            context = {"typed": refused.typed}
+            return render(request, "listings/not_on_staff.html", context, status=404)
 
     return wrapper

@@ -24,9 +24,10 @@ from listings.forms import (
     NewClinicClaimForm,
     NewClinicForm,
     ReportForm,
+    typed_into_edit_page,
 )
 from listings.models import Claim, Membership
-from listings.staff_pages import staff_clinic, staff_only
+from listings.staff_pages import NotOnStaff, staff_clinic, staff_only
 from policies.contact import email_the_editors
 
 HISTORY_PER_PAGE = 50
@@ -261,7 +262,13 @@ def _member_clinic(request, slug):
 @staff_only
 @old_slugs.follows_old_slugs(old_slugs.managed)
 def edit(request, slug):
-    clinic = _member_clinic(request, slug)
+    try:
+        clinic = _member_clinic(request, slug)
+    except NotOnStaff as refused:
+        # Removed while editing: what they typed is shown, to keep or pass on.
+        if request.method == "POST":
+            refused.typed = typed_into_edit_page(request.POST)
+        raise
     conflict = unsure = None
     if request.method == "POST":
         forms = ListingEditForms(clinic, request.POST)
