@@ -149,6 +149,8 @@ if REDIS_URL:
     # one of their own that never evicts.
     CACHES["limits"] = {
         **CACHES["default"],
+        # Counted in this process's memory while that Redis is unreachable.
+        "BACKEND": "ketamine_directory.cache.RedisCountsCache",
         "LOCATION": os.environ.get("LIMITS_REDIS_URL", REDIS_URL),
         "KEY_PREFIX": "kd-limits",
     }

@@ -13,19 +13,28 @@ from tests.ketamine_directory.test_production import run
 pytestmark = pytest.mark.django_db
 
 NOBODY_LISTENS = "redis://127.0.0.1:1/0"
+LIMITS_NOBODY_LISTENS = "redis://127.0.0.1:2/0"
 
 
 @pytest.fixture
 def redis_down(settings, monkeypatch):
     settings.REDIS_URL = NOBODY_LISTENS
     down = {"BACKEND": "ketamine_directory.cache.RedisCache", "LOCATION": NOBODY_LISTENS}
-    settings.CACHES = {"default": down, "limits": {**down, "KEY_PREFIX": "kd-limits"}}
-    monkeypatch.setattr(forgiving.ForgivingRedisCacheClient, "paused_until", 0.0)
+    settings.CACHES = {
+        "default": down,
+        "limits": {
+            "BACKEND": "ketamine_directory.cache.RedisCountsCache",
+            "LOCATION": LIMITS_NOBODY_LISTENS,
+            "KEY_PREFIX": "kd-limits",
+        },
+    }
+    monkeypatch.setattr(forgiving.ForgivingRedisCacheClient, "paused_until", {})
+    forgiving.LocallyCountingRedisCacheClient.local.clear()
     attempts = []
     connect = AbstractConnection.connect
 
     def counted(self):
-        attempts.append(1)
+        attempts.append(self.port)
         return connect(self)
 
     monkeypatch.setattr(AbstractConnection, "connect", counted)
@@ -72,6 +81,34 @@ def test_a_down_redis_is_left_alone_for_a_few_seconds(client, redis_down, monkey
     assert len(redis_down) > tried, "after the pause Redis is tried again"
 
 
+def test_without_redis_wrong_passwords_are_still_counted(client, redis_down):
+    # Each process counts for itself until Redis is back: a looser limit,
+    # not none at all for whoever guesses during the outage.
+    make_user("staff@clinic.example", password="correct horse battery staple")
+    data = {"username": "staff@clinic.example", "password": "wrong"}
+    for _ in range(10):
+        assert client.post("/account/login/", data).status_code == 200
+    data["password"] = "correct horse battery staple"
+    response = client.post("/account/login/", data)
+    assert response.status_code == 200
+    assert "Too many wrong passwords for this email." in response.text
+
+
+def test_without_redis_resets_to_one_address_are_still_limited(client, redis_down, mailoutbox):
+    make_user("staff@clinic.example", password="correct horse battery staple")
+    for _ in range(5):
+        client.post("/account/password-reset/", {"email": "staff@clinic.example"})
+    assert len(mailoutbox) == 3
+
+
+def test_the_pages_redis_failing_does_not_pause_the_counts_redis(client, redis_down):
+    make_clinic()
+    client.get("/clinics/")
+    assert 1 in redis_down and 2 not in redis_down
+    client.post("/account/login/", {"username": "jo@clinic.example", "password": "wrong"})
+    assert 2 in redis_down, "the counts' own Redis is tried, not skipped for the pages' failure"
+
+
 def test_the_settings_use_it_when_redis_url_is_set():
     code = (
         "import django; django.setup(); from django.core.cache import cache;"
@@ -89,7 +126,7 @@ def test_with_redis_the_counts_are_kept_there_too_apart_from_the_pages():
         " caches['default'].key_prefix)"
     )
     result = run(code, REDIS_URL=NOBODY_LISTENS)
-    assert result.stdout.strip().splitlines()[-1] == "RedisCache kd-limits kd", result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "RedisCountsCache kd-limits kd", result.stderr
 
 
 def test_the_counts_can_have_a_redis_of_their_own():
