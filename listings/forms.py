@@ -139,7 +139,11 @@ class OfferingForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.Form):
         min_value=1,
         max_value=60,
         help_text="Leave empty for the usual number.",
-        error_messages={"invalid": "Enter a whole number of sessions, like 6."},
+        error_messages={
+            "invalid": "Enter a whole number of sessions, like 6.",
+            "min_value": "Enter at least 1 session, or leave it empty for the usual number.",
+            "max_value": "Enter at most 60 sessions in the first series.",
+        },
         # A text box, as the prices are: a number box sends nothing for "6 sessions".
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )

@@ -1268,3 +1268,16 @@ def test_phone_comparison_hides_the_labels_of_rows_gone_under_the_names(new_page
     )
     assert found["checked"] >= 10, found
     assert found["shown"] == []
+
+
+def test_a_long_url_in_a_clinics_hours_or_address_never_widens_the_phone_page(new_page):
+    # Staff write what they like there; a booking link is one long word.
+    link = "https://clinic.example/book?utm_source=guide&utm_campaign=" + "new-patient-intake-" * 5
+    clinic = Clinic.objects.published().first()
+    clinic.hours = f"Saturday by appointment: {link}"
+    clinic.street_address = "Suite " + "9" * 60
+    clinic.save()
+    page = new_page(viewport=PHONE)
+    page.goto(clinic.get_absolute_url())
+    assert link in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

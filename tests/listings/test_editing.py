@@ -227,6 +227,8 @@ def test_prices_are_read_as_people_type_them(client, clinic, staff):
             {"at-home-price_min": "9000", "at-home-price_max": "9500"},
             "at-home sublingual/oral ketamine costs ($25 to $1,000 a session)",
         ),
+        ({"iv-series_sessions": "0"}, "Enter at least 1 session, or leave it empty"),
+        ({"iv-series_sessions": "61"}, "Enter at most 60 sessions in the first series."),
         (
             {"iv-series_sessions": "60", "iv-series_price": "600000"},
             "60 sessions is more than a first series of IV ketamine infusion usually has",
