@@ -17,3 +17,7 @@ class LimitsSaidNotCutMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.pop("maxlength", None)
+            # In the words of the rest of the site, not "Ensure this value has at most...".
+            field.error_messages.setdefault(
+                "max_length", "Keep this under %(limit_value)s characters (it has %(show_value)s)."
+            )

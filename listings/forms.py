@@ -110,9 +110,8 @@ class ListingForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.ModelForm):
         for name, limit in TEXT_LIMITS.items():
             field = self.fields[name]
             field.max_length = limit
-            field.validators.append(
-                MaxLengthValidator(limit, message=f"Keep this under {limit:,} characters.")
-            )
+            field.validators.append(MaxLengthValidator(limit))
+            field.error_messages["max_length"] = f"Keep this under {limit:,} characters."
 
     def clean_phone(self):
         return us_phone(self.cleaned_data["phone"])

@@ -170,6 +170,14 @@ def test_a_claim_form_with_mistakes_keeps_what_was_typed(client, clinic, person)
     assert not Claim.objects.exists()
 
 
+def test_a_claim_too_long_says_how_long_it_may_be_in_plain_words(client, clinic, person):
+    response = claim(client, "jo@calm-harbor.example", job_title="Manager " * 20)
+    assert "Keep this under 100 characters (it has 159)." in response.text
+    assert "Ensure this value" not in response.text
+    assert "Manager Manager" in response.text
+    assert not Claim.objects.exists()
+
+
 def test_a_claim_form_with_mistakes_says_so_first(client, clinic, person):
     response = claim(client, "not-an-email")
     assert title(response.text) == "Error: Claim Calm Harbor Ketamine · Ketamine Clinic Guide"
