@@ -1,9 +1,10 @@
 """Saving a listing edit: refuse stale edits, record what changed, put changes back."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from clinics.models import Clinic, Route
+from clinics.models import Clinic, Offering, Route
 from listings import snapshots
 from listings.models import ListingChange
 
@@ -62,8 +63,15 @@ def _own_changes(clinic, current, values, version, started):
     for part in own.keys() & snapshots.TICK_PARTS:
         own[part] = merged_ticks(current[part], own[part], loaded[part])
     unseen = {part for change in since if change.version > version for part in change.changes}
+    merged = set()
+    for part in own.keys() & unseen & set(OFFERING_PARTS):
+        if (row := merged_offering(part, current[part], own[part], loaded[part])) is not None:
+            own[part] = row
+            merged.add(part)
     clashing = {
-        part for part in (own.keys() & unseen) - snapshots.TICK_PARTS if own[part] != current[part]
+        part
+        for part in (own.keys() & unseen) - snapshots.TICK_PARTS - merged
+        if own[part] != current[part]
     }
     clashing |= _left_broken_by_the_merge(current, own, unseen)
     if clashing:
@@ -88,6 +96,30 @@ def merged_ticks(current, mine, opened):
     """
     mine, opened = set(mine), set(opened)
     return sorted((set(current) | (mine - opened)) - (opened - mine))
+
+
+def merged_offering(part, current, mine, opened):
+    """
+    One treatment's prices changed by two people, field by field: what this
+    person changed since `opened` on top of the row stored now. None when
+    that cannot be done (both changed one field differently, the treatment
+    was added or removed, or the merged row is one no form would accept,
+    like a lowest price above the highest): then the treatment clashes whole.
+    """
+    if not (current and mine and opened):
+        return None
+    row = dict(current)
+    for field, value in mine.items():
+        if value != opened.get(field):
+            if current.get(field) not in (opened.get(field), value):
+                return None
+            row[field] = value
+    offering = Offering(route=part.split(":", 1)[1], **row)
+    try:
+        offering.full_clean(exclude=["clinic"], validate_unique=False)
+    except ValidationError:
+        return None
+    return row
 
 
 def _left_broken_by_the_merge(current, own, unseen):

@@ -322,6 +322,32 @@ def test_two_people_editing_at_once_cannot_overwrite_each_other(client, clinic, 
     assert ListingChange.objects.count() == 2
 
 
+def test_their_price_and_my_note_for_the_same_treatment_are_both_kept(client, clinic, staff):
+    # Found by an exploratory review: the whole treatment clashed, and saving
+    # again put the price back to the one my form had opened with.
+    mine = form_data(client) | {"iv-notes": "Includes the consultation."}
+    other = Client()
+    other.force_login(make_member(clinic))
+    assert other.post(URL, form_data(other) | {"iv-price_max": "520"}).status_code == 302
+
+    assert client.post(URL, mine).status_code == 302
+    iv = Offering.objects.get(clinic=clinic, route="iv")
+    assert (iv.price_min, iv.price_max, iv.notes) == (400, 520, "Includes the consultation.")
+    before, after = ListingChange.objects.get(user=staff).changes["offering:iv"]
+    assert {k for k in after if after[k] != before[k]} == {"notes"}
+
+
+def test_their_lowest_and_my_highest_price_that_cannot_both_be_right_clash(client, clinic, staff):
+    mine = form_data(client) | {"iv-price_max": "420"}
+    other = Client()
+    other.force_login(make_member(clinic))
+    assert other.post(URL, form_data(other) | {"iv-price_min": "440"}).status_code == 302
+
+    assert client.post(URL, mine).status_code == 409
+    iv = Offering.objects.get(clinic=clinic, route="iv")
+    assert (iv.price_min, iv.price_max) == (440, 450)
+
+
 def test_after_a_conflict_the_form_shows_their_changes_to_what_i_left_alone(client, clinic, staff):
     mine = form_data(client) | {"phone": "(512) 555-0199"}
     other = Client()
