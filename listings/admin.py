@@ -13,12 +13,20 @@ from django.utils.html import format_html, format_html_join
 from accounts.confirmation import is_confirmed
 from clinics import admin as clinics_admin
 from clinics.geo import locate_zip
-from clinics.models import AcceptedPayer, Clinic, Offering, Route, unify_line_breaks
+from clinics.models import AcceptedPayer, Clinic, Condition, Offering, Route, unify_line_breaks
 from clinics.validators import TEXT_LIMITS
 from ketamine_directory.edit_merge import DeletedRowsReadAsSent
 from listings import claims, snapshots
 from listings.domains import email_matches_website
-from listings.editing import EditConflict, changes_since, record_creation, revert, save_listing
+from listings.editing import (
+    EditConflict,
+    as_it_was,
+    changes_since,
+    merged_ticks,
+    record_creation,
+    revert,
+    save_listing,
+)
 from listings.models import Claim, ListingChange, ListingReport, Membership
 from listings.word_diff import changed_words
 
@@ -432,8 +440,9 @@ class ClinicAdminForm(forms.ModelForm):
     # whose changes the editor has been shown (they differ after a warning).
     started = forms.IntegerField(widget=forms.HiddenInput, required=False)
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    # Set by ClinicAdmin when saving hit an EditConflict (see changeform_view).
-    conflict = False
+    # The parts both changed, set by ClinicAdmin when saving hit an
+    # EditConflict (see changeform_view).
+    conflict = frozenset()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -469,15 +478,19 @@ class ClinicAdminForm(forms.ModelForm):
         if not self.conflict:
             return cleaned
         seen = cleaned.get("seen_version")
-        saved = "; ".join(
-            f"{label}: {new} (by {change.user or 'someone'})"
-            for change in changes_since(self.instance, seen)
-            for label, old, new in snapshots.described(change)
+        # Only the parts both changed clash; the rest of theirs is kept, and said so.
+        described = snapshots.described_conflict(changes_since(self.instance, seen), self.conflict)
+        saved, kept = (
+            "; ".join(
+                f"{label}: {new} (by {change.user or 'someone'})" for change, label, new in rows
+            )
+            for rows in (described["overlapping"], described["kept"])
         )
         # Saving again, having read this, is deliberate: it starts from now.
         current = Clinic.objects.values("edit_version", *self.identity).get(pk=self.instance.pk)
         self.data = self.data.copy()
         self.data[self.add_prefix("seen_version")] = current["edit_version"]
+        self._show_what_only_they_changed(cleaned)
         # The name, status or place that only someone else changed shows theirs
         # (saving again keeps it anyway: the save starts from `started`).
         for name in self.identity:
@@ -488,10 +501,32 @@ class ClinicAdminForm(forms.ModelForm):
         raise forms.ValidationError(
             "Someone saved this listing after you opened it, changing some of what you "
             "changed: %(saved)s. Your edits are below, not saved. Save again to put yours "
-            "in place of theirs; the rest of what they saved stays.",
-            params={"saved": saved or "no visible change"},
+            "in place of theirs." + (" What else they saved stays: %(kept)s." if kept else ""),
+            params={"saved": saved or "no visible change", "kept": kept},
             code="conflict",
         )
+
+    def _show_what_only_they_changed(self, cleaned):
+        """
+        On the page shown again with a conflict, the text, telehealth and
+        conditions the editor left alone show what is stored now, as the
+        name and place do, so an edit of them starts from the others' words.
+        (Saving again keeps those anyway: it writes only the editor's changes.)
+        """
+        current = snapshots.take(self.instance)
+        opened = as_it_was(current, changes_since(self.instance, cleaned.get("started")))
+        for name in [*snapshots.TEXT_FIELDS, "telehealth"]:
+            if name not in self.fields or name not in cleaned:
+                continue
+            mine = cleaned[name]
+            mine = unify_line_breaks(mine) if isinstance(mine, str) else mine
+            if mine == opened[name]:
+                self.data[self.add_prefix(name)] = self._as_posted(self.fields[name], current[name])
+        if "conditions" in self.fields and "conditions" in cleaned:
+            mine = [condition.slug for condition in cleaned["conditions"]]
+            slugs = merged_ticks(current["conditions"], mine, opened["conditions"])
+            pks = Condition.objects.filter(slug__in=slugs).values_list("pk", flat=True)
+            self.data.setlist(self.add_prefix("conditions"), [str(pk) for pk in pks])
 
     def _check_zip_code(self, cleaned):
         """
@@ -684,17 +719,17 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        form.conflict = getattr(request, "_listing_conflict", False)
+        form.conflict = getattr(request, "_listing_conflict", frozenset())
         return form
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except EditConflict:
+        except EditConflict as refused:
             # The conflict shows only once the inlines are read, after validation,
             # and it rolled the whole save back. Show the page again, with the
             # form refusing the save and saying what the other person saved.
-            request._listing_conflict = True
+            request._listing_conflict = refused.parts
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):

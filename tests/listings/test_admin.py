@@ -3,7 +3,7 @@ from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.test import Client
 
-from clinics.models import Clinic, Offering
+from clinics.models import Clinic, Condition, Offering
 from listings.editing import save_listing
 from listings.models import Claim, ListingChange, Membership
 from tests.builders import make_clinic, make_editor, make_member, make_user
@@ -336,6 +336,43 @@ def test_a_stale_admin_save_of_other_parts_keeps_their_changes(client, editor, c
     }
 
 
+def test_a_conflict_names_only_what_both_changed_and_shows_the_rest_as_saved(
+    client, editor, clinic
+):
+    # Staff changed the description and the hours; the editor only the hours.
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"hours": "Mon-Fri 9-5"}
+    save_listing(
+        clinic,
+        make_member(clinic, make_user("staff@calm-harbor.example")),
+        {"description": "Now open on Saturdays.", "hours": "Mon-Sat 8-6", "conditions": ["ptsd"]},
+    )
+
+    response = client.post(url, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert list(form.non_field_errors()) == [
+        "Someone saved this listing after you opened it, changing some of what you changed: "
+        "Hours: Mon-Sat 8-6 (by staff@calm-harbor.example). Your edits are below, not saved. "
+        "Save again to put yours in place of theirs. What else they saved stays: "
+        "Description: Now open on Saturdays. (by staff@calm-harbor.example); "
+        "Conditions: PTSD (by staff@calm-harbor.example)."
+    ]
+    # What only they changed shows their words; what the editor typed is kept.
+    again = admin_form_data(response)
+    assert again["description"] == "Now open on Saturdays."
+    assert again["hours"] == "Mon-Fri 9-5"
+    assert again["conditions"] == [str(Condition.objects.get(slug="ptsd").pk)]
+
+    assert client.post(url, again).status_code == 302
+    clinic.refresh_from_db()
+    assert (clinic.description, clinic.hours) == ("Now open on Saturdays.", "Mon-Fri 9-5")
+    assert list(clinic.conditions.values_list("slug", flat=True)) == ["ptsd"]
+    assert ListingChange.objects.filter(user=editor).get().changes == {
+        "hours": ["Mon-Sat 8-6", "Mon-Fri 9-5"]
+    }
+
+
 def test_a_stale_admin_save_of_prices_and_insurance_keeps_their_phone(client, editor, clinic):
     from clinics.models import Payer
     from listings.editing import save_listing
@@ -533,9 +570,9 @@ def test_a_field_both_changed_shows_both_values_then_saving_again_keeps_the_edit
     form = response.context["adminform"].form
     assert list(form.non_field_errors()) == [
         "Someone saved this listing after you opened it, changing some of what you changed: "
-        "Name: Calm Harbour Ketamine (by colleague@site.example); "
-        "Status: Hidden (by colleague@site.example). Your edits are below, not saved. "
-        "Save again to put yours in place of theirs; the rest of what they saved stays."
+        "Name: Calm Harbour Ketamine (by colleague@site.example). Your edits are below, "
+        "not saved. Save again to put yours in place of theirs. What else they saved "
+        "stays: Status: Hidden (by colleague@site.example)."
     ]
     assert 'value="Calm Harbor Ketamine &amp; Wellness"' in response.text  # typed, kept
     clinic.refresh_from_db()
