@@ -1,9 +1,22 @@
+from django import forms
+
+
 class PlainLabelsMixin:
-    """Labels without Django's trailing colon: ours are phrases ("Your work email")."""
+    """
+    Labels without Django's trailing colon: ours are phrases ("Your work
+    email"). A box left empty says so in the same voice, unless the form
+    says better what to put there.
+    """
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if (
+                field.error_messages.get("required")
+                == forms.Field.default_error_messages["required"]
+            ):
+                field.error_messages["required"] = "Please fill this in."
 
 
 class LimitsSaidNotCutMixin:

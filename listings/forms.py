@@ -31,6 +31,14 @@ class ClaimForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.ModelForm):
         model = Claim
         fields = ["work_email", "job_title", "message"]
         labels = {"work_email": "Your work email"}
+        error_messages = {
+            "work_email": {
+                "required": "Please give your work email: it is how we check that you work there."
+            },
+            "job_title": {
+                "required": "Please say what you do at the clinic, like practice manager or nurse."
+            },
+        }
         help_texts = {
             "work_email": (
                 "If it is on the clinic's website domain, we email it a link and you are "
@@ -490,6 +498,14 @@ class NewClinicForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", "Choose a state"), *STATE_CHOICES]
         self.fields["street_address"].required = True
+        for name, message in {
+            "name": "Please give the clinic's name.",
+            "street_address": "Please give the clinic's street address.",
+            "city": "Please give the city the clinic is in.",
+            "state": "Please choose the state the clinic is in.",
+            "zip_code": "Please give the clinic's ZIP code.",
+        }.items():
+            self.fields[name].error_messages["required"] = message
 
     def clean_phone(self):
         return us_phone(self.cleaned_data["phone"])

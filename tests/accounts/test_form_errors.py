@@ -104,3 +104,14 @@ def test_an_over_long_address_is_refused_with_everything_kept(client):
     assert_summarised(response, "", ("id_email", "Keep this under 150 characters (it has 162)"))
     assert f'value="{address}"' in response.text
     assert not mail.outbox
+
+
+def test_a_box_left_empty_is_named_in_plain_words(client):
+    response = client.post("/account/login/", {"username": "", "password": ""})
+    assert_summarised(
+        response,
+        "You are not signed in yet.",
+        ("id_username", "Please fill this in."),
+        ("id_password", "Please fill this in."),
+    )
+    assert "This field is required" not in response.text

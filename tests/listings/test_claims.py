@@ -166,6 +166,8 @@ def test_a_claim_form_with_mistakes_keeps_what_was_typed(client, clinic, person)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Enter a valid email address." in page
+    assert "Please say what you do at the clinic, like practice manager or nurse." in page
+    assert "This field is required" not in page
     assert "Front desk lead" in page
     assert not Claim.objects.exists()
 

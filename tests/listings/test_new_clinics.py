@@ -119,7 +119,8 @@ def test_mistakes_are_explained_and_nothing_typed_is_lost(client, person):
     page = response.text
     assert "We don&#x27;t know ZIP 00000. Check the number." in page
     assert "search by city" not in page
-    assert "This field is required." in page
+    assert "Please give the city the clinic is in." in page
+    assert "This field is required" not in page
     assert 'value="Willow Creek Ketamine"' in page and "Ask Dr Lee" in page
     assert not Clinic.objects.exists() and not mail.outbox
 
