@@ -7,12 +7,12 @@ from django.utils.text import slugify
 
 from clinics.geo import locate_zip
 from clinics.states import STATE_CHOICES, US_STATES
-from clinics.where import as_typed, read_city
+from clinics.where import as_typed, read_city, read_where
 
 # [0-9], not \d, which matches the digits of every script.
 ZIP_PATTERN = re.compile(r"^[0-9]{5}$")
 # A ZIP code as people type it, ZIP+4 included ("78701-1234"): its first five digits count.
-TYPED_ZIP = re.compile(r"([0-9]{5})(?:-?[0-9]{4})?")
+TYPED_ZIP = re.compile(r"([0-9]{5})(?:[- ]?[0-9]{4})?")
 
 
 class StateField(forms.ChoiceField):
@@ -72,25 +72,33 @@ class CityField(TypedTextField):
 class ZipCodeField(TypedTextField):
     """
     A US ZIP code that we can place on the map, 5 digits or ZIP+4; cleans to
-    the 5 digits, and shows them in the box.
+    the 5 digits, and shows them in the box. A ZIP in an address pasted into
+    the box ("Austin, TX 78701") is read as the home page's search reads it.
     """
 
     null_message = "Enter a 5-digit ZIP code, like 78701."
     default_error_messages = {
         "unknown": "We don't know ZIP %(zip)s. Check the number, or search by city or state.",
+        "max_length": "That is too long for a ZIP code. Enter 5 digits, like 78701.",
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 10)
+        # Room for a pasted address: a bound on what is read, not on a ZIP.
+        kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
 
     @staticmethod
     def five_digits(value):
-        """'78701-1234', ' 78701 ', '７８７０１' and '٧٨٧٠١' -> '78701'; anything else as typed."""
-        if not isinstance(value, str):
+        """
+        '78701-1234', ' 78701 ', 'Austin, TX 78701', '７８７０１' and '٧٨٧٠١'
+        -> '78701'; anything else as typed.
+        """
+        if not isinstance(value, str) or len(value) > 200:
             return value
-        match = TYPED_ZIP.fullmatch(as_typed(value))
-        return match[1] if match else value
+        typed = as_typed(value)
+        if match := TYPED_ZIP.fullmatch(typed):
+            return match[1]
+        return read_where(typed).zip_code or value
 
     def to_python(self, value):
         return self.five_digits(super().to_python(value))

@@ -21,10 +21,14 @@ def as_typed(text):
     """
     text = unicodedata.normalize("NFKC", text)
     text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+    # Phones and word processors turn "78701-1234" into "78701–1234".
+    text = DASHES.sub("-", text)
     return " ".join(text.split())
 
 
-ZIP_OR_ZIP4 = re.compile(r"(\d{5})(?:-\d{4})?")
+DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+# ZIP+4 as written on envelopes, with a hyphen, or with a space.
+ZIP_OR_ZIP4 = re.compile(r"(\d{5})(?:[- ]\d{4})?")
 # A ZIP code anywhere in the text: "Austin, TX 78701", "78701 Austin", "78701-1234".
 ZIP_IN_TEXT = re.compile(r"(?<![\d-])(\d{5})(?:-\d{4})?(?![\d-])")
 DIGITS = re.compile(r"[\d\s-]+")

@@ -64,6 +64,26 @@ def test_a_zip_typed_in_another_scripts_digits_is_read(client, clinics, typed):
     assert sorted(slugs(text)) == ["iv-375", "iv-450"]
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["78701, TX", "ZIP 78701", "Austin, TX 78701", "78701\u20131234", "78701 1234", "78701-1234 "],
+)
+def test_the_near_box_reads_a_zip_as_the_home_search_does(client, clinics, typed):
+    # Pasted from an address, or written with an en dash or a space.
+    text = client.get("/clinics/", {"near": typed}).text
+    assert "Some of your choices were left out" not in text
+    assert 'id="id_near" value="78701"' in text
+    assert sorted(slugs(text)) == ["iv-375", "iv-450"]
+
+
+def test_a_whole_address_without_a_zip_in_the_near_box_says_what_to_type(client, clinics):
+    typed = "100 Congress Avenue, Austin, Texas, United States"
+    text = client.get("/clinics/", {"near": typed}).text
+    assert "Enter a 5-digit ZIP code, like 78701." in text
+    assert "Ensure this value" not in text
+    assert f'value="{typed}"' in text  # kept, to correct
+
+
 def test_guides_link_to_price_searches_in_the_words_of_the_filter():
     guides = Path(__file__).resolve().parents[2] / "fixtures" / "guides"
     links = re.findall(r"\[([^\]]+)\]\(/clinics/\?[^)]*max_price=(\d+)", _read_all(guides))
