@@ -14,7 +14,7 @@ from clinics.forms import (
 )
 from clinics.geo import bounding_box, distance_miles_expression, locate_zip
 from clinics.lookups import AnyOf
-from clinics.models import MAX_SESSION_PRICE, Offering, Route
+from clinics.models import MAX_SESSION_PRICE, AcceptedPayer, Offering, Route
 from clinics.stats import payer_ids, vocabulary
 
 SORT_CHOICES = [
@@ -182,27 +182,46 @@ class ClinicFilter(django_filters.FilterSet):
         latitude, longitude, *_ = locate_zip(zip_code)
         return queryset.annotate(distance=distance_miles_expression(latitude, longitude))
 
+    @staticmethod
+    def _by_cheapest_session(queryset, routes, payers):
+        """
+        Each clinic once, at its cheapest session of the chosen routes that the
+        chosen insurance covers: a $200 self-pay session is no price for someone
+        paying with Aetna. The forms keep every payer ticked for a route the
+        clinic offers, so each clinic the search matched has such a session.
+        """
+        # Join those sessions and drop any the clinic has a cheaper one of (on
+        # a tie, the one whose slug sorts first stays). PostgreSQL can then walk
+        # the (route, price_min, clinic) index in price order instead of working
+        # out every clinic's cheapest price before sorting.
+        sessions = Offering.objects.filter(clinic=OuterRef("pk"))
+        if routes:
+            queryset = queryset.filter(offerings__route__in=routes)
+            sessions = sessions.filter(route__in=routes)
+        queryset = queryset.annotate(
+            price_from=F("offerings__price_min"), price_route=F("offerings__route")
+        )
+        if payers is not None:
+            sessions = sessions.covered_by(payers)
+            covering = AcceptedPayer.objects.filter(clinic=OuterRef("pk"), payer_id__in=payers)
+            queryset = queryset.filter(
+                Exists(covering.filter(Q(route="") | Q(route=OuterRef("price_route"))))
+            )
+        cheaper = sessions.filter(
+            Q(price_min__lt=OuterRef("price_from"))
+            | Q(price_min=OuterRef("price_from"), route__lt=OuterRef("price_route"))
+        )
+        return queryset.exclude(Exists(cheaper)).order_by("price_from", "pk")
+
     def ordered(self, queryset):
         near = self.form.cleaned_data.get("near")
         sort = self.form.cleaned_data.get("sort")
         routes = self.form.cleaned_data.get("route") or []
-        if sort == "price" and routes:
-            # Each clinic once, at its cheapest chosen route: join the offerings of
-            # those routes and drop any the clinic has a cheaper one for (on a tie,
-            # the one whose slug sorts first stays). PostgreSQL can then walk the
-            # (route, price_min, clinic) index in price order instead of working
-            # out every clinic's cheapest price before sorting.
-            cheaper = Offering.objects.filter(clinic=OuterRef("pk"), route__in=routes).filter(
-                Q(price_min__lt=OuterRef("price_from"))
-                | Q(price_min=OuterRef("price_from"), route__lt=OuterRef("price_route"))
-            )
-            return (
-                queryset.filter(offerings__route__in=routes)
-                .annotate(price_from=F("offerings__price_min"), price_route=F("offerings__route"))
-                .exclude(Exists(cheaper))
-                .order_by("price_from", "pk")
-            )
-        if sort == "price" and not routes:
+        insurance = self.form.cleaned_data.get("insurance")
+        payers = payer_ids(insurance) if insurance else None
+        if sort == "price" and (routes or payers is not None):
+            return self._by_cheapest_session(queryset, routes, payers)
+        if sort == "price":
             return queryset.annotate(price_from=F("lowest_price")).order_by(
                 F("lowest_price").asc(nulls_last=True), "name", "pk"
             )

@@ -218,6 +218,31 @@ def test_sort_by_price_uses_the_chosen_routes(client, clinics):
     ]
 
 
+def test_sort_by_price_with_an_insurer_uses_the_sessions_it_covers(client):
+    def in_order(client, query):
+        return slugs(client.get(f"/clinics/?{query}").text)
+
+    # At-home from $200 is self-pay only; Aetna covers its Spravato, from $600.
+    make_clinic(
+        "Cheap At Home",
+        slug="cheap-at-home",
+        offerings={"at-home": (200, 250), "spravato": (600, 700)},
+        payers=[("aetna", "spravato")],
+    )
+    make_clinic("Covered IV", slug="covered-iv", offerings={"iv": (450, 500)}, payers=["aetna"])
+    make_clinic("Self-pay Only", slug="self-pay", offerings={"iv": (100, 150)})
+    assert in_order(client, "insurance=aetna&sort=price") == ["covered-iv", "cheap-at-home"]
+    assert in_order(client, "insurance=aetna&sort=price&route=at-home&route=spravato") == [
+        "cheap-at-home"
+    ]
+    assert in_order(client, "insurance=aetna&sort=price&route=iv&route=spravato") == [
+        "covered-iv",
+        "cheap-at-home",
+    ]
+    # Without an insurer, the cheapest session of all counts.
+    assert in_order(client, "sort=price")[:2] == ["self-pay", "cheap-at-home"]
+
+
 def test_a_payer_added_after_the_menus_were_cached_can_be_searched(client, clinics):
     client.get("/clinics/?insurance=cigna")  # caches the menus and the payer ids
     Payer.objects.create(name="Oscar Health", slug="oscar", position=99)
