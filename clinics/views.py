@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import apnumber
 from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -138,7 +139,8 @@ def clinic_list(request, state=None, city_slug=None):
     asked_page = request.GET.get("page", "")
     page = paginator.get_page(asked_page)
     search = search_params(request)
-    comparing = compare_slugs(request)[:MAX_CARRIED]
+    asked_to_compare = compare_slugs(request)
+    comparing = asked_to_compare[:MAX_CARRIED]
     compared_elsewhere, ticked_count = _ticked(comparing, page)
     # The rendered result list is the same for everyone making this search
     # with the same clinics ticked to compare.
@@ -173,6 +175,9 @@ def clinic_list(request, state=None, city_slug=None):
         # As many as the page shows ticked boxes, for the Compare buttons.
         "ticked_count": ticked_count,
         "max_compare": MAX_COMPARE,
+        # With that many ticked, the other boxes wait; more sent are left out, and said so.
+        "max_carried": MAX_CARRIED,
+        "ticks_left_out": len(asked_to_compare) - len(comparing),
         # With htmx, each page button adds its page and the boxes their ticks.
         "search_url": list_url(request.path, search),
         "page_numbers": list(
@@ -308,8 +313,14 @@ def compare(request):
         return redirect(compare_url_without_search(request))
     # Beyond four, clinics ticked in the results wait their turn: they are
     # named, and come in as one is removed.
-    slugs = list(dict.fromkeys(s for s in request.GET.getlist("clinic") if s))[:MAX_CARRIED]
+    asked = list(dict.fromkeys(s for s in request.GET.getlist("clinic") if s))
+    slugs = asked[:MAX_CARRIED]
     notes = []
+    if len(asked) > MAX_CARRIED:
+        notes.append(
+            f"You ticked {len(asked)} clinics; we keep {apnumber(MAX_CARRIED)} at a time, "
+            f"so the last {len(asked) - MAX_CARRIED} were left out."
+        )
     # A string that cannot be a slug matches no clinic; PostgreSQL would refuse
     # some outright (a NUL byte), so they never reach the query.
     listed = (

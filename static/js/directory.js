@@ -86,6 +86,20 @@
     });
     var limit = document.getElementById("compare-limit");
     if (limit) limit.hidden = count <= most;
+    // As many ticked as an address keeps: the other boxes wait, and say why.
+    var carried = form ? Number(form.dataset.carriedMax) : 8;
+    boxes.forEach(function (box) {
+      var waits = count >= carried && !box.checked;
+      box.disabled = waits;
+      if (waits) box.setAttribute("aria-describedby", "carry-limit");
+      else box.removeAttribute("aria-describedby");
+    });
+    var carryLimit = document.getElementById("carry-limit");
+    if (carryLimit) carryLimit.hidden = count < carried;
+    // What the server left out was of the ticks it was sent, not of these.
+    document.querySelectorAll("#carry-limit .ticks-left-out").forEach(function (note) {
+      note.hidden = true;
+    });
     document.querySelectorAll(".untick-all").forEach(function (link) {
       link.hidden = count === 0;
     });

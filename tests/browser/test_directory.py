@@ -300,6 +300,24 @@ def test_filter_form_works_without_javascript(new_page):
     assert page.get_by_label(IV_LABEL, exact=True).is_checked()
 
 
+def test_with_eight_ticked_the_other_boxes_wait_until_one_is_unticked(page):
+    page.goto("/clinics/")
+    cards = page.locator("#results [data-clinic]")
+    for number in range(8):
+        cards.nth(number).get_by_label("Compare").check()
+    ninth = cards.nth(8).get_by_label("Compare")
+    expect(ninth).to_be_disabled()
+    expect(page.locator("#carry-limit")).to_be_visible()
+    expect(page.locator("#carry-limit")).to_contain_text("You have ticked eight clinics")
+    assert page.get_by_role("button", name="Compare 4 of 8 clinics").count() == 2
+
+    cards.nth(0).get_by_label("Compare").uncheck()
+    expect(ninth).to_be_enabled()
+    expect(page.locator("#carry-limit")).to_be_hidden()
+    ninth.check()
+    assert len(query(page.url)["clinic"]) == 8
+
+
 def test_a_new_search_without_javascript_keeps_the_ticked_clinics(new_page):
     slug = Clinic.objects.published().order_by("name").values_list("slug", flat=True)[3]
     page = new_page(java_script_enabled=False)

@@ -371,3 +371,35 @@ def test_a_search_sent_without_javascript_costs_no_more_queries_with_its_ticks(
     with django_assert_max_num_queries(4):
         text = client.get(url, follow=True).text  # to the address without them
     assert checked_boxes(text) == ["clinic-03", "clinic-22", "clinic-23"]
+
+
+EIGHT = [f"clinic-{number:02}" for number in (1, 2, 3, 4, 5, 21, 22, 23)]
+
+
+def test_with_eight_ticked_the_other_boxes_wait_and_say_why(client, directory):
+    text = client.get("/clinics/", {"clinic": EIGHT}).text
+    boxes = re.findall(r'<input type="checkbox" name="clinic" value="([^"]+)"([^>]*)>', text)
+    assert {slug for slug, attributes in boxes if "disabled" not in attributes} == set(EIGHT)
+    assert all("checked" in attributes for _, attributes in boxes if "disabled" not in attributes)
+    assert '<p id="carry-limit" class="compare-limit">' in text
+    assert "You have ticked eight clinics, the most kept at once" in text
+    assert 'data-carried-max="8"' in text
+    seven = client.get("/clinics/", {"clinic": EIGHT[:7]}).text
+    assert "disabled" not in " ".join(
+        re.findall(r'<input type="checkbox" name="clinic"[^>]*>', seven)
+    )
+    assert '<p id="carry-limit" class="compare-limit" hidden>' in seven
+
+
+def test_more_than_eight_ticked_says_which_were_left_out(client, directory):
+    # Sent without JavaScript, or from an address written by hand.
+    asked = [*EIGHT, "clinic-06", "clinic-07"]
+    text = client.get("/clinics/", {"clinic": asked}).text
+    assert sorted(checked_boxes(text)) == sorted(EIGHT)
+    assert "The last 2 you ticked were left out." in text
+
+    compared = client.get("/clinics/compare/", {"clinic": asked}).text
+    assert (
+        "You ticked 10 clinics; we keep eight at a time, so the last 2 were left out." in compared
+    )
+    assert "Clinic 06" not in compared and "Clinic 07" not in compared
