@@ -22,16 +22,18 @@ class CappedCountPaginator(Paginator):
     its filters again.
     """
 
-    def __init__(self, object_list, per_page, *, cap, count_key, among, **kwargs):
+    def __init__(self, object_list, per_page, *, cap, count_key, among, matches=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
         self.among = among
+        # The same clinics as object_list, in no order and maybe cheaper to find.
+        self.matches = object_list if matches is None else matches
         self.count_key = {**count_key, "counted_to": cap}
 
     @cached_property
     def ids(self):
         """Ids of the matching clinics, up to one past the cap."""
-        return cached_ids(self.object_list, self.cap + 1, self.count_key)
+        return cached_ids(self.matches, self.cap + 1, self.count_key)
 
     @cached_property
     def count(self):

@@ -135,6 +135,7 @@ def clinic_list(request, state=None, city_slug=None):
         cap=settings.CLINICS_COUNT_CAP,
         count_key={k: v for k, v in cleaned.items() if k != "sort"},
         among=clinic_filter.among,
+        matches=clinic_filter.matches,
     )
     asked_page = request.GET.get("page", "")
     page = paginator.get_page(asked_page)
