@@ -551,6 +551,10 @@ def _clinic_url():
         _compare_url,
         # The table scrolls inside its box; nothing in it may widen the page.
         _compare_four_url,
+        # A long word typed into a search is said back in headings.
+        lambda: "/clinics/compare/?find=Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch",
+        lambda: "/clinics/?city=Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch",
+        lambda: "/guides/?q=Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch",
         lambda: "/guides/",
         # Guides with wide tables of routes and prices.
         lambda: "/guides/ketamine-therapy-cost/",
@@ -562,6 +566,9 @@ def _clinic_url():
         "clinic",
         "compare",
         "compare-four",
+        "compare-long-word",
+        "directory-long-word",
+        "guides-long-word",
         "guide-index",
         "cost-guide",
         "iv-vs-spravato",
