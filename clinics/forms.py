@@ -223,6 +223,14 @@ class ClinicFilterForm(forms.Form):
                 self.data["city"] = city.city
                 if city.state:
                     self.data["state"] = city.state
+            elif city and chosen in US_STATES:
+                # "Austin, TX" with Colorado chosen: the state chosen counts.
+                self.data = self.data.copy()
+                self.data["city"] = city.city
+                self.notes.append(
+                    f"The state typed in the City box ({US_STATES[city.state]}) was left out: "
+                    f"the state chosen is {US_STATES[chosen]}."
+                )
         radius = self.fields.get("radius")
         miles = radius.miles(self.data.get("radius")) if radius and self.is_bound else None
         if miles is not None and miles >= 1 and miles not in dict(RADIUS_CHOICES):

@@ -102,6 +102,18 @@ def test_words_the_city_box_cannot_read_as_a_city_stay_as_typed(client, clinics,
     assert f'name="city" id="id_city" value="{escape(typed)}"' in page
 
 
+def test_a_city_typed_with_another_state_than_the_one_chosen_says_which_counts(client, clinics):
+    for headers in ({}, {"HX-Request": "true"}):
+        page = client.get("/clinics/?city=Austin%2C+TX&state=CO", headers=headers).text
+        assert (
+            "The state typed in the City box (Texas) was left out: the state chosen is Colorado."
+        ) in page
+        assert "No clinics in Austin, Colorado are listed yet." in page
+        assert "Austin, TX, Colorado" not in page
+    page = client.get("/clinics/?city=Austin%2C+TX&state=CO").text
+    assert 'name="city" id="id_city" value="Austin"' in page
+
+
 def test_a_city_typed_with_its_state_shows_the_state_chosen(client, clinics):
     page = client.get("/clinics/?city=Austin%2C+TX").text
     assert '<option value="TX" selected>' in page
