@@ -22,6 +22,7 @@ from clinics.search_words import in_sentence, routes_words
 from clinics.states import US_STATES
 from clinics.stats import payer_ids, vocabulary
 from clinics.templatetags.directory import dollars
+from clinics.where import read_where
 
 # Every neighbour is the sea or Canada: there is no state line to search across.
 NO_STATE_LINE = {"AK", "HI"}
@@ -123,7 +124,17 @@ def explain(request, cleaned, place):
                     unless_radius=True,
                 )
             )
-    if city and state and not near:
+    typed_zip = read_where(city).zip_code if city and not near else ""
+    if typed_zip and locate_zip(typed_zip):
+        # A ZIP code in the City box, as the home page's box takes it.
+        plan.append(
+            _Search(
+                f"{typed_zip} looks like a ZIP code.",
+                f"Search near ZIP {typed_zip}",
+                search(drop=["city", "state"], near=typed_zip),
+            )
+        )
+    elif city and state and not near:
         plan.append(_Search("", f"See every clinic in {_state_name(state)}", search(drop=["city"])))
     if routes:
         plan.append(_Search("", "Include every treatment", search(drop=["route"])))

@@ -240,3 +240,13 @@ def test_an_empty_page_takes_a_few_queries_however_many_filters(
         with django_assert_max_num_queries(3 if query.startswith("near=59601") else 2):
             text = client.get(f"/clinics/?{query}").text
         assert slugs(text) == []
+
+
+@pytest.mark.parametrize("query", ["city=78704", "city=78704&state=TX", "city=78704-1234"])
+def test_a_zip_typed_in_the_city_box_is_offered_as_a_zip_search(client, clinics, query):
+    text = client.get(f"/clinics/?{query}").text
+    words, _ = empty_state(text)
+    assert "78704 looks like a ZIP code." in words
+    near = link_to(text, "Search near ZIP 78704")
+    assert "city=" not in near and "near=78704" in near
+    assert sorted(slugs(client.get(near).text)) == ["austin-cheap", "austin-iv"]
