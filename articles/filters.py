@@ -2,7 +2,7 @@ import django_filters
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
 from articles.models import Guide
 from articles.stop_words import meaningful_words
@@ -75,9 +75,17 @@ class GuideFilter(django_filters.FilterSet):
                 .order_by("-rank", "title")
             )
         # SQLite: every word but the stop words PostgreSQL leaves out must
-        # appear somewhere; titles first.
-        for word in words[:8]:
+        # appear somewhere; the guides with more of them in the title first,
+        # then in the summary, as PostgreSQL's weights rank them.
+        words = words[:8]
+        for word in words:
             queryset = queryset.filter(
                 Q(title__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
             )
-        return queryset
+        in_title, in_dek = (
+            sum(Case(When(**{f"{field}__icontains": word}, then=1), default=0) for word in words)
+            for field in ("title", "dek")
+        )
+        return queryset.annotate(in_title=in_title, in_dek=in_dek).order_by(
+            "-in_title", "-in_dek", "title"
+        )

@@ -269,6 +269,16 @@ def test_search_finds_words_in_title_and_body(client):
     assert client.get("/guides/?category=bogus").status_code == 200
 
 
+def test_search_puts_guides_with_the_words_in_their_title_first(client):
+    # Named so that alphabetical order is the reverse of the right one.
+    make_guide("A body mention", body="Spravato is given in a clinic.")
+    make_guide("B summary", dek="How Spravato compares.", body="Text.")
+    make_guide("C Spravato basics", body="Text.")
+    found = client.get("/guides/?q=spravato").text
+    titles = [t for t in ("C Spravato basics", "B summary", "A body mention") if t in found]
+    assert sorted(titles, key=found.index) == ["C Spravato basics", "B summary", "A body mention"]
+
+
 def test_sitemap_robots_and_feed(client):
     clinic = make_clinic(
         "Mapped Clinic", slug="mapped", city="Denver", state="CO", zip_code="80202"
