@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from accounts import confirmation, sign_in_limits
 from ketamine_directory.forms import LimitsSaidNotCutMixin, PlainLabelsMixin
 from ketamine_directory.outgoing_mail import deliver
-from ketamine_directory.throttle import count_one, email_digest
+from ketamine_directory.throttle import address_digest, count_one, email_digest
 
 # What every form choosing a password says about it, in plain words: the
 # validators' own help is four lines of Django's wording.
@@ -135,19 +135,25 @@ class AdminSignInForm(WrongPasswordLimit, AdminAuthenticationForm):
 
 
 class ResetForm(LimitsSaidNotCutMixin, PlainLabelsMixin, PasswordResetForm):
-    # Reset emails to one address in an hour: enough to ask again after a lost
-    # one, too few for anyone to fill a clinic's inbox by asking over and over.
+    # Reset emails to one address in an hour, asked for from one network:
+    # enough to ask again after a lost one, and a stranger asking over and
+    # over uses up only their own, not the owner's.
     EMAIL_LIMIT = 3
+    # ...and from every network together, so that nobody fills a clinic's inbox.
+    EMAIL_LIMIT_EVERYWHERE = 10
     EMAIL_WINDOW = 60 * 60  # seconds
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, request=None, **kwargs):
         # The page after says the same either way, so it tells nobody whether
         # the address has an account or has been asked for too often.
         key = "password-reset-sent:" + email_digest(self.cleaned_data["email"])
-        # Counted and checked in one step, against a burst sent at once.
-        if count_one(key, self.EMAIL_WINDOW) > self.EMAIL_LIMIT:
+        # Counted and checked in one step, against a burst sent at once; the
+        # count everywhere only for what this network may still ask for.
+        if count_one(f"{key}:{address_digest(request)}", self.EMAIL_WINDOW) > self.EMAIL_LIMIT:
             return
-        super().save(*args, **kwargs)
+        if count_one(key, self.EMAIL_WINDOW) > self.EMAIL_LIMIT_EVERYWHERE:
+            return
+        super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self,

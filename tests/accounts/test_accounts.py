@@ -148,6 +148,27 @@ def test_password_reset_emails_one_address_a_few_times_an_hour(client):
     assert len(mail.outbox) == 4
 
 
+def test_a_stranger_asking_for_resets_leaves_the_owner_theirs(client):
+    # Someone elsewhere uses up the few an hour; the owner, on their own
+    # network, still gets the email they ask for.
+    make_user("staff@clinic.example", password=PASSWORD)
+    for _ in range(5):
+        client.post(
+            "/account/password-reset/", {"email": "staff@clinic.example"}, REMOTE_ADDR="203.0.113.9"
+        )
+    assert len(mail.outbox) == 3
+    client.post("/account/password-reset/", {"email": "staff@clinic.example"})
+    assert len(mail.outbox) == 4
+    # From many networks at once, the inbox still gets only so many in an hour.
+    for n in range(20):
+        client.post(
+            "/account/password-reset/",
+            {"email": "staff@clinic.example"},
+            REMOTE_ADDR=f"198.51.100.{n}",
+        )
+    assert len(mail.outbox) == 10
+
+
 def test_resets_asked_for_at_the_same_moment_are_counted_each_one(client, monkeypatch):
     # As if every request read the count before any of them added to it.
     from django.core.cache import cache
