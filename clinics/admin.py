@@ -41,6 +41,11 @@ class ClinicAdmin(admin.ModelAdmin):
         # list_filter on offerings__route can join rows; distinct keeps one per clinic.
         return super().get_queryset(request).distinct()
 
+    def has_delete_permission(self, request, obj=None):
+        # Not even a superuser: deleting would take the listing's history, its
+        # inquiries and its old addresses with it. A listing is hidden instead.
+        return False
+
 
 class VocabularyAdmin(admin.ModelAdmin):
     """

@@ -117,11 +117,24 @@ class Payer(models.Model):
 
     objects = SlugNamedQuerySet.as_manager()
 
+    # The directory's insurance choice for every self-pay option at once
+    # (/clinics/?insurance=self-pay): a payer with that slug could never be chosen.
+    RESERVED_SLUGS = {"self-pay"}
+
     class Meta:
         ordering = ["kind", "position", "name"]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.slug in self.RESERVED_SLUGS and self._state.adding:
+            raise ValidationError(
+                {
+                    "slug": f"“{self.slug}” is the directory’s choice for every self-pay option. "
+                    "Give this one a slug that names it, like “sliding-scale”."
+                }
+            )
 
     def natural_key(self):
         return (self.slug,)

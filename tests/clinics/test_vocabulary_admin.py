@@ -103,3 +103,37 @@ def test_loading_the_sample_data_again_keeps_an_editor_s_renames():
     call_command("load_sample_data", verbosity=0)
     assert Payer.objects.get(slug="tricare").name == "TRICARE (military)"
     assert Condition.objects.get(slug="ptsd").name == "Post-traumatic stress"
+
+
+@pytest.mark.parametrize("who", ["editor", "superuser"])
+def test_nobody_deletes_a_clinic_in_the_admin_it_is_hidden_instead(client, request, who):
+    request.getfixturevalue(who)
+    from clinics.models import Clinic
+
+    clinic = make_clinic()
+    assert "delete_clinic" not in set(
+        Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+    )
+    page = client.get(f"/admin/clinics/clinic/{clinic.pk}/change/")
+    assert page.status_code == 200 and "deletelink" not in page.text
+    assert client.post(
+        f"/admin/clinics/clinic/{clinic.pk}/delete/", {"post": "yes"}
+    ).status_code in (
+        403,
+        302,
+    )
+    assert "delete_selected" not in client.get("/admin/clinics/clinic/").text
+    assert Clinic.objects.filter(pk=clinic.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["Self-pay", "self pay"])
+def test_a_payer_cannot_take_the_slug_the_directory_uses_for_every_self_pay_option(
+    client, editor, name
+):
+    response = client.post(
+        "/admin/clinics/payer/add/",
+        {"name": name, "slug": "self-pay", "kind": "self-pay", "position": 50},
+    )
+    assert response.status_code == 200
+    assert "“self-pay” is the directory’s choice for every self-pay option" in response.text
+    assert not Payer.objects.filter(slug="self-pay").exists()
