@@ -238,6 +238,15 @@ class Guide(models.Model):
                 f"is after today, {date_format(today)}. Enter the date the medical review "
                 "was done."
             )
+        # Readers see it as the date of the last update: not one to come, unless
+        # the guide itself goes live later (scheduled), with that update.
+        goes_live = timezone.localdate(self.published_at) if self.published_at else today
+        if self.updated_on and self.updated_on > max(today, goes_live):
+            errors["updated_on"] = (
+                f"“Updated on” cannot be after the day the guide goes live: "
+                f"{date_format(self.updated_on)} is after {date_format(max(today, goes_live))}. "
+                "Enter the date of the last meaningful update."
+            )
         if self.status == self.Status.PUBLISHED:
             errors |= self._publishing_errors(errors)
         if self.slug and (taken := self._old_address_of_another()):

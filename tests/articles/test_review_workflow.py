@@ -41,6 +41,18 @@ def test_a_review_date_in_the_future_is_refused(editor_client, people):
     assert editor_client.post(ADD, data).status_code == 302
 
 
+def test_an_update_date_in_the_future_is_refused(editor_client, people):
+    later = timezone.localdate() + timedelta(days=30)
+    data = new_guide_data(*people, updated_on=later.isoformat())
+    response = editor_client.post(ADD, data)
+    assert response.status_code == 200
+    assert "“Updated on” cannot be after the day the guide goes live" in response.text
+    assert not Guide.objects.exists()
+    # A guide scheduled for that day may say it was updated then.
+    scheduled = data | {"published_at_0": later.isoformat(), "published_at_1": "09:00"}
+    assert editor_client.post(ADD, scheduled).status_code == 302
+
+
 def test_a_draft_needs_no_reviewer_or_review_date_yet(editor_client, people):
     data = new_guide_data(people[0], people[1], medical_reviewer="", last_reviewed="")
     response = editor_client.post(ADD, data)
