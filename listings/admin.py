@@ -204,8 +204,24 @@ class ClaimAdmin(admin.ModelAdmin):
         # The action's own form is validated by the changelist only for "action".
         note_field = self.action_form.base_fields["decision_note"]
         note = request.POST.get("decision_note", "").strip()[: note_field.max_length]
+        decided = queryset.exclude(status__in=Claim.OPEN).select_related("clinic")
+        if decided:
+            self.message_user(
+                request,
+                "Left alone, decided already: "
+                + ", ".join(
+                    f"{claim.clinic.name} (claim #{claim.pk}, {claim.get_status_display().lower()})"
+                    for claim in decided
+                )
+                + ".",
+                messages.WARNING,
+            )
         untold = [claim for claim in open_claims if not decide(claim, request.user, note, request)]
-        self.message_user(request, f"{done} {len(open_claims)} claim(s).", messages.SUCCESS)
+        if open_claims:
+            count = len(open_claims)
+            self.message_user(
+                request, f"{done} {count} claim{'s' * (count != 1)}.", messages.SUCCESS
+            )
         self._say_if_untold(request, untold)
 
     def _say_if_untold(self, request, untold):

@@ -380,6 +380,27 @@ def test_the_admin_actions_take_a_note_for_the_claimants(client, clinic, person,
     assert "We called the clinic's front desk." in mail.outbox[-1].body
 
 
+def test_an_action_on_a_claim_decided_already_says_it_was_left_alone(client, clinic, person):
+    claim(client, "jo@gmail.example")
+    decided = Claim.objects.get()
+    sign_in_editor(client)
+    client.post("/admin/listings/claim/", {"action": "approve", "_selected_action": [decided.pk]})
+    sent = len(mail.outbox)
+    response = client.post(
+        "/admin/listings/claim/",
+        {"action": "reject", "_selected_action": [decided.pk]},
+        follow=True,
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert (
+        f"Left alone, decided already: Calm Harbor Ketamine (claim #{decided.pk}, approved)."
+        in said
+    )
+    assert not any(message.startswith("Rejected 0") for message in said)
+    decided.refresh_from_db()
+    assert decided.status == Claim.Status.APPROVED and len(mail.outbox) == sent
+
+
 def test_the_decision_email_can_be_answered_by_the_editors(client, clinic, person, settings):
     settings.EDITORS_EMAIL = "editors@site.example"
     claim(client, "jo@gmail.example")
