@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.confirmation import is_confirmed
 from clinics import admin as clinics_admin
+from clinics import stats
 from clinics.geo import locate_zip
 from clinics.models import AcceptedPayer, Clinic, Condition, Offering, Route, unify_line_breaks
 from clinics.validators import TEXT_LIMITS
@@ -459,6 +460,8 @@ class ClinicAdminForm(forms.ModelForm):
     # The parts both changed, set by ClinicAdmin when saving hit an
     # EditConflict (see changeform_view).
     conflict = frozenset()
+    # Why ClinicAdmin refused the listing the page would save (ListingRefused).
+    refused = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -491,6 +494,8 @@ class ClinicAdminForm(forms.ModelForm):
         self._check_zip_code(cleaned)
         if self.outside_history:
             self._merge_outside_history(cleaned)
+        if self.refused:
+            self.add_error(None, forms.ValidationError(self.refused, code="incomplete"))
         if not self.conflict:
             return cleaned
         seen = cleaned.get("seen_version")
@@ -736,6 +741,7 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.conflict = getattr(request, "_listing_conflict", frozenset())
+        form.refused = getattr(request, "_listing_refused", "")
         return form
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -746,6 +752,10 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
             # and it rolled the whole save back. Show the page again, with the
             # form refusing the save and saying what the other person saved.
             request._listing_conflict = refused.parts
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ListingRefused as refused:
+            # As for a conflict: nothing was saved, the page is shown again saying why.
+            request._listing_refused = str(refused)
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -777,13 +787,63 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
                 formset.save(commit=False)  # writes nothing; lists rows for the admin's log
             else:
                 self.save_formset(request, form, formset, change=change)
+        values = submitted_listing(form, formsets)
+        went_with = _insurance_for_treatments_removed(form.instance, values)
         save_listing(
             form.instance,
             request.user,
-            submitted_listing(form, formsets),
+            values,
             version=form.cleaned_data["seen_version"],
             started=form.cleaned_data["started"],
         )
+        if went_with:
+            self.message_user(
+                request,
+                f"Removed with the treatment it was for: {insurance_words(went_with)}.",
+                messages.WARNING,
+            )
+
+
+class ListingRefused(Exception):
+    """The admin's save would leave the listing as no form allows; the message says why."""
+
+
+def _insurance_for_treatments_removed(clinic, values):
+    """
+    Check the listing the admin page would save (`values`, a snapshot) as the
+    staff form checks its own: a published listing that had prices keeps one
+    treatment, and insurance is only for treatments offered. Insurance for a
+    treatment the editor removed goes with it (dropped from `values`, and
+    returned to be said); insurance added for one not offered is refused.
+    """
+    current = snapshots.take(clinic)
+    offered = {route for route in Route.values if values[f"offering:{route}"]}
+    orphans = [item for item in values["insurance"] if item.split(":", 1)[1] not in {"", *offered}]
+    added = [item for item in orphans if item not in current["insurance"]]
+    if added:
+        routes = sorted({item.split(":", 1)[1] for item in added})
+        names = ", ".join(Route(route).short_label for route in routes)
+        raise ListingRefused(
+            f"Not saved: insurance for {names}, which this listing does not offer: "
+            f"{insurance_words(added)}. Add {names}’s prices too, or leave the insurance’s "
+            "route empty (all routes)."
+        )
+    priced = any(values[f"offering:{route}"] for route in Route.values)
+    was_priced = any(current[f"offering:{route}"] for route in Route.values)
+    if clinic.status == Clinic.Status.PUBLISHED and was_priced and not priced:
+        raise ListingRefused(
+            "Not saved: a published listing shows its prices, and this would leave it with "
+            "none. Keep at least one treatment, or set the status to Hidden."
+        )
+    values["insurance"] = [item for item in values["insurance"] if item not in orphans]
+    return orphans
+
+
+def insurance_words(items):
+    """'Medicare (for Spravato), Aetna' for insurance parts of a snapshot."""
+    words = stats.vocabulary()
+    names = {"conditions": dict(words["conditions"]), "payers": dict(words["payers"])}
+    return snapshots.describe("insurance", items, names)
 
 
 class ResolvedFilter(AllHasItsOwnValue):

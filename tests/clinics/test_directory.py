@@ -778,6 +778,20 @@ def test_searching_for_suicidal_thoughts_shows_where_to_get_help_now(client, cli
     assert "you do not have to wait" not in client.get("/clinics/?condition=ptsd").text
 
 
+def test_a_clinic_page_without_prices_yet_says_so(client):
+    # A new clinic goes live once approved; its staff add the prices after.
+    make_clinic("New Clinic", slug="new", offerings={}, city="Denver", state="CO", zip_code="80202")
+    text = client.get("/clinics/new/").text
+    assert '<table class="price-table"' not in text
+    assert "New Clinic has not listed its treatments and prices yet." in text
+    assert "Compare these prices" not in text
+    description = re.search(r'<meta name="description" content="([^"]*)"', text).group(1)
+    assert description == (
+        "New Clinic in Denver, CO: ketamine treatment. Insurance, hours and contact details."
+    )
+    assert "Prices updated" not in text
+
+
 def test_a_clinic_page_says_when_no_insurance_is_listed(client):
     make_clinic(slug="self-pay-only", payers=["payment-plans"])
     make_clinic(slug="covered", payers=[("aetna", "spravato"), "fsa-hsa"])

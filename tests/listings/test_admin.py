@@ -1070,17 +1070,63 @@ def _row_of(data, prefix, route):
     raise AssertionError(f"no {prefix} row for {route}")
 
 
-def test_an_editor_deleting_a_price_row_alone_is_no_conflict(client, editor):
-    # Leaving its insurance row is the editor's own doing, as it always was:
-    # only what others saved meanwhile can make a merge a conflict.
+def test_an_editor_deleting_a_price_row_takes_its_insurance_with_it(client, editor):
+    # No conflict (nobody else saved), and no insurance left for a treatment
+    # the listing no longer offers: the page would list "Medicare (for Spravato)".
     clinic = make_clinic(
-        offerings={"iv": (400, 450), "spravato": (600, 900)}, payers=[("medicare", "spravato")]
+        offerings={"iv": (400, 450), "spravato": (600, 900)},
+        payers=[("medicare", "spravato"), "aetna"],
     )
     url = f"/admin/clinics/clinic/{clinic.pk}/change/"
     data = admin_form_data(client.get(url))
     data[f"{_row_of(data, 'offerings-', 'spravato')}-DELETE"] = "on"
-    assert client.post(url, data).status_code == 302
+    response = client.post(url, data, follow=True)
+    assert response.redirect_chain
     assert not clinic.offerings.filter(route="spravato").exists()
+    assert list(clinic.accepted_payers.values_list("payer__slug", "route")) == [("aetna", "")]
+    said = [str(message) for message in response.context["messages"]]
+    assert "Removed with the treatment it was for: Medicare (for Spravato)." in said
+    assert ListingChange.objects.get(user=editor).changes["insurance"] == [
+        ["aetna:", "medicare:spravato"],
+        ["aetna:"],
+    ]
+
+
+def test_insurance_added_for_a_treatment_not_offered_is_refused(client, editor):
+    clinic = make_clinic(offerings={"iv": (400, 450)})
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url))
+    row = "accepted_payers-0"  # the first empty row: the clinic has no insurance yet
+    from clinics.models import Payer
+
+    data |= {
+        "accepted_payers-TOTAL_FORMS": "1",
+        f"{row}-payer": Payer.objects.get(slug="aetna").pk,
+        f"{row}-route": "spravato",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.non_field_errors()) == [
+        "Not saved: insurance for Spravato, which this listing does not offer: Aetna (for "
+        "Spravato). Add Spravato’s prices too, or leave the insurance’s route empty (all routes)."
+    ]
+    assert not clinic.accepted_payers.exists()
+
+
+def test_a_published_listing_keeps_a_treatment_unless_it_is_hidden(client, editor):
+    clinic = make_clinic(offerings={"iv": (400, 450)})
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url))
+    data[f"{_row_of(data, 'offerings-', 'iv')}-DELETE"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.non_field_errors()) == [
+        "Not saved: a published listing shows its prices, and this would leave it with none. "
+        "Keep at least one treatment, or set the status to Hidden."
+    ]
+    assert clinic.offerings.exists()
+    assert client.post(url, data | {"status": "hidden"}).status_code == 302
+    assert not clinic.offerings.exists()
 
 
 def test_a_conflict_over_insurance_for_a_deleted_treatment_clears_on_saving_again(client, editor):
