@@ -45,7 +45,12 @@ DROPPED_WITH_CONTENT = {"script", "style"}
 ALIGNMENTS = {"left", "right", "center"}
 # A column's alignment (`| ---: |`) as a class: the policy allows no style attributes.
 ALIGN = re.compile(r'<(t[hd])([^>]*?) align="(left|right|center)"')
-CITATION = re.compile(r"\[ref:(\d{1,3})\]")
+# [ref:2], and as people also write it: [Ref: 2], [ref:1, 2].
+CITATION = re.compile(r"\[ref:\s*(\d{1,3}(?:\s*,\s*\d{1,3})*)\s*\]", re.IGNORECASE)
+# What an editor meant as a citation, read or not ([ref:one], [ref:1000]).
+LOOKS_LIKE_CITATION = re.compile(r"\[\s*ref\s*:[^\]\n]{0,40}\]", re.IGNORECASE)
+# Code is shown as written: a citation in it is an example, not a citation.
+CODE = re.compile(r"(<pre>.*?</pre>|<code>.*?</code>)", re.DOTALL)
 TABLE = re.compile(r"<table>|</table>")
 TABLE_ROW = re.compile(r"<tr[ >]")
 HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.DOTALL)
@@ -93,15 +98,39 @@ class Rendered:
 
 
 def _heading_id(value, separator):
-    slug = slugify(value, separator)
+    slug = slugify(CITATION.sub("", value), separator)
     if slug in PAGE_IDS or PAGE_ID.fullmatch(slug):
         return f"{slug}-section"
     return slug
 
 
+def _cited(match):
+    return [int(number) for number in match.group(1).split(",")]
+
+
 def _cite(match):
-    number = int(match.group(1))
-    return f'<sup class="cite"><a href="#ref-{number}">[{number}]</a></sup>'
+    links = "".join(f'<a href="#ref-{number}">[{number}]</a>' for number in _cited(match))
+    return f'<sup class="cite">{links}</sup>'
+
+
+def _cite_outside_code(body):
+    """
+    Citations made links (outside code), the numbers cited in order, and
+    what looks like a citation but could not be read, as editor notes.
+    """
+    pieces = CODE.split(body)
+    citations, unread = [], []
+    for index in range(0, len(pieces), 2):  # the odd pieces are code
+        for match in CITATION.finditer(pieces[index]):
+            citations += _cited(match)
+        pieces[index] = CITATION.sub(_cite, pieces[index])
+        unread += LOOKS_LIKE_CITATION.findall(pieces[index])
+    notes = [
+        f"“{html.unescape(text)}” is not read as a citation, and readers see it as typed: "
+        "write [ref:N] with the reference's number, like [ref:2], or [ref:1, 2] for two."
+        for text in dict.fromkeys(unread)
+    ]
+    return "".join(pieces), list(dict.fromkeys(citations)), notes
 
 
 def _scrollable_tables(clean):
@@ -189,7 +218,9 @@ def _with_class(attrs, name):
 def _flatten(tokens):
     for token in tokens:
         if token["level"] <= 3:
-            yield {"id": token["id"], "name": html.unescape(token["name"]), "level": token["level"]}
+            # Without its citations: "Response rates", not "Response rates [ref:1]".
+            name = " ".join(CITATION.sub("", html.unescape(token["name"])).split())
+            yield {"id": token["id"], "name": name, "level": token["level"]}
         yield from _flatten(token["children"])
 
 
@@ -399,8 +430,8 @@ def render_markdown(text, *, anchors=True):
     inspector.feed(body)
     inspector.close()
     removed += inspector.removed
-    citations = list(dict.fromkeys(int(number) for number in CITATION.findall(body)))
-    body = CITATION.sub(_cite, body)
+    body, citations, unread = _cite_outside_code(body)
+    removed += unread
     clean = _sanitise(body, prefix)
     clean = LINK.sub(_unwrap_dead_link, clean)
     clean = ALIGN.sub(r'<\1\2 class="align-\3"', clean)
@@ -438,3 +469,20 @@ def missing_citations(citations, reference_count):
         f"{cited} {'points' if len(missing) == 1 else 'point'} to no reference: the guide "
         f"{has}, and [ref:N] cites the N-th. Add the reference, or correct the number."
     )
+
+
+def render_stored_again(Guide, FAQ):
+    """
+    Render every stored guide body and FAQ answer again, from a data
+    migration (its historical models) after the rendering changed. The text
+    is unchanged, so no dates move.
+    """
+    for guide in Guide.objects.only("pk", "body").iterator():
+        rendered = render_markdown(guide.body)
+        Guide.objects.filter(pk=guide.pk).update(
+            body_html=rendered.html, toc=rendered.toc, reading_minutes=rendered.reading_minutes
+        )
+    for faq in FAQ.objects.only("pk", "answer").iterator():
+        FAQ.objects.filter(pk=faq.pk).update(
+            answer_html=render_markdown(faq.answer, anchors=False).html
+        )

@@ -299,3 +299,37 @@ def test_a_clinic_list_off_a_line_of_its_own_is_pointed_out(editor_client):
     for marker in ("[[clinics iv]]", "[[clinics iv state=tx]]", "[[clinics im]]"):
         assert f"The clinic list “{marker}” is not on a line of its own" in said
     assert "[[clinics kap]]" not in said
+
+
+def test_citations_written_in_common_ways_are_read(client):
+    body = "## Results\n\nMost respond [ref:1, 2] and some remit [Ref: 2] [ref:1,2]."
+    page = client.get(make_guide("Cited", body=body, references=2).get_absolute_url()).text
+    assert "[ref" not in page.lower()
+    one, two = (
+        '<a href="#ref-1" rel="noopener">[1]</a>',
+        '<a href="#ref-2" rel="noopener">[2]</a>',
+    )
+    assert f'Most respond <sup class="cite">{one}{two}</sup> and some remit' in page
+    assert f'remit <sup class="cite">{two}</sup>' in page
+
+
+def test_text_that_looks_like_a_citation_but_is_not_one_is_pointed_out(editor_client):
+    body = "Most respond [ref:one] and [ref:1000]; write `[ref:3]` to cite."
+    data = new_guide_data(make_person("W"), make_reviewer("D"), body=body)
+    said = " ".join(
+        messages_of(editor_client.post("/admin/articles/guide/add/", data, follow=True))
+    )
+    assert "“[ref:one]” is not read as a citation" in said
+    assert "“[ref:1000]” is not read as a citation" in said
+    assert "[ref:3]" not in said  # in code: shown as written, as code is
+    html = Guide.objects.get().body_html
+    assert "<code>[ref:3]</code>" in html
+
+
+def test_a_citation_in_a_heading_leaves_no_marker_in_the_contents(client):
+    body = "## Response rates [ref:1]\n\nText.\n\n## Safety\n\nMore."
+    page = client.get(make_guide("Heading cites", body=body).get_absolute_url()).text
+    contents = re.search(r'<nav class="toc".*?</nav>', page, re.S)
+    assert contents, "expected the table of contents"
+    assert "[ref:1]" not in contents.group(0) and "Response rates" in contents.group(0)
+    assert 'id="response-rates"' in page
