@@ -174,13 +174,26 @@ class ClaimAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Deciding through the status field does what the actions do: membership, emails.
         if "status" in form.changed_data and obj.status == Claim.Status.APPROVED:
+            new = [obj] if obj.clinic.is_proposed else []
             told = claims.approve(obj, request.user, obj.decision_note, request)
+            self._say_what_became_of(request, new, approved=True)
             self._say_if_untold(request, [obj] if not told else [])
         elif "status" in form.changed_data and obj.status == Claim.Status.REJECTED:
+            new = [obj] if obj.clinic.is_proposed else []
             told = claims.reject(obj, request.user, obj.decision_note, request)
+            self._say_what_became_of(request, new, approved=False)
             self._say_if_untold(request, [obj] if not told else [])
         else:
             super().save_model(request, obj, form, change)
+
+    def _say_what_became_of(self, request, new_listings, *, approved):
+        """Approving or rejecting a clinic its staff added publishes or hides it: said so."""
+        for claim in new_listings:
+            if approved:
+                said = "is live now: a new listing, published by the approval."
+            else:
+                said = "stays off the site: a new listing, hidden by the rejection."
+            self.message_user(request, f"{claim.clinic.name} {said}", messages.INFO)
 
     @admin.action(description="Approve the selected claims", permissions=["change"])
     def approve(self, request, queryset):
@@ -217,12 +230,14 @@ class ClaimAdmin(admin.ModelAdmin):
                 + ".",
                 messages.WARNING,
             )
+        new_listings = [claim for claim in open_claims if claim.clinic.is_proposed]
         untold = [claim for claim in open_claims if not decide(claim, request.user, note, request)]
         if open_claims:
             count = len(open_claims)
             self.message_user(
                 request, f"{done} {count} claim{'s' * (count != 1)}.", messages.SUCCESS
             )
+        self._say_what_became_of(request, new_listings, approved=decide is claims.approve)
         self._say_if_untold(request, untold)
 
     def _say_if_untold(self, request, untold):

@@ -11,6 +11,7 @@ from clinics.models import Clinic
 from ketamine_directory.outgoing_mail import send_email, tell_managers
 from ketamine_directory.throttle import AccountThrottle
 from listings.domains import email_matches_website
+from listings.editing import save_listing
 from listings.models import Claim, Membership
 
 LINK_SALT = "listings.claim-link"
@@ -155,11 +156,12 @@ def approve(claim, decided_by=None, note="", request=None):
     )
     clinic = claim.clinic
     new_listing = clinic.is_proposed
-    if new_listing or not clinic.is_verified:
+    if new_listing:
+        # A clinic its staff added goes live, in its history as the decider's change.
+        save_listing(clinic, decided_by, {"status": Clinic.Status.PUBLISHED})
+    if not clinic.is_verified:
         clinic.is_verified = True
-        if new_listing:
-            clinic.status = Clinic.Status.PUBLISHED  # a clinic its staff added goes live
-        clinic.save(update_fields=["is_verified", "status", "updated_at"])
+        clinic.save(update_fields=["is_verified", "updated_at"])
     if decided_by is not None:
         return _tell_claimant(claim, new_listing, request)
     return True
@@ -175,8 +177,7 @@ def reject(claim, decided_by, note="", request=None):
     new_listing = claim.clinic.is_proposed
     if new_listing:
         # Hidden rather than deleted: the editors may want to see what was sent.
-        claim.clinic.status = Clinic.Status.HIDDEN
-        claim.clinic.save(update_fields=["status", "updated_at"])
+        save_listing(claim.clinic, decided_by, {"status": Clinic.Status.HIDDEN})
     return _tell_claimant(claim, new_listing, request)
 
 

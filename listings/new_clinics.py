@@ -5,6 +5,7 @@ from django.utils.text import slugify
 
 from clinics.models import Clinic
 from listings import claims
+from listings.editing import record_creation
 from listings.models import Claim
 
 # A person may have this many new clinics waiting for review at once.
@@ -33,6 +34,8 @@ def add_clinic(request, clinic_form, claim_form):
     clinic.status = Clinic.Status.PROPOSED
     clinic.slug = unique_slug(clinic.name, clinic.city)
     clinic.save()
+    # Its history starts with what its staff sent (as an editor's creation does).
+    record_creation(clinic, request.user)
     claim = claim_form.save(commit=False)
     claim.clinic, claim.user, claim.status = clinic, request.user, Claim.Status.IN_REVIEW
     claim.save()

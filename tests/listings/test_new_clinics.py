@@ -94,6 +94,49 @@ def test_approving_the_claim_publishes_the_clinic_for_its_staff_to_fill_in(clien
     assert client.get("/account/clinics/willow-creek-ketamine-boise/").status_code == 200
 
 
+def test_a_new_clinics_history_starts_with_its_staff_and_records_the_decision(client, person):
+    from listings.models import ListingChange
+
+    add(client)
+    clinic = Clinic.objects.get()
+    created = ListingChange.objects.get()
+    assert (created.user, created.version, created.is_creation) == (person, 0, True)
+    assert created.changes["name"] == ["", "Willow Creek Ketamine"]
+    editor = make_editor()
+    client.force_login(editor)
+    response = client.post(
+        "/admin/listings/claim/",
+        {"action": "approve", "_selected_action": [Claim.objects.get().pk]},
+        follow=True,
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert "Willow Creek Ketamine is live now: a new listing, published by the approval." in said
+    decided = ListingChange.objects.exclude(pk=created.pk).get()
+    assert decided.user == editor
+    assert decided.changes == {"status": ["proposed", "published"]}
+    clinic.refresh_from_db()
+    assert clinic.edit_version == decided.version
+
+
+def test_rejecting_a_new_clinic_is_in_its_history_and_said(client, person):
+    from listings.models import ListingChange
+
+    add(client)
+    editor = make_editor()
+    client.force_login(editor)
+    response = client.post(
+        "/admin/listings/claim/",
+        {"action": "reject", "_selected_action": [Claim.objects.get().pk]},
+        follow=True,
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert (
+        "Willow Creek Ketamine stays off the site: a new listing, hidden by the rejection." in said
+    )
+    decided = ListingChange.objects.filter(user=editor).get()
+    assert decided.changes == {"status": ["proposed", "hidden"]}
+
+
 def test_rejecting_the_claim_keeps_the_clinic_hidden(client, person):
     add(client)
     client.force_login(make_editor())
