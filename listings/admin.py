@@ -803,7 +803,7 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
             else:
                 self.save_formset(request, form, formset, change=change)
         values = submitted_listing(form, formsets)
-        went_with = _insurance_for_treatments_removed(form.instance, values)
+        went_with = _made_consistent(form.instance, values)
         save_listing(
             form.instance,
             request.user,
@@ -823,7 +823,7 @@ class ListingRefused(Exception):
     """The admin's save would leave the listing as no form allows; the message says why."""
 
 
-def _insurance_for_treatments_removed(clinic, values):
+def _made_consistent(clinic, values):
     """
     Check the listing the admin page would save (`values`, a snapshot) as the
     staff form checks its own: a published listing that had prices keeps one
