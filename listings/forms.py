@@ -376,12 +376,19 @@ class ListingEditForms:
         # A listing without a single price reads as a clinic with nothing to
         # offer, and would still show as verified with "prices updated today".
         # A new listing without prices yet may save its other details first.
-        if not any(form.value() for form in self.offerings) and self.clinic.offerings.exists():
+        priced = any(form.value() for form in self.offerings)
+        if not priced and self.clinic.offerings.exists():
             self.details.add_error(
                 None,
                 "Keep at least one treatment with its prices: a listing needs one. If the "
                 f"clinic has stopped offering ketamine treatment, email the editors at "
                 f"{settings.EDITORS_EMAIL} and they will take the listing down.",
+            )
+        elif not priced and self.details.cleaned_data.get("confirm_prices"):
+            # "Prices updated today" over no prices, and no reminder to add them.
+            self.details.add_error(
+                "confirm_prices",
+                "There are no prices to confirm yet: add a treatment and its prices first.",
             )
 
     def _check_insurance_routes(self):

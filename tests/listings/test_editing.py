@@ -178,6 +178,22 @@ def test_confirming_prices_refreshes_their_date_without_a_change(client, clinic,
     assert not ListingChange.objects.exists()
 
 
+def test_no_prices_cannot_be_confirmed_and_the_box_says_why(client, staff):
+    # A new listing goes live before its staff add any treatment.
+    empty = make_clinic("New Clinic", slug="new-clinic", offerings={})
+    Clinic.objects.filter(pk=empty.pk).update(prices_updated_at=None)
+    make_member(empty, staff)
+    url = "/account/clinics/new-clinic/"
+    data = sent_back(client.get(url)) | {"confirm_prices": "on"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "There are no prices to confirm yet: add a treatment and its prices first." in (
+        response.text
+    )
+    empty.refresh_from_db()
+    assert empty.prices_updated_at is None
+
+
 def test_confirmed_prices_show_to_visitors_at_once(client, clinic, staff):
     Clinic.objects.filter(pk=clinic.pk).update(prices_updated_at=None)
     visitor = Client()
