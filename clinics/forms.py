@@ -119,18 +119,22 @@ class ZipCodeField(TypedTextField):
         return value
 
 
+WHOLE_DOLLARS = re.compile(r"([0-9]+)(?:\.0*)?")
+
+
 class DollarsField(forms.IntegerField):
     """
-    Whole dollars, typed as people write them: "$400", "1,000" and "$ 1,000"
-    are read (and shown back) as 400 and 1000.
+    Whole dollars, typed as people write them: "$400", "1,000", "$ 1,000" and
+    "$1,000.00" are read (and shown back) as 400 and 1000. Cents that are not
+    zero are refused by the field's own check ("no cents").
     """
 
     @staticmethod
     def plain(value):
         if not isinstance(value, str):
             return value
-        digits = re.sub(r"[\s$,]", "", value)
-        return digits if digits.isdigit() else value
+        digits = WHOLE_DOLLARS.fullmatch(re.sub(r"[\s$,]", "", value))
+        return digits[1] if digits else value
 
     def to_python(self, value):
         return super().to_python(self.plain(value))

@@ -36,7 +36,17 @@ def test_the_price_filter_says_it_is_about_the_lowest_price(client, clinics):
 
 
 @pytest.mark.parametrize(
-    ("typed", "shown"), [("$400", "400"), ("1,000", "1000"), (" $ 1,000 ", "1000"), ("400", "400")]
+    ("typed", "shown"),
+    [
+        ("$400", "400"),
+        ("1,000", "1000"),
+        (" $ 1,000 ", "1000"),
+        ("400", "400"),
+        # Written with no cents, as a price tag would be.
+        ("$400.00", "400"),
+        ("$1,000.00", "1000"),
+        ("400.", "400"),
+    ],
 )
 def test_prices_typed_with_a_dollar_sign_or_commas_are_understood(client, clinics, typed, shown):
     text = client.get("/clinics/", {"route": "iv", "max_price": typed}).text
