@@ -12,8 +12,11 @@ from django.utils.deconstruct import deconstructible
 # Generous for a directory listing, and a bound on what one save can store.
 TEXT_LIMITS = {"description": 5000, "hours": 500, "providers": 2000}
 # A US number with the usual separators, and an extension: "(512) 555-0100 ext. 12".
+# Hyphens and dashes of every kind (copied from web pages and word processors)
+# separate the digits as "-" does; so may a comma before the extension.
 PHONE = re.compile(
-    r"(?P<number>\+?[\d\s().-]+?)\s*((ext\.?|extension|x)\s*\d{1,6})?", re.IGNORECASE
+    r"(?P<number>\+?[\d\s().\-\u2010-\u2015\u2212]+?)[\s,]*((ext\.?|extension|x)\s*\d{1,6})?",
+    re.IGNORECASE,
 )
 # Ten digits (an optional leading 1, the country code): area codes and
 # exchanges never start with 0 or 1, so "111 111 1111" is a typing slip.

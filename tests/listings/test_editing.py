@@ -810,7 +810,10 @@ def test_a_refused_phone_number_says_what_to_type_and_keeps_it(client, clinic, s
 @pytest.mark.parametrize(
     "phone",
     ["(512) 555-0199", "512-555-0199", "512.555.0199", "+1 512 555 0199", "1 (512) 555-0199",
-     "(512) 555-0199 ext. 12", "512-555-0199 x3", ""],
+     "(512) 555-0199 ext. 12", "512-555-0199 x3", "",
+     # Copied from a web page or a word processor: a non-breaking hyphen,
+     # en dashes, a comma before the extension.
+     "(512) 555\u20110199", "512\u2013555\u20130199", "(512) 555-0199, ext. 12"],
 )  # fmt: skip
 def test_us_phone_numbers_are_accepted(client, clinic, staff, phone):
     response = client.post(URL, form_data(client) | {"phone": phone})
