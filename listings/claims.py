@@ -40,6 +40,14 @@ class OtherAccount(BadLink):
         self.claim = claim
 
 
+class AlreadyConfirmed(Exception):
+    """The link was used: its claim is approved and its user is on the clinic's staff."""
+
+    def __init__(self, claim):
+        super().__init__(claim)
+        self.claim = claim
+
+
 def link_token(claim):
     # Only the claim's id: signed, not encrypted, and the URL reaches request
     # logs, which must never hold an email address.
@@ -66,6 +74,8 @@ def claim_from_token(token, user):
             "This claim was withdrawn, so its link no longer works. To manage the clinic's "
             "listing, claim it again from the clinic's page."
         )
+    if claim.is_approved and Membership.objects.filter(clinic=claim.clinic, user=user).exists():
+        raise AlreadyConfirmed(claim)
     if claim.status != Claim.Status.EMAIL_SENT:
         raise BadLink(f"This claim is already decided: {claim.get_status_display().lower()}.")
     # The link proves the address is on the clinic's website's domain, as it

@@ -207,6 +207,8 @@ def claim_confirm(request, token):
         pending = claims.claim_from_token(token, request.user)
     except claims.OtherAccount:
         pass  # explained on the next page, which offers to sign out: a form
+    except claims.AlreadyConfirmed as used:
+        return _already_confirmed(request, used.claim)
     except claims.BadLink as problem:
         return render(request, "listings/claim_confirm.html", {"problem": str(problem)}, status=400)
     else:
@@ -227,12 +229,20 @@ def claim_confirm_opened(request):
         pending = claims.claim_from_token(token, request.user)
     except claims.OtherAccount as other:
         return render(request, "listings/claim_confirm.html", _other_account(other, token))
+    except claims.AlreadyConfirmed as used:
+        return _already_confirmed(request, used.claim)
     except claims.BadLink as problem:
         return render(request, "listings/claim_confirm.html", {"problem": str(problem)}, status=400)
     if request.method == "POST":
         del request.session[CLAIM_LINK]
         return _confirm_claim(request, pending)
     return render(request, "listings/claim_confirm.html", {"claim": pending})
+
+
+def _already_confirmed(request, claim):
+    # Opened again from the email (or its confirming pressed twice): where it led.
+    messages.info(request, f"You manage {claim.clinic.name} already: that link has been used.")
+    return redirect("listings:edit", slug=claim.clinic.slug)
 
 
 def _confirm_claim(request, pending):

@@ -68,6 +68,18 @@ def test_a_work_email_on_the_clinic_domain_gets_a_link_that_verifies(client, cli
     assert "Verified" in client.get("/clinics/calm-harbor/").content.decode()
 
 
+def test_a_link_opened_again_once_confirmed_goes_to_the_listing(client, clinic, person):
+    claim(client, "jo@calm-harbor.example")
+    link = emailed_link()
+    opened = client.get(link, follow=True)
+    client.post(opened.redirect_chain[-1][0])
+    again = client.get(link, follow=True)
+    assert again.status_code == 200
+    assert again.redirect_chain[-1][0] == "/account/clinics/calm-harbor/"
+    said = [str(message) for message in again.context["messages"]]
+    assert "You manage Calm Harbor Ketamine already: that link has been used." in said
+
+
 def test_a_subdomain_of_the_clinic_website_counts(client, clinic, person):
     claim(client, "jo@mail.calm-harbor.example")
     assert Claim.objects.get().status == Claim.Status.EMAIL_SENT
