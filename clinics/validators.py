@@ -38,11 +38,23 @@ def validate_us_phone(phone):
 
 @deconstructible
 class TextLimit(MaxLengthValidator):
-    """A length limit on a text, said in words ("Keep this under 5,000 characters.")."""
+    """
+    A length limit on a text, said in words, with how long the text is
+    ("Keep this under 5,000 characters (it has 6,120).").
+    """
 
     def __init__(self, limit):
         super().__init__(limit, message=f"Keep this under {limit:,} characters.")
         self.limit = limit
+
+    def __call__(self, value):
+        length = self.clean(value)
+        if self.compare(length, self.limit):
+            raise ValidationError(
+                f"Keep this under {self.limit:,} characters (it has {length:,}).",
+                code=self.code,
+                params={"limit_value": self.limit, "show_value": length, "value": value},
+            )
 
     def __eq__(self, other):
         return isinstance(other, TextLimit) and other.limit == self.limit

@@ -1,6 +1,5 @@
 from django import forms
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
@@ -10,7 +9,7 @@ from clinics.geo import locate_zip
 from clinics.models import MAX_SESSION_PRICE, Clinic, Condition, Payer, Route, unify_line_breaks
 from clinics.price_ranges import implausible, series_price_too_low
 from clinics.states import STATE_CHOICES
-from clinics.validators import TEXT_LIMITS, validate_us_phone
+from clinics.validators import TEXT_LIMITS, TextLimit, validate_us_phone
 from ketamine_directory.forms import LimitsSaidNotCutMixin, PlainLabelsMixin
 from listings import snapshots
 from listings.editing import as_it_was, changes_since, merged_ticks
@@ -118,8 +117,10 @@ class ListingForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.ModelForm):
         for name, limit in TEXT_LIMITS.items():
             field = self.fields[name]
             field.max_length = limit
-            field.validators.append(MaxLengthValidator(limit))
-            field.error_messages["max_length"] = f"Keep this under {limit:,} characters."
+            # The model's own check, which says how long the text is, with
+            # thousands written as such ("5,000"), which the form's message can't.
+            field.validators.append(TextLimit(limit))
+            field.error_messages.pop("max_length", None)
 
     def clean_phone(self):
         return us_phone(self.cleaned_data["phone"])

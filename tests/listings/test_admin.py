@@ -981,9 +981,17 @@ def _new_clinic_data(**fields):
     [
         ({"phone": "12"}, "phone", "a US number with its area code"),
         ({"phone": "abc"}, "phone", "a US number with its area code"),
-        ({"description": "x" * 5001}, "description", "Keep this under 5,000 characters."),
-        ({"hours": "x" * 501}, "hours", "Keep this under 500 characters."),
-        ({"providers": "x" * 2001}, "providers", "Keep this under 2,000 characters."),
+        (
+            {"description": "x" * 5001},
+            "description",
+            "Keep this under 5,000 characters (it has 5,001).",
+        ),
+        ({"hours": "x" * 501}, "hours", "Keep this under 500 characters (it has 501)."),
+        (
+            {"providers": "x" * 2001},
+            "providers",
+            "Keep this under 2,000 characters (it has 2,001).",
+        ),
         ({"zip_code": "00000"}, "zip_code", "would drop out of every near-ZIP search"),
     ],
 )

@@ -266,7 +266,7 @@ def test_prices_are_read_as_people_type_them(client, clinic, staff):
         ({"phone": "555-0100"}, "Enter a phone number"),
         ({"phone": "(012) 555-0100"}, "Enter a phone number"),
         ({"phone": "+44 20 7946 0018"}, "Enter a phone number"),
-        ({"providers": "x" * 2001}, "Keep this under 2,000 characters"),
+        ({"providers": "x" * 2001}, "Keep this under 2,000 characters (it has 2,001)."),
         ({"iv-notes": "x" * 301}, "Keep this under 300 characters (it has 301)."),
         ({"accepted": ["aetna:at-home"]}, "Aetna for At-home, which you don&#x27;t list"),
     ],
