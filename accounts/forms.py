@@ -62,8 +62,12 @@ class SignUpForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.Form):
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", "The two passwords don't match.")
-        elif password1 and cleaned.get("email"):
-            user = get_user_model()(username=cleaned["email"], email=cleaned["email"])
+        elif password1:
+            # Checked with a bad address too, so that every mistake is said at
+            # once; the check that the password is unlike the address then
+            # waits for an address.
+            email = cleaned.get("email", "")
+            user = get_user_model()(username=email, email=email)
             try:
                 password_validation.validate_password(password1, user)
             except forms.ValidationError as error:

@@ -79,6 +79,16 @@ def test_sign_up_explains_what_is_wrong_and_keeps_the_email(client, data, field,
     assert not get_user_model().objects.exists()
 
 
+def test_sign_up_says_every_mistake_at_once(client):
+    # A bad address and a short password: both said, not one round each.
+    response = client.post(
+        "/account/signup/", {"email": "not an email", "password1": "short", "password2": "short"}
+    )
+    errors = response.context["form"].errors
+    assert "Enter a valid email address." in errors["email"]
+    assert "This password is too short" in " ".join(errors["password1"])
+
+
 def test_an_email_can_have_only_one_account_whatever_its_case(client):
     make_user("staff@clinic.example")
     response = client.post(
