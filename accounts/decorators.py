@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from accounts.confirmation import is_confirmed
-from ketamine_directory.views import words_typed
+from ketamine_directory.views import boxes_typed, words_typed
 
 
 def signed_in_required(view):
@@ -31,7 +31,12 @@ def signed_in_required(view):
 def _signed_out(request):
     typed, _ = words_typed(request)
     sign_in = f"{reverse('accounts:login')}?{urlencode({'next': request.path})}"
-    context = {"signed_out": True, "typed": typed, "sign_in_url": sign_in}
+    context = {
+        "signed_out": True,
+        "typed": typed,
+        "boxes": boxes_typed(request),
+        "sign_in_url": sign_in,
+    }
     return render(request, "403_csrf.html", context, status=403)
 
 

@@ -4,7 +4,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -51,6 +51,43 @@ def healthz(request):
     )
 
 
+def gives_back_typed(boxes):
+    """
+    For a view whose form a refusal page (signed out, or a stale security
+    token) gives back box by box: `boxes(request.POST)` is [(label, text)].
+    """
+
+    def decorate(view):
+        view.typed_boxes = boxes
+        return view
+
+    return decorate
+
+
+def boxes_typed(request):
+    """
+    What words_typed gives back, for a form whose view names its boxes
+    (gives_back_typed): [(label, text)], or [] for any other form.
+    """
+    try:
+        boxes = getattr(resolve(request.path_info).func, "typed_boxes", None)
+    except Resolver404:
+        return []
+    if boxes is None or not _sent_from_here(request)[0]:
+        return []
+    return boxes(request.POST)
+
+
+def _sent_from_here(request):
+    """(Whether the POST came from a page of this site, that page's address or "")."""
+    form_page = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(form_page, allowed_hosts={request.get_host()}):
+        form_page = ""
+    origin = request.headers.get("Origin")
+    ours = origin == f"{request.scheme}://{request.get_host()}" if origin else bool(form_page)
+    return ours, form_page
+
+
 def words_typed(request):
     """
     The prose in a POST that could not be accepted (a message, a description),
@@ -59,11 +96,7 @@ def words_typed(request):
     site: a page elsewhere posting here must not make this site show text it
     chose. Returns (words, the form's page or "").
     """
-    form_page = request.META.get("HTTP_REFERER", "")
-    if not url_has_allowed_host_and_scheme(form_page, allowed_hosts={request.get_host()}):
-        form_page = ""
-    origin = request.headers.get("Origin")
-    ours = origin == f"{request.scheme}://{request.get_host()}" if origin else bool(form_page)
+    ours, form_page = _sent_from_here(request)
     if not ours:
         return [], form_page
     typed = [
@@ -85,4 +118,5 @@ def csrf_failure(request, reason=""):
     reloads it empty. So say what happened and give back what was written.
     """
     typed, form_page = words_typed(request)
-    return render(request, "403_csrf.html", {"typed": typed, "form_page": form_page}, status=403)
+    context = {"typed": typed, "boxes": boxes_typed(request), "form_page": form_page}
+    return render(request, "403_csrf.html", context, status=403)

@@ -15,6 +15,7 @@ from clinics import old_slugs
 from clinics.models import Clinic
 from ketamine_directory.outgoing_mail import not_sent_to
 from ketamine_directory.referrer_policy import keep_tokens_from_referers
+from ketamine_directory.views import gives_back_typed
 from listings import claims, new_clinics, reports, snapshots
 from listings.domains import email_matches_website, website_domain
 from listings.editing import EditConflict, changes_since, save_listing
@@ -268,6 +269,7 @@ def _member_clinic(request, slug):
     return staff_clinic(request, slug, Clinic.objects.prefetch_related("conditions"))
 
 
+@gives_back_typed(typed_into_edit_page)
 @signed_in_required
 @staff_only
 @old_slugs.follows_old_slugs(old_slugs.managed)

@@ -618,6 +618,28 @@ def test_an_edit_sent_after_signing_out_elsewhere_gives_back_what_was_written(cl
     assert client.get(URL)["Location"] == f"/account/login/?next={URL}"
 
 
+@pytest.mark.parametrize("refused_for", ["signed out", "its token"])
+def test_an_edit_that_cannot_be_saved_gives_back_every_box_with_its_label(
+    client, clinic, staff, refused_for
+):
+    # Prices and short words too, each named: a list of bare texts could not
+    # be put back, and "700" alone means nothing.
+    data = form_data(client) | {"iv-price_max": "700", "hours": "Mon-Fri"}
+    if refused_for == "signed out":
+        client.logout()
+    else:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(staff)
+    response = client.post(URL, data, HTTP_REFERER=f"http://testserver{URL}")
+    assert response.status_code == 403
+    typed = re.search(r'<section class="typed".*?</section>', response.text, re.S).group(0)
+    assert "<dt>IV ketamine infusion: highest price per session, in dollars</dt><dd>700</dd>" in (
+        typed
+    )
+    assert "<dt>Hours</dt><dd>Mon-Fri</dd>" in typed
+    assert Offering.objects.get(clinic=clinic, route="iv").price_max == 450
+
+
 UNKNOWN_VERSION = "This page didn't say which version of the listing it was opened at"
 
 
