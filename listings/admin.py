@@ -477,6 +477,8 @@ class ClinicAdminForm(forms.ModelForm):
     conflict = frozenset()
     # Why ClinicAdmin refused the listing the page would save (ListingRefused).
     refused = ""
+    # Why the conflict is one, when it is what both changes would do together.
+    broken = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -534,6 +536,13 @@ class ClinicAdminForm(forms.ModelForm):
                 field = self.fields[name]
                 self.data[self.add_prefix(name)] = self._as_posted(field, current[name])
                 self.data[self.add_initial_prefix(name)] = self._as_posted(field, current[name])
+        if self.broken:
+            raise forms.ValidationError(
+                "Someone saved this listing after you opened it. Together with their changes, "
+                "yours %(broken)s. They saved: %(saved)s. Your edits are below, not saved.",
+                params={"broken": self.broken, "saved": "; ".join(filter(None, [saved, kept]))},
+                code="conflict",
+            )
         raise forms.ValidationError(
             "Someone saved this listing after you opened it, changing some of what you "
             "changed: %(saved)s. Your edits are below, not saved. Save again to put yours "
@@ -757,6 +766,7 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
         form = super().get_form(request, obj, **kwargs)
         form.conflict = getattr(request, "_listing_conflict", frozenset())
         form.refused = getattr(request, "_listing_refused", "")
+        form.broken = getattr(request, "_listing_broken", "")
         return form
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -767,6 +777,7 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
             # and it rolled the whole save back. Show the page again, with the
             # form refusing the save and saying what the other person saved.
             request._listing_conflict = refused.parts
+            request._listing_broken = refused.broken.removeprefix("it ")
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ListingRefused as refused:
             # As for a conflict: nothing was saved, the page is shown again saying why.

@@ -12,10 +12,13 @@ from listings.models import ListingChange
 class EditConflict(Exception):
     """The listing changed since the version the edit started from."""
 
-    def __init__(self, parts):
+    def __init__(self, parts, broken=""):
         super().__init__(parts)
-        # Which parts of the listing both edits changed, differently.
+        # Which parts of the listing both edits changed, differently, or
+        # whose changes together would leave it as no form allows.
         self.parts = parts
+        # Then why ("it would leave the listing with no treatment"), else "".
+        self.broken = broken
 
 
 @transaction.atomic
@@ -73,9 +76,12 @@ def _own_changes(clinic, current, values, version, started):
         for part in (own.keys() & unseen) - snapshots.TICK_PARTS - merged
         if own[part] != current[part]
     }
-    clashing |= _left_broken_by_the_merge(current, own, unseen)
-    if clashing:
-        raise EditConflict(clashing)
+    broken = _left_broken_by_the_merge(current, own, unseen)
+    if clashing or broken:
+        # Only the merge's own trouble, said as such: the parts both changed
+        # are said as they are.
+        why = _left_broken_by_the_undo(current, current | own) if broken - clashing else ""
+        raise EditConflict(clashing | broken, why)
     return own
 
 

@@ -1150,6 +1150,12 @@ def test_a_conflict_over_insurance_for_a_deleted_treatment_clears_on_saving_agai
     )
     refused = client.post(url, data)
     assert refused.status_code == 200
+    [said] = refused.context["adminform"].form.non_field_errors()
+    assert said.startswith(
+        "Someone saved this listing after you opened it. Together with their changes, yours "
+        "would leave insurance ticked for Spravato (esketamine) nasal spray, which the listing "
+        "would not offer. They saved: Insurance: added: Tricare (for Spravato)"
+    ), said
     again = data | {"seen_version": refused.context["adminform"].form["seen_version"].value()}
     assert client.post(url, again).status_code == 302
 

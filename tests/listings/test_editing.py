@@ -406,11 +406,39 @@ def test_insurance_ticked_for_a_treatment_someone_else_removed_is_a_conflict(cli
     assert refused.status_code == 409
     notice = refused.text.split('id="conflict"', 1)[1].split("Their other changes", 1)[0]
     assert "Spravato (esketamine) nasal spray: not offered" in notice
+    # Not "they changed these, and so did you": I never touched Spravato's prices.
+    assert "and so did you" not in notice
+    assert (
+        "Together with their changes, yours would leave insurance ticked for Spravato "
+        "(esketamine) nasal spray, which the listing would not offer."
+    ) in notice
     assert not AcceptedPayer.objects.filter(clinic=clinic, route="spravato").exists()
     # Saving the page again as it stands is refused with the usual explanation.
     again = client.post(URL, sent_back(refused))
     assert again.status_code == 400
     assert "You ticked Tricare for Spravato, which you don&#x27;t list." in again.text
+
+
+def test_two_people_clearing_a_treatment_each_are_told_why_it_cannot_be_merged(
+    client, clinic, staff
+):
+    mine = form_data(client) | {"spravato-price_min": "", "spravato-price_max": ""}
+    mine["accepted"] = [item for item in mine["accepted"] if not item.endswith(":spravato")]
+    other = Client()
+    other.force_login(make_member(clinic))
+    assert (
+        other.post(URL, form_data(other) | {"iv-price_min": "", "iv-price_max": ""}).status_code
+        == 302
+    )
+
+    refused = client.post(URL, mine)
+    assert refused.status_code == 409
+    notice = refused.text.split('id="conflict"', 1)[1].split("</div></div>", 1)[0]
+    assert "Together with their changes, yours would leave the listing with no treatment." in (
+        notice
+    )
+    assert "and so did you" not in notice
+    assert "IV ketamine infusion: not offered" in notice
 
 
 def test_removing_a_treatment_someone_else_just_ticked_insurance_for_is_a_conflict(
