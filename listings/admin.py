@@ -777,7 +777,7 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
             # and it rolled the whole save back. Show the page again, with the
             # form refusing the save and saying what the other person saved.
             request._listing_conflict = refused.parts
-            request._listing_broken = refused.broken.removeprefix("it ")
+            request._listing_broken = refused.broken
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ListingRefused as refused:
             # As for a conflict: nothing was saved, the page is shown again saying why.

@@ -17,8 +17,9 @@ class EditConflict(Exception):
         # Which parts of the listing both edits changed, differently, or
         # whose changes together would leave it as no form allows.
         self.parts = parts
-        # Then why ("it would leave the listing with no treatment"), else "".
-        self.broken = broken
+        # Then why, said of both changes ("would leave the listing with no
+        # treatment", from "it would leave ..."), else "".
+        self.broken = broken.removeprefix("it ")
 
 
 @transaction.atomic

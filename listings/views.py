@@ -298,8 +298,7 @@ def edit(request, slug):
                 conflict = snapshots.described_conflict(
                     changes_since(clinic, forms.version), refused.parts
                 )
-                # "would leave the listing with no treatment": what both changes would do.
-                conflict["broken"] = refused.broken.removeprefix("it ")
+                conflict["broken"] = refused.broken
                 # The same account, from another tab or device: not "someone else".
                 conflict["by_you"] = all(
                     change.user_id == request.user.pk
