@@ -34,19 +34,34 @@ def search_params(request):
     return params
 
 
+# Sent by the filter form without JavaScript: the search its page shows (htmx
+# leaves it out, as it sends the search shown with a page button itself).
+SHOWN = "shown"
+
+
 def without_empty_fields(request, place_page):
     """
     The address of this search without the empty fields the filter form sends
     without JavaScript (nor its default distance with no ZIP code, nor a place
-    page's own state and city); None if there is nothing to drop.
+    page's own state and city, nor the search the page showed); None if there
+    is nothing to drop. A page button pressed after the filters were changed
+    gives the changed search from its first page, as with htmx: the boxes as
+    they are now are what the visitor means, and a page of another search is
+    no page of this one.
     """
     dropped = {"state", "city"} if place_page else set()
     no_zip = not any(value.strip() for value in request.GET.getlist("near"))
     sent = [(name, value) for name, values in request.GET.lists() for value in values]
+    shown = request.GET.getlist(SHOWN)
+    changed = bool(shown) and _same_search(parse_qsl(shown[-1]), dropped) != _same_search(
+        search_params(request), dropped
+    )
     query = [
         (name, value)
         for name, value in sent
         if name not in dropped
+        and name != SHOWN
+        and not (name == "page" and changed)
         and (value.strip() or name not in SEARCH_PARAMS)
         # A wrong distance stays, to be explained.
         and not (name == "radius" and no_zip and value == str(DEFAULT_RADIUS))
@@ -54,6 +69,18 @@ def without_empty_fields(request, place_page):
     if len(query) == len(sent):
         return None
     return f"{request.path}?{urlencode(query)}" if query else request.path
+
+
+def _same_search(params, dropped):
+    """A search's fields to compare with another's, whatever order or spacing its address has."""
+    return sorted(
+        (name, value.strip())
+        for name, value in params
+        if name in SEARCH_PARAMS
+        and name not in dropped
+        and value.strip()
+        and not (name == "radius" and value.strip() == str(DEFAULT_RADIUS))
+    )
 
 
 def list_url(path, search, page_number=1):
@@ -69,7 +96,7 @@ def compare_slugs(request):
 # What the clinic list's Compare buttons send and a comparison has no use for:
 # the filter form's search (they are its buttons, so that they send the boxes
 # ticked to compare as they are now), and the ZIP code twice from an older page.
-SEARCH_ONLY_PARAMS = (*(name for name in SEARCH_PARAMS if name != "near"), "page")
+SEARCH_ONLY_PARAMS = (*(name for name in SEARCH_PARAMS if name != "near"), "page", SHOWN)
 
 
 def sent_with_a_search(request):

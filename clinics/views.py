@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import apnumber
 from django.core.validators import slug_re
@@ -181,6 +183,8 @@ def clinic_list(request, state=None, city_slug=None):
         "ticks_left_out": len(asked_to_compare) - len(comparing),
         # With htmx, each page button adds its page and the boxes their ticks.
         "search_url": list_url(request.path, search),
+        # Without it, the filter form says which search its page buttons are pages of.
+        "shown_search": urlencode(search),
         "page_numbers": list(
             paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
         ),

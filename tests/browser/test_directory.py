@@ -17,7 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from clinics.models import Clinic
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, served
 
 IV_LABEL = "IV ketamine infusion"
 MAX_PRICE_LABEL = "Lowest price per session, up to (in dollars)"
@@ -418,6 +418,26 @@ def test_without_javascript_clinics_ticked_before_next_are_kept(new_page):
     assert set(query(page.url)) == {"clinic", "back"}
     assert query(page.url)["back"] == ["/clinics/?route=iv&sort=price"]
     assert sorted(query(page.url)["clinic"]) == sorted([*ticked, third])
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_next_pressed_after_changing_a_filter_shows_the_new_search_from_its_start(
+    new_page, javascript
+):
+    page = new_page(java_script_enabled=javascript)
+    page.goto("/clinics/?sort=price")
+    assert page.get_by_role("button", name="Next →").count()
+    price = page.get_by_label(MAX_PRICE_LABEL)
+    price.fill("450")
+
+    with page.expect_request(lambda request: "max_price=450" in request.url):
+        page.get_by_role("button", name="Next →").first.click()
+
+    page.wait_for_url(lambda url: query(url).get("max_price") == ["450"])
+    served(page)
+    assert "page" not in query(page.url) and "shown" not in query(page.url)
+    assert price.input_value() == "450"
+    expect(page.locator("#results-heading")).to_contain_text("with a session at $450 or less")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])

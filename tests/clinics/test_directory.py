@@ -941,3 +941,69 @@ def test_the_district_of_columbia_is_named_as_a_sentence_names_it(client, clinic
     text = client.get("/clinics/in/dc/").text
     assert "No clinics in the District of Columbia are listed yet." in text
     assert "ask whether they can treat people in the District of Columbia." in text
+
+
+# What the filter form sends without JavaScript when a page button is pressed:
+# every field, the page, and the search the page was showing.
+FORM_FIELDS = {
+    "route": "",
+    "max_price": "",
+    "insurance": "",
+    "state": "",
+    "city": "",
+    "near": "",
+    "radius": "25",
+    "condition": "",
+    "sort": "",
+}
+
+
+def pressed_page(shown, page, **fields):
+    sent = {**FORM_FIELDS, **fields, "page": page, "shown": shown}
+    return "&".join(
+        f"{name}={value}"
+        for name, values in sent.items()
+        for value in (values if isinstance(values, list) else [values])
+    )
+
+
+@override_settings(CLINICS_PER_PAGE=1)
+def test_a_page_pressed_after_the_filters_changed_shows_the_new_search_from_its_start(
+    client, clinics
+):
+    # Page 1 of "IV" was shown; the visitor ticked Spravato too, then pressed Next.
+    query = pressed_page("route=iv", 2, route=["iv", "spravato"])
+    response = client.get(f"/clinics/?{query}")
+    assert response.status_code == 302
+    assert response.url == "/clinics/?route=iv&route=spravato"
+    # A changed price, or a ZIP code typed, the same.
+    response = client.get(f"/clinics/?{pressed_page('route=iv', 3, route='iv', max_price='500')}")
+    assert response.url == "/clinics/?route=iv&max_price=500"
+
+
+@override_settings(CLINICS_PER_PAGE=1)
+def test_a_page_pressed_with_the_search_unchanged_shows_that_page(client, clinics):
+    response = client.get(f"/clinics/?{pressed_page('route=iv', 2, route='iv')}")
+    assert response.url == "/clinics/?route=iv&page=2"
+    # The same search, however its address had it: treatments in another
+    # order, the default distance left out, a price with spaces.
+    shown = "route%3Dspravato%26route%3Div%26near%3D78701%26max_price%3D900"
+    query = pressed_page(shown, 2, route=["iv", "spravato"], near="78701", max_price="900")
+    assert "page=2" in client.get(f"/clinics/?{query}").url
+    # And the page it shows is page 2 of that search.
+    response = client.get(client.get(f"/clinics/?{pressed_page('route=iv', 2, route='iv')}").url)
+    assert slugs(response.text) == ["houston"]
+
+
+def test_the_filter_form_sends_the_search_it_shows_but_htmx_does_not(client, clinics):
+    response = client.get("/clinics/?route=iv&near=78701&radius=50&page=1")
+    form = re.search(r'<form id="filter-form".*?</form>', response.text, re.S).group(0)
+    assert 'hx-params="not shown"' in form
+    assert (
+        '<input type="hidden" name="shown" value="route=iv&amp;near=78701&amp;radius=50">' in form
+    )
+
+
+def test_a_comparison_drops_the_search_shown(client, clinics):
+    response = client.get("/clinics/compare/?clinic=austin-iv&clinic=denver&shown=route%3Div")
+    assert "shown" not in response.url
