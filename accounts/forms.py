@@ -12,7 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
-from accounts import confirmation, sign_in_limits
+from accounts import confirmation, no_account, sign_in_limits
 from ketamine_directory.forms import LimitsSaidNotCutMixin, PlainLabelsMixin
 from ketamine_directory.outgoing_mail import deliver
 from ketamine_directory.throttle import address_digest, count_one, email_digest
@@ -156,6 +156,9 @@ class ResetForm(LimitsSaidNotCutMixin, PlainLabelsMixin, PasswordResetForm):
         if count_one(f"{key}:{address_digest(request)}", self.EMAIL_WINDOW) > self.EMAIL_LIMIT:
             return
         if count_one(key, self.EMAIL_WINDOW) > self.EMAIL_LIMIT_EVERYWHERE:
+            return
+        if not any(self.get_users(self.cleaned_data["email"])):
+            no_account.tell_address(request, self.cleaned_data["email"])
             return
         super().save(*args, request=request, **kwargs)
 
