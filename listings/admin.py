@@ -14,7 +14,15 @@ from accounts.confirmation import is_confirmed
 from clinics import admin as clinics_admin
 from clinics import stats
 from clinics.geo import locate_zip
-from clinics.models import AcceptedPayer, Clinic, Condition, Offering, Route, unify_line_breaks
+from clinics.models import (
+    AcceptedPayer,
+    Clinic,
+    Condition,
+    Offering,
+    Payer,
+    Route,
+    unify_line_breaks,
+)
 from clinics.validators import TEXT_LIMITS
 from ketamine_directory.edit_merge import DeletedRowsReadAsSent
 from listings import claims, snapshots
@@ -25,6 +33,7 @@ from listings.editing import (
     changes_since,
     merged_ticks,
     record_creation,
+    record_vocabulary_deletion,
     revert,
     save_listing,
 )
@@ -747,6 +756,24 @@ class AcceptedPayerInline(clinics_admin.AcceptedPayerInline):
 
 
 admin.site.unregister(Clinic)
+admin.site.unregister(Payer)
+admin.site.unregister(Condition)
+
+
+@admin.register(Payer)
+class PayerAdmin(clinics_admin.PayerAdmin):
+    def delete_model(self, request, obj):
+        # Taken off every listing with it: each listing's history says so
+        # (in the delete view's transaction, with the deletion).
+        record_vocabulary_deletion(request.user, payer=obj)
+        super().delete_model(request, obj)
+
+
+@admin.register(Condition)
+class ConditionAdmin(clinics_admin.ConditionAdmin):
+    def delete_model(self, request, obj):
+        record_vocabulary_deletion(request.user, condition=obj)
+        super().delete_model(request, obj)
 
 
 @admin.register(Clinic)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from clinics.models import Clinic, Offering, Route
+from clinics.models import AcceptedPayer, Clinic, Offering, Route
 from listings import snapshots
 from listings.models import ListingChange
 
@@ -188,6 +188,50 @@ def record_creation(clinic, user):
     changes = snapshots.diff(snapshots.blank(), snapshots.take(clinic))
     return ListingChange.objects.create(
         clinic=clinic, user=user, version=clinic.edit_version, changes=changes
+    )
+
+
+@transaction.atomic
+def record_vocabulary_deletion(user, *, payer=None, condition=None):
+    """
+    Record, in the history of each listing that uses it, a payer or condition
+    about to be deleted (its rows on the listings go with it). Made for a
+    widely used one: the same few queries for every listing that has it.
+    """
+    if payer is not None:
+        part, rows = "insurance", AcceptedPayer.objects.filter(payer=payer)
+    else:
+        part, rows = "conditions", Clinic.conditions.through.objects.filter(condition=condition)
+    clinic_ids = sorted(set(rows.values_list("clinic_id", flat=True)))
+    if not clinic_ids:
+        return
+    clinics = Clinic.objects.filter(pk__in=clinic_ids)
+    # As save_listing does: each listing's open forms see a change they were not shown.
+    clinics.update(edit_version=F("edit_version") + 1)
+    if payer is not None:
+        values = AcceptedPayer.objects.filter(clinic__in=clinic_ids).values_list(
+            "clinic_id", "payer__slug", "route"
+        )
+        listed = [(clinic, f"{slug}:{route}", slug == payer.slug) for clinic, slug, route in values]
+    else:
+        values = Clinic.conditions.through.objects.filter(clinic__in=clinic_ids).values_list(
+            "clinic_id", "condition__slug"
+        )
+        listed = [(clinic, slug, slug == condition.slug) for clinic, slug in values]
+    before = {pk: [] for pk in clinic_ids}
+    after = {pk: [] for pk in clinic_ids}
+    for clinic, value, goes in listed:
+        before[clinic].append(value)
+        if not goes:
+            after[clinic].append(value)
+    ListingChange.objects.bulk_create(
+        ListingChange(
+            clinic_id=pk,
+            user=user,
+            version=version,
+            changes={part: [sorted(before[pk]), sorted(after[pk])]},
+        )
+        for pk, version in clinics.values_list("pk", "edit_version")
     )
 
 

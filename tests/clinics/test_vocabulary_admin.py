@@ -78,10 +78,54 @@ def test_a_superuser_is_told_what_deleting_a_payer_does_before_confirming(client
     page = client.get(f"/admin/clinics/payer/{tricare.pk}/delete/")
     assert page.status_code == 200
     assert "3 clinics" in page.text
-    assert "not recorded in any listing's history" in page.text
+    assert "Each of their histories records it" in page.text
     assert "/clinics/?insurance=tricare" in page.text
     # The list's bulk delete, which warns of none of it, is not offered.
     assert "delete_selected" not in client.get("/admin/clinics/payer/").text
+
+
+def test_a_payer_deleted_by_a_superuser_is_recorded_in_each_listing_s_history(
+    client, superuser, django_assert_max_num_queries
+):
+    from listings.models import ListingChange
+
+    tricare = Payer.objects.get(slug="tricare")
+    both = make_clinic(payers=[("tricare", "spravato"), "aetna"])
+    only = make_clinic(payers=["tricare"])
+    untouched = make_clinic(payers=["aetna"])
+    versions = {c.pk: c.edit_version for c in (both, only)}
+    for _ in range(3):  # the queries do not grow with the clinics it is taken off
+        make_clinic(payers=["tricare"])
+    with django_assert_max_num_queries(30):
+        response = client.post(f"/admin/clinics/payer/{tricare.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Payer.objects.filter(slug="tricare").exists()
+    change = ListingChange.objects.get(clinic=both)
+    assert change.user == superuser
+    assert change.changes == {"insurance": [["aetna:", "tricare:spravato"], ["aetna:"]]}
+    assert ListingChange.objects.get(clinic=only).changes == {"insurance": [["tricare:"], []]}
+    for clinic in (both, only):
+        clinic.refresh_from_db()
+        assert clinic.edit_version == versions[clinic.pk] + 1
+        assert ListingChange.objects.get(clinic=clinic).version == clinic.edit_version
+    assert not ListingChange.objects.filter(clinic=untouched).exists()
+    # The history says it, as for any edit (by its slug: the name went with it).
+    history = client.get(f"/admin/clinics/clinic/{both.pk}/change/").text
+    assert "removed: tricare (for Spravato)" in history
+
+
+def test_a_condition_deleted_by_a_superuser_is_recorded_in_each_listing_s_history(
+    client, superuser
+):
+    from listings.models import ListingChange
+
+    ptsd = Condition.objects.get(slug="ptsd")
+    clinic = make_clinic(conditions=["ptsd", "anxiety"])
+    response = client.post(f"/admin/clinics/condition/{ptsd.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    change = ListingChange.objects.get(clinic=clinic)
+    assert change.user == superuser
+    assert change.changes == {"conditions": [["anxiety", "ptsd"], ["anxiety"]]}
 
 
 def test_a_superuser_is_told_what_deleting_a_condition_does(client, superuser):
