@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model, password_validation
@@ -20,6 +22,15 @@ from ketamine_directory.throttle import address_digest, count_one, email_digest
 # What every form choosing a password says about it, in plain words: the
 # validators' own help is four lines of Django's wording.
 PASSWORD_HINT = "At least 8 characters, not all numbers, not a common password."
+
+
+def one_address(email):
+    """
+    An email address as an account's user name keeps it: look-alike characters
+    (a full-width "ａ") as the letters a mail server and the sign-in form read
+    them (NFKC, as Django's user names are kept), in lower case.
+    """
+    return unicodedata.normalize("NFKC", email).strip().lower()
 
 
 class SignUpForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.Form):
@@ -46,7 +57,7 @@ class SignUpForm(LimitsSaidNotCutMixin, PlainLabelsMixin, forms.Form):
     def clean_email(self):
         # Whether the address has an account already is not said here: the
         # page would tell anyone (accounts.taken_addresses).
-        email = self.cleaned_data["email"].strip().lower()
+        email = one_address(self.cleaned_data["email"])
         try:
             # As sending does to its domain: a few addresses the field takes
             # ("jo@xn--ü.example") no email can be addressed to.
@@ -104,8 +115,10 @@ class WrongPasswordLimit:
             cleaned = super().clean()
         except forms.ValidationError as error:
             # Only a wrong password counts: not a right one for an account the
-            # admin refuses (not staff).
-            attempt.finish(wrong_password=error.code == "invalid_login")
+            # admin refuses (not staff), which it refuses in the same words
+            # (and code) but after the password matched (user_cache).
+            wrong = error.code == "invalid_login" and getattr(self, "user_cache", None) is None
+            attempt.finish(wrong_password=wrong)
             raise
         attempt.finish(wrong_password=False)
         return cleaned
@@ -146,6 +159,9 @@ class ResetForm(LimitsSaidNotCutMixin, PlainLabelsMixin, PasswordResetForm):
     # ...and from every network together, so that nobody fills a clinic's inbox.
     EMAIL_LIMIT_EVERYWHERE = 10
     EMAIL_WINDOW = 60 * 60  # seconds
+
+    def clean_email(self):
+        return one_address(self.cleaned_data["email"])
 
     def save(self, *args, request=None, **kwargs):
         # The page after says the same either way, so it tells nobody whether

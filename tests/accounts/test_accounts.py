@@ -101,6 +101,30 @@ def test_an_email_can_have_only_one_account_whatever_its_case(client):
     assert "tried to create an account" in mail.outbox[-1].body
 
 
+def test_an_address_in_look_alike_characters_is_the_same_address(client):
+    # "ａ" (full-width a) is the same letter to a mail server and to the
+    # sign-in form: such an address signed up first must not keep the real
+    # owner out of their own address, nor be another account beside theirs.
+    look_alike = "victim@clinic-\uff41.example"
+    client.post(
+        "/account/signup/", {"email": look_alike, "password1": PASSWORD, "password2": PASSWORD}
+    )
+    user = get_user_model().objects.get()
+    assert (user.username, user.email) == ("victim@clinic-a.example",) * 2
+    other = Client()
+    other.post(
+        "/account/signup/",
+        {"email": "victim@clinic-a.example", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert get_user_model().objects.count() == 1
+    assert "tried to create an account" in mail.outbox[-1].body
+    # And the owner can take the account back with a reset, typed either way.
+    for typed in ("victim@clinic-a.example", look_alike):
+        other.post("/account/password-reset/", {"email": typed})
+        assert "/account/password-reset/" in mail.outbox[-1].body
+        assert mail.outbox[-1].subject == "Reset your password on Ketamine Clinic Guide"
+
+
 def test_sign_in_with_the_email_in_any_case(client):
     make_user("staff@clinic.example", password=PASSWORD)
     response = client.post(

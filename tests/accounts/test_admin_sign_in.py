@@ -31,3 +31,21 @@ def test_the_admin_sign_in_still_works(client):
     response = _sign_in(client, "/admin/login/", PASSWORD)
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_right_password_of_someone_not_an_editor_is_no_wrong_password(client):
+    # The admin refuses clinic staff in the words it uses for a wrong
+    # password; their right password must not count towards locking them
+    # out of the site's own sign-in.
+    from tests.builders import make_user
+
+    make_user("staff@clinic.example", password=PASSWORD)
+    for _ in range(12):
+        response = client.post(
+            "/admin/login/", {"username": "staff@clinic.example", "password": PASSWORD}
+        )
+        assert response.status_code == 200
+    response = client.post(
+        "/account/login/", {"username": "staff@clinic.example", "password": PASSWORD}
+    )
+    assert response.status_code == 302
