@@ -362,6 +362,26 @@ class Clinic(models.Model):
     def get_absolute_url(self):
         return reverse("clinics:detail", args=[self.slug])
 
+    def clean(self):
+        super().clean()
+        # Taking another clinic's old address would end its redirect: links,
+        # bookmarks and search results still using it would lead its patients
+        # (and their messages) here instead.
+        moved = (
+            ClinicRedirect.objects.filter(old_slug=self.slug)
+            .exclude(clinic_id=self.pk)
+            .select_related("clinic")
+            .first()
+        )
+        if moved is not None:
+            raise ValidationError(
+                {
+                    "slug": f"“{self.slug}” is the old address of the clinic “{moved.clinic}”: "
+                    "links and search results that still use it lead patients there. "
+                    "Choose another slug."
+                }
+            )
+
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         clinic = super().from_db(db, field_names, values, **kwargs)

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.text import slugify
 
-from clinics.models import Clinic
+from clinics.models import Clinic, ClinicRedirect
 from listings import claims
 from listings.editing import record_creation
 from listings.models import Claim
@@ -21,7 +21,11 @@ def waiting_count(user):
 def unique_slug(name, city):
     base = slugify(f"{name} {city}")[:200] or "clinic"
     slug, number = base, 1
-    while Clinic.objects.filter(slug=slug).exists():
+    # Nor another clinic's old address, which leads to that clinic.
+    while (
+        Clinic.objects.filter(slug=slug).exists()
+        or ClinicRedirect.objects.filter(old_slug=slug).exists()
+    ):
         number += 1
         slug = f"{base}-{number}"
     return slug

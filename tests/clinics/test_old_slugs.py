@@ -47,6 +47,29 @@ def test_an_old_slug_taken_by_another_clinic_is_that_clinics(client):
     assert client.get("/clinics/harbor-austin/").status_code == 200
 
 
+def test_an_editor_cannot_give_a_clinic_another_clinic_s_old_address(client):
+    moved = make_clinic("Moved", slug="harbor")
+    moved.slug = "harbor-austin"
+    moved.save()
+    other = make_clinic("Other Harbor", slug="other-harbor")
+    client.force_login(make_editor())
+    url = f"/admin/clinics/clinic/{other.pk}/change/"
+    response = client.post(url, admin_form_data(client.get(url)) | {"slug": "harbor"})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["slug"]
+    assert errors == [
+        "“harbor” is the old address of the clinic “Moved”: links and search results "
+        "that still use it lead patients there. Choose another slug."
+    ]
+    client.logout()
+    assert client.get("/clinics/harbor/")["Location"] == "/clinics/harbor-austin/"
+    # Its own old address, a clinic may take back.
+    client.force_login(make_editor("second@site.example"))
+    url = f"/admin/clinics/clinic/{moved.pk}/change/"
+    response = client.post(url, admin_form_data(client.get(url)) | {"slug": "harbor"})
+    assert response.status_code == 302
+
+
 def test_an_unknown_slug_is_still_a_404(client):
     assert client.get("/clinics/no-such-clinic/").status_code == 404
 

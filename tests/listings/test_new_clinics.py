@@ -77,6 +77,19 @@ def test_a_new_clinic_waits_hidden_for_an_editor(
     assert client.get("/account/clinics/willow-creek-ketamine-boise/").status_code == 404
 
 
+def test_a_new_clinic_never_takes_a_renamed_clinic_s_old_address(client, person):
+    # Renamed by an editor; its old address (in bookmarks, search results and
+    # emails to its staff) keeps leading to it, whatever is added later.
+    renamed = make_clinic("Willow Creek Ketamine", slug="willow-creek-ketamine-boise")
+    renamed.name, renamed.slug = "Willow Wellness", "willow-wellness-boise"
+    renamed.save()
+    add(client)
+    added = Clinic.objects.get(status=Clinic.Status.PROPOSED)
+    assert added.slug == "willow-creek-ketamine-boise-2"
+    old = client.get("/clinics/willow-creek-ketamine-boise/")
+    assert (old.status_code, old["Location"]) == (301, "/clinics/willow-wellness-boise/")
+
+
 def test_approving_the_claim_publishes_the_clinic_for_its_staff_to_fill_in(client, person):
     add(client)
     client.force_login(make_editor())
