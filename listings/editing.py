@@ -51,7 +51,12 @@ def save_listing(clinic, user, values, version=None, started=None, reverts=None)
     snapshots.apply(clinic, {key: new for key, (old, new) in changes.items()})
     clinic.edit_version = Clinic.objects.values_list("edit_version", flat=True).get(pk=clinic.pk)
     return ListingChange.objects.create(
-        clinic=clinic, user=user, version=clinic.edit_version, changes=changes, reverts=reverts
+        clinic=clinic,
+        user=user,
+        by_editor=is_editor(user),
+        version=clinic.edit_version,
+        changes=changes,
+        reverts=reverts,
     )
 
 
@@ -187,7 +192,11 @@ def record_creation(clinic, user):
     """
     changes = snapshots.diff(snapshots.blank(), snapshots.take(clinic))
     return ListingChange.objects.create(
-        clinic=clinic, user=user, version=clinic.edit_version, changes=changes
+        clinic=clinic,
+        user=user,
+        by_editor=is_editor(user),
+        version=clinic.edit_version,
+        changes=changes,
     )
 
 
@@ -228,6 +237,7 @@ def record_vocabulary_deletion(user, *, payer=None, condition=None):
         ListingChange(
             clinic_id=pk,
             user=user,
+            by_editor=is_editor(user),
             version=version,
             changes={part: [sorted(before[pk]), sorted(after[pk])]},
         )
@@ -261,6 +271,11 @@ def revert(change, user):
         return None, changed_since, refused
     undo = save_listing(change.clinic, user, old_values, reverts=change) if old_values else None
     return undo, changed_since, ""
+
+
+def is_editor(user):
+    """Whether a change's author is told to staff as "an editor" (anyone who may use the admin)."""
+    return user is None or user.is_staff
 
 
 def changes_since(clinic, version):

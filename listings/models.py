@@ -115,6 +115,9 @@ class ListingChange(models.Model):
     reverts = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reverted_by"
     )
+    # Whether its author was an editor when they made it: staff are never
+    # told an editor's address, not even after that editor has left.
+    by_editor = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -138,7 +141,7 @@ class ListingChange(models.Model):
     @property
     def author_for_staff(self):
         """Who made the change, as the clinic's staff are told: an editor's address is theirs."""
-        if self.user is None or self.user.is_staff:
+        if self.user is None or self.by_editor:
             return "an editor"
         return self.user.email
 

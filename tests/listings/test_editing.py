@@ -165,6 +165,25 @@ def test_history_names_colleagues_but_not_the_editors_addresses(client, clinic, 
     assert "pat.private" not in response.text and "by an editor" in response.text
 
 
+def test_an_editor_stays_an_editor_in_the_history_after_leaving_the_editors(client, clinic, staff):
+    from django.core.management import call_command
+
+    from listings.editing import revert, save_listing
+    from tests.builders import make_editor
+
+    editor = make_editor("pat.private@gmail.example")
+    change = save_listing(clinic, editor, {"phone": "(512) 555-0177"})
+    revert(change, editor)
+    call_command("make_editor", "pat.private@gmail.example", "--remove", verbosity=0)
+    page = client.get(URL + "history/").text
+    assert "pat.private" not in page and page.count("by an editor") == 2
+    # And a colleague who becomes an editor later is still named for what they did before.
+    sam = make_member(clinic, make_user("sam@calm-harbor.example"))
+    save_listing(clinic, sam, {"phone": "(512) 555-0199"})
+    call_command("make_editor", "sam@calm-harbor.example", verbosity=0)
+    assert "by sam@calm-harbor.example" in client.get(URL + "history/").text
+
+
 def test_saving_without_changes_records_nothing(client, staff):
     client.post(URL, form_data(client))
     assert not ListingChange.objects.exists()
