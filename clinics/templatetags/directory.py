@@ -1,5 +1,6 @@
 import json
 import re
+from urllib.parse import quote
 
 from django import template
 from django.utils.html import format_html, format_html_join
@@ -57,6 +58,18 @@ def series_cost(offering):
 
 # "ext. 12", "x3" at the end of a number as staff and patients type it.
 PHONE_EXTENSION = re.compile(r"(?:ext\.?|x)\s*(\d+)\s*$", re.IGNORECASE)
+
+
+@register.filter
+def mailto_href(email, subject=""):
+    """
+    A mailto: address for `email`, with a subject if given. "?", "&" and "="
+    may be in an address's part before the @: left as they are, they would
+    add fields (a Cc, a body) of its sender's choosing to the reply.
+    """
+    local, _, domain = email.rpartition("@")
+    href = f"mailto:{quote(local, safe='')}@{quote(domain, safe='')}"
+    return f"{href}?subject={quote(subject, safe='')}" if subject else href
 
 
 @register.filter

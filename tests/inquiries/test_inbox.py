@@ -1,5 +1,6 @@
 """Clinic staff read, and delete, the inquiries sent to their own clinic only."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -103,6 +104,22 @@ def test_reading_an_inquiry_marks_it_read(client, inquiry, staff):
     client.get(f"{INBOX}{inquiry.pk}/")
     inquiry.refresh_from_db()
     assert inquiry.read_at == first_read  # when it was first read
+
+
+def test_an_address_with_mailto_fields_in_it_cannot_add_them_to_the_reply(client, clinic, staff):
+    # A valid address to Django, and to a mail server: "?", "&" and "=" may be
+    # in the part before the @. Unescaped in a mailto: link they would add a
+    # Cc and a body of the sender's choosing to the clinic's reply.
+    sly = "x?cc=spy@evil.example&body=Pay&@mail.example"
+    inquiry = make_inquiry(clinic, email=sly)
+    page = client.get(f"{INBOX}{inquiry.pk}/").content.decode()
+    links = re.findall(r'href="(mailto:[^"]*)"', page)
+    assert len(links) == 2
+    for link in links:
+        assert link.startswith(
+            "mailto:x%3Fcc%3Dspy%40evil.example%26body%3DPay%26@mail.example?subject="
+        )
+        assert link.count("?") == 1 and "&amp;" not in link
 
 
 def test_an_unknown_inquiry_is_not_found(client, staff):
