@@ -1,6 +1,7 @@
 import logging
 import time
 
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -40,6 +41,26 @@ class RequestLogMiddleware:
             size,
         )
         return response
+
+
+class AdminNulRefusalMiddleware:
+    """
+    A NUL character in an admin address is a bad request (400): the admin's
+    filters and autocomplete hand the address's values to the database as they
+    are, and PostgreSQL refuses NUL in text with an error (a 500). The site's
+    own pages read their addresses themselves and explain such a value.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/admin/") and any(
+            "\x00" in name or any("\x00" in value for value in values)
+            for name, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL in an admin address")
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ketamine_directory.middleware.AdminNulRefusalMiddleware",
     "ketamine_directory.middleware.DatabaseUnavailableMiddleware",
 ]
 

@@ -159,3 +159,23 @@ def test_a_page_number_too_long_to_read_is_no_error(client, staff):
         "/account/clinics/calm-harbor/history/",
     ):
         assert client.get(f"{path}?page={number}").status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/clinics/clinic/?status=a%00",
+        "/admin/clinics/clinic/?q=a%00",
+        "/admin/autocomplete/?app_label=listings&model_name=membership&field_name=clinic&term=a%00",
+        "/admin/autocomplete/?app_label=articles&model_name=guide&field_name=medical_reviewer&term=a%00",
+    ],
+)
+def test_a_nul_in_an_admin_address_is_a_bad_request_not_a_server_error(client, url):
+    # PostgreSQL refuses NUL characters in text, and the admin's filters and
+    # autocomplete hand the address's values to it as they are.
+    from tests.builders import make_editor
+
+    client.force_login(make_editor())
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "988" in response.text  # the site's own page
