@@ -179,7 +179,7 @@ def test_a_sign_up_with_mistakes_puts_focus_on_the_summary(new_page, javascript)
     # Focus starts on the summary, so a screen reader reads what went wrong first.
     summary = page.locator("#form-errors")
     # autofocus lands once the page is parsed, which a click does not wait for.
-    page.wait_for_function("document.activeElement.id === 'form-errors'", timeout=5000)
+    page.wait_for_function("() => document.activeElement.id === 'form-errors'", timeout=5000)
     assert page.title().startswith("Error: ")
     summary.get_by_role("link", name=re.compile("match")).click()
     assert page.evaluate("location.hash") == "#id_password2"
@@ -204,7 +204,7 @@ def test_a_conflict_notice_takes_focus_and_says_what_clashes(new_page, staff_cli
 
     notice = page.locator("#conflict")
     # autofocus lands once the page is parsed, which a click does not wait for.
-    page.wait_for_function("document.activeElement.id === 'conflict'", timeout=5000)
+    page.wait_for_function("() => document.activeElement.id === 'conflict'", timeout=5000)
     assert notice.get_by_text("Description: Theirs.").is_visible()
     assert notice.get_by_text("Phone: (512) 555-0111").is_visible()
     assert page.get_by_label("Description").input_value() == "Mine."
@@ -223,7 +223,7 @@ def test_an_edit_page_without_its_version_is_explained_on_a_phone(new_page, staf
     summary = page.locator("#form-errors")
     assert summary.get_by_text("This page didn't say which version").is_visible()
     # autofocus lands once the page is parsed, which a click does not wait for.
-    page.wait_for_function("document.activeElement.id === 'form-errors'", timeout=5000)
+    page.wait_for_function("() => document.activeElement.id === 'form-errors'", timeout=5000)
     assert summary.get_by_role("cell", name="Evening infusions on Thursdays.").is_visible()
     assert page.get_by_label("Description").input_value() == "Evening infusions on Thursdays."
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -379,3 +379,18 @@ def test_an_insurance_column_goes_when_its_prices_are_cleared_unless_ticked(new_
     cigna.check()
     lowest.fill("")
     assert cigna.is_visible()  # a tick is never hidden
+
+
+def test_the_history_s_row_labels_fit_their_column_on_a_small_phone(new_page, staff_clinic):
+    from listings.editing import save_listing
+
+    staff = staff_clinic.memberships.get().user
+    save_listing(staff_clinic, staff, {"description": "A new description.", "phone": "1"})
+    page = new_page(viewport={"width": 320, "height": 640})
+    sign_in(page)
+    page.goto(f"/account/clinics/{staff_clinic.slug}/history/")
+    overflowing = page.locator(".history-table th:first-child").evaluate_all(
+        "cells => cells.filter(c => c.scrollWidth > c.clientWidth).map(c => c.textContent)"
+    )
+    assert page.locator(".history-table th:first-child").count()
+    assert overflowing == []
