@@ -778,6 +778,35 @@ def test_searching_for_suicidal_thoughts_shows_where_to_get_help_now(client, cli
     assert "you do not have to wait" not in client.get("/clinics/?condition=ptsd").text
 
 
+def test_choosing_suicidal_thoughts_says_where_to_get_help_where_it_is_chosen_and_aloud(
+    client, clinics
+):
+    url = "/clinics/?condition=depression-with-suicidal-ideation"
+    # Beside the field it was chosen in: on a phone the results are far below
+    # the open filters.
+    page = client.get(url).text
+    beside = re.search(r'<div id="condition-crisis".*?</div>', page, re.S).group(0)
+    assert 'call or text <a href="tel:988">988</a>' in beside
+    assert '<div id="condition-crisis"></div>' in client.get("/clinics/?condition=ptsd").text
+    # With htmx: swapped in beside the field, and said by the live region,
+    # which is all a screen reader hears of the new results.
+    fragment = client.get(url, headers={"HX-Request": "true"}).text
+    assert '<div id="condition-crisis" hx-swap-oob="true">' in fragment
+    live = re.search(r'<p id="live-count"[^>]*>(.*?)</p>', fragment, re.S).group(1)
+    assert "If you are thinking about ending your life" in live and "call or text 988" in live
+    other = client.get("/clinics/?condition=ptsd", headers={"HX-Request": "true"}).text
+    assert '<div id="condition-crisis" hx-swap-oob="true"></div>' in other
+    assert "988" not in re.search(r'<p id="live-count"[^>]*>(.*?)</p>', other, re.S).group(1)
+
+
+def test_a_search_with_no_results_says_why_aloud(client, clinics):
+    fragment = client.get("/clinics/?state=wy", headers={"HX-Request": "true"}).text
+    live = re.search(r'<p id="live-count"[^>]*>(.*?)</p>', fragment, re.S).group(1)
+    headline = re.search(r'<div class="empty-state">\s*<p>(.*?)</p>', fragment, re.S).group(1)
+    assert live.startswith(f"No clinics match. {headline}")
+    assert "0 clinics" not in live
+
+
 def test_a_clinic_page_without_prices_yet_says_so(client):
     # A new clinic goes live once approved; its staff add the prices after.
     make_clinic("New Clinic", slug="new", offerings={}, city="Denver", state="CO", zip_code="80202")
