@@ -13,4 +13,13 @@
 
   measure();
   if (window.ResizeObserver) new ResizeObserver(measure).observe(head);
+
+  // A link taking focus half out of the box is brought in whole: browsers
+  // scroll the box only to one wholly out of sight, and its focus ring is
+  // otherwise cut off (scroll-padding keeps it clear of the sticky labels).
+  region.addEventListener("focusin", function (event) {
+    if (event.target !== region) {
+      event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
+  });
 })();

@@ -147,6 +147,20 @@ def test_too_long_or_nul_words_are_explained(client, pair):
     assert "Type the clinic" in nul
 
 
+def test_after_a_search_for_a_clinic_to_add_focus_goes_to_what_it_found(client, pair):
+    # The page loads again at its top, and on a phone the answer is a screen
+    # or two down: focus (and so the screen) goes to it.
+    found = client.get("/clinics/compare/", {"clinic": ["alpha"], "find": "beta"}).text
+    assert re.search(r'<h3 id="find-results" tabindex="-1" autofocus>Clinics matching', found)
+    none = client.get("/clinics/compare/", {"clinic": ["alpha"], "find": "Zzyzx"}).text
+    assert '<h3 id="find-results" tabindex="-1" autofocus>' in none
+    long = client.get("/clinics/compare/", {"clinic": ["alpha"], "find": "a" * 101}).text
+    assert '<div id="find-problem" role="alert" tabindex="-1" autofocus>' in long
+    assert long.count("autofocus") == 1
+    # Not when nothing was searched for: the page starts at its top.
+    assert "autofocus" not in client.get("/clinics/compare/?clinic=alpha&clinic=beta").text
+
+
 def test_a_clinic_with_only_self_pay_says_it_lists_no_insurance(client):
     make_clinic(slug="plain", payers=["payment-plans"])
     make_clinic(slug="covered", payers=["aetna"])
