@@ -20,6 +20,18 @@
     if (!data.has("near")) data.delete("radius");
   });
 
+  // Loaded again from history (Back, or a reload), a page has its boxes and
+  // fields as they were left: without JavaScript that keeps what was ticked
+  // and typed but not yet sent. Here every choice is in the address already,
+  // and one restored from an older state of the page would not match the
+  // results (Firefox restores fields even on a reload, which is how htmx
+  // answers Back here): the form goes back to what the page was rendered with.
+  var navigation = window.performance && performance.getEntriesByType
+    ? performance.getEntriesByType("navigation")[0]
+    : null;
+  var filterForm = document.getElementById("filter-form");
+  if (filterForm && navigation && navigation.type !== "navigate") filterForm.reset();
+
   var TICK_BOXES = '#results input[name="clinic"]';
   // Long enough for a run of ticks to be told once, when it stops.
   var ANNOUNCE_AFTER_MS = 1000;

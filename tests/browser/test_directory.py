@@ -562,6 +562,30 @@ def _clinic_url():
     return Clinic.objects.published().order_by("name").first().get_absolute_url()
 
 
+def test_on_a_small_phone_a_link_focused_in_the_comparison_is_shown_whole(new_page):
+    # Browsers scroll a box to a focused control only when it is wholly
+    # hidden: one half out of the box keeps its focus ring out of sight.
+    page = new_page(viewport={"width": 320, "height": 600})
+    page.goto(_compare_four_url())
+    region = page.locator(".table-scroll")
+    links = region.locator("a")
+    assert links.count() > 4
+    region.focus()
+    for _ in range(links.count()):
+        page.keyboard.press("Tab")
+        box = page.evaluate(
+            """() => {
+              const el = document.activeElement, r = el.closest('.table-scroll');
+              if (!r) return null;
+              const a = el.getBoundingClientRect(), b = r.getBoundingClientRect();
+              return {left: a.left - b.left, right: b.right - a.right, text: el.textContent};
+            }"""
+        )
+        if box is None:
+            break
+        assert box["left"] >= -1 and box["right"] >= -1, box
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -844,6 +868,42 @@ def test_the_live_region_stays_in_place_so_new_counts_are_announced(page):
     assert live.get_attribute("data-seen") == "yes", "the live region was replaced"
     assert live.get_attribute("aria-live") == "polite"
     assert live.inner_text().endswith("clinics found.")
+
+
+def test_without_javascript_back_from_a_clinic_keeps_what_was_ticked_and_typed(new_page):
+    # Nothing the visitor did is in the address yet: the browser keeps it.
+    page = new_page(java_script_enabled=False)
+    page.goto("/clinics/?page=2")
+    cards = page.locator("#results [data-clinic]")
+    ticked = [cards.nth(0).get_attribute("data-clinic"), cards.nth(2).get_attribute("data-clinic")]
+    for slug in ticked:
+        page.locator(f'#results [data-clinic="{slug}"]').get_by_label("Compare").check()
+    page.get_by_label("Near ZIP code").fill("78701")
+    with page.expect_navigation():
+        cards.nth(1).get_by_role("link").first.click()
+    page.go_back()
+    page.wait_for_load_state()
+    assert sorted(checked_clinics(page)) == sorted(ticked)
+    assert page.get_by_label("Near ZIP code").input_value() == "78701"
+
+
+def test_with_javascript_back_shows_the_choices_the_results_were_made_for(page):
+    # Every choice is in the address: one restored by the browser from an
+    # older state of the page would not match the results shown.
+    page.goto("/clinics/")
+    page.get_by_label(IV_LABEL, exact=True).check()
+    wait_for_htmx(page, route="iv")
+    with page.expect_navigation():
+        page.locator("#results [data-clinic]").first.get_by_role("link").first.click()
+    page.go_back()
+    page.wait_for_url(lambda url: query(url).get("route") == ["iv"])
+    page.wait_for_load_state()
+    assert page.get_by_label(IV_LABEL, exact=True).is_checked()
+    page.go_back()
+    page.wait_for_url(lambda url: "route" not in query(url))
+    page.wait_for_load_state()
+    assert not page.get_by_label(IV_LABEL, exact=True).is_checked()
+    assert page.page_errors == []
 
 
 def test_ticks_are_kept_by_a_reload_back_and_a_shared_address(page):
