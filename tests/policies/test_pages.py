@@ -228,3 +228,10 @@ def test_the_message_and_report_forms_link_to_what_is_kept(client):
     make_member(clinic)
     assert 'href="/privacy/#inquiries"' in client.get(f"/clinics/{clinic.slug}/contact/").text
     assert 'href="/privacy/#reports"' in client.get(f"/clinics/{clinic.slug}/report/").text
+
+
+def test_about_says_how_many_sessions_the_series_estimate_counts(client):
+    text = client.get("/about/").text
+    assert "(6 for most treatments, 8 for Spravato's first four weeks)" in text.replace(
+        "&#x27;", "'"
+    )
