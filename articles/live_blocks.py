@@ -51,7 +51,7 @@ def _figure(kind, route):
         return price_range(stat["price_low"], stat["price_high"])
     if kind == "series":
         figure = price_range(stat["series_low"], stat["series_high"])
-        # The series figure is the median of each clinic's own series, package
+        # The series figure is the quartiles of each clinic's own series, package
         # prices and all: below the session figure times the sessions by more
         # than rounding, a reader doing the sum would take it for a mistake.
         sessions = DEFAULT_SERIES_SESSIONS[route]

@@ -8,7 +8,6 @@ dropped whenever a clinic, offering or payer acceptance changes (see signals).
 import hashlib
 import json
 from decimal import ROUND_HALF_UP, Decimal
-from statistics import median
 
 from django.conf import settings
 from django.core.cache import cache
@@ -84,22 +83,38 @@ def _compute_route_stats():
         stats[route] = {
             "count": len(offerings),
             **{
-                name: rounded_typical(median(values))
-                for name, values in zip(STAT_NAMES, columns, strict=True)
+                name: rounded_typical(percentile(values, fraction))
+                for (name, fraction), values in zip(STATS, columns, strict=True)
             },
             "cheapest": min(columns[0]),
         }
     return stats
 
 
-STAT_NAMES = ["price_low", "price_high", "series_low", "series_high"]
+# A route's typical range is what most listed clinics charge within: from the
+# lower quartile of their lowest prices to the upper quartile of their
+# highest. The medians of the two ("$750 to $775") made a window that most
+# clinics, their ranges narrow and spread out, charged nothing within.
+STATS = [("price_low", 0.25), ("price_high", 0.75), ("series_low", 0.25), ("series_high", 0.75)]
+
+
+def percentile(values, fraction):
+    """
+    The value `fraction` of the way through `values`, interpolated between
+    neighbours as PostgreSQL's percentile_cont is.
+    """
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
 
 
 def rounded_typical(value):
     """
-    A median price as an estimate is said: to the nearest $5 below $100, $25
+    A typical price as an estimate is said: to the nearest $5 below $100, $25
     below $1,000 and $100 from there, halves up. "$450–$562" claimed a
-    precision that a median of what clinics report does not have.
+    precision that a quartile of what clinics report does not have.
     """
     step = 5 if value < 100 else 25 if value < 1000 else 100
     steps = (Decimal(str(value)) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
@@ -107,17 +122,17 @@ def rounded_typical(value):
 
 
 def _route_stats_in_postgresql():
-    """The same medians, computed by PostgreSQL (no rows travel to Python)."""
+    """The same quartiles, computed by PostgreSQL (no rows travel to Python)."""
     sessions = "COALESCE(o.series_sessions, CASE o.route {} END)".format(
         " ".join(f"WHEN '{route}' THEN {n}" for route, n in DEFAULT_SERIES_SESSIONS.items())
     )
     sql = f"""
         SELECT o.route, count(*), min(o.price_min),
-          percentile_cont(0.5) WITHIN GROUP (ORDER BY o.price_min),
-          percentile_cont(0.5) WITHIN GROUP (ORDER BY o.price_max),
-          percentile_cont(0.5) WITHIN GROUP (
+          percentile_cont(0.25) WITHIN GROUP (ORDER BY o.price_min),
+          percentile_cont(0.75) WITHIN GROUP (ORDER BY o.price_max),
+          percentile_cont(0.25) WITHIN GROUP (
             ORDER BY COALESCE(o.series_price, o.price_min * {sessions})),
-          percentile_cont(0.5) WITHIN GROUP (
+          percentile_cont(0.75) WITHIN GROUP (
             ORDER BY COALESCE(o.series_price, o.price_max * {sessions}))
         FROM {Offering._meta.db_table} o JOIN {Clinic._meta.db_table} c ON c.id = o.clinic_id
         WHERE c.status = %s
@@ -126,12 +141,12 @@ def _route_stats_in_postgresql():
     stats = {route: {"count": 0} for route in Route.values}
     with connection.cursor() as cursor:
         cursor.execute(sql, [Clinic.Status.PUBLISHED])
-        for route, count, cheapest, *medians in cursor.fetchall():
+        for route, count, cheapest, *quartiles in cursor.fetchall():
             stats[route] = {
                 "count": count,
                 **{
                     name: rounded_typical(value)
-                    for name, value in zip(STAT_NAMES, medians, strict=True)
+                    for (name, _), value in zip(STATS, quartiles, strict=True)
                 },
                 "cheapest": cheapest,
             }
@@ -140,7 +155,7 @@ def _route_stats_in_postgresql():
 
 def route_stats():
     """
-    Per route: how many listed clinics offer it, its typical (median) price
+    Per route: how many listed clinics offer it, its typical (quartile) price
     range and first-series cost, rounded (rounded_typical), and the lowest
     price listed, exact.
     """

@@ -188,9 +188,9 @@ def test_live_blocks_render_current_directory_figures(client):
         "[[clinics iv state=tx limit=1]]\n\n[[price laser]]",
     )
     text = client.get(guide.get_absolute_url()).text
-    # Medians $410 to $510 and $2,460 to $3,060, rounded as estimates (clinics.stats).
-    assert "IV costs $400 to $500 per session" in text
-    assert "a series $2,500 to $3,100" in text
+    # Quartiles $405 to $515 and $2,430 to $3,090, rounded as estimates (clinics.stats).
+    assert "IV costs $400 to $525 per session" in text
+    assert "a series $2,400 to $3,100" in text
     assert "2 clinics listed" in text
     assert 'class="live-clinics"' in text and "Live Clinic" in text
     assert "/clinics/?route=iv&amp;state=tx" in text
@@ -200,7 +200,7 @@ def test_live_blocks_render_current_directory_figures(client):
     offering = Offering.objects.get(clinic=clinic)
     offering.price_min, offering.price_max = 300, 380
     offering.save()
-    assert "IV costs $350 to $450 per session" in client.get(guide.get_absolute_url()).text
+    assert "IV costs $325 to $475 per session" in client.get(guide.get_absolute_url()).text
 
 
 def test_a_series_figure_brought_down_by_packages_says_so(client):

@@ -17,7 +17,7 @@ def test_home_shows_live_route_figures_and_states(client):
     assert 'href="/clinics/in/tx/">Texas</a> (1)' in text
     make_clinic(offerings={"iv": (300, 400)}, city="Denver", state="CO", zip_code="80202")
     text = client.get("/").text  # the cached part is dropped when the directory changes
-    assert "2 clinics listed · typically <strong>$350 to $450</strong> per session" in text
+    assert "2 clinics listed · typically <strong>$325 to $475</strong> per session" in text
     assert 'href="/clinics/in/co/">Colorado</a> (1)' in text
 
 
