@@ -40,7 +40,8 @@ def search_title(cleaned, searched_place):
     if cleaned.get("telehealth"):
         parts.append("with telehealth")
     if (price := cleaned.get("max_price")) is not None:
-        parts.append(f"at {dollars(price)} or less a session")
+        # A session at that price, as the heading says: not every session.
+        parts.append(f"with a session at {dollars(price)} or less")
     if searched_place:
         parts.append(f"in {searched_place}")
     if near := cleaned.get("near"):

@@ -390,7 +390,10 @@ def test_an_htmx_update_announces_the_choices_it_left_out(client, clinics):
         ("insurance=payment-plans", "Ketamine clinics accepting payment plans"),
         ("insurance=medicare&state=tx", "Ketamine clinics accepting Medicare in Texas"),
         ("insurance=self-pay", "Ketamine clinics accepting self-pay options"),
-        ("condition=ptsd&max_price=400", "Ketamine clinics for PTSD at $400 or less a session"),
+        (
+            "condition=ptsd&max_price=400",
+            "Ketamine clinics for PTSD with a session at $400 or less",
+        ),
         ("near=78701&telehealth=1", "Ketamine clinics with telehealth near 78701"),
         ("route=kap&city=Austin%2C+TX", "Ketamine-assisted psychotherapy clinics in Austin, Texas"),
         ("route=laser", "Find a ketamine clinic"),  # refused, and said so
@@ -1036,3 +1039,17 @@ def test_the_filter_form_sends_the_search_it_shows_but_htmx_does_not(client, cli
 def test_a_comparison_drops_the_search_shown(client, clinics):
     response = client.get("/clinics/compare/?clinic=austin-iv&clinic=denver&shown=route%3Div")
     assert "shown" not in response.url
+
+
+def test_a_clinic_page_speaks_of_spravato_s_insurance_only_where_it_is_offered(client):
+    iv_only = make_clinic(offerings={"iv": (400, 450)}, payers=["aetna"])
+    page = client.get(iv_only.get_absolute_url()).text
+    assert "Spravato's prices are before insurance" not in page
+    # An insurer accepted "for every treatment": most pay for Spravato only.
+    assert 'Aetna <span class="scope">(ask which treatments it pays for)</span>' in page
+    both = make_clinic(offerings={"iv": (400, 450), "spravato": (700, 800)})
+    page = client.get(both.get_absolute_url()).text
+    assert (
+        "Spravato's prices are before insurance, which may cover much of it after prior "
+        "authorization: what you pay depends on your plan." in page.replace("&#x27;", "'")
+    )

@@ -1,8 +1,9 @@
 import io
+import re
 
 import pytest
 
-from clinics.models import AcceptedPayer, Clinic, Offering, Route
+from clinics.models import AcceptedPayer, Clinic, Offering, Payer, Route
 from clinics.synthetic import PRICE_RANGES
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,29 @@ def test_sample_fixture_loads_and_is_realistic(sample_data):
     for offering in Offering.objects.all():  # within the rules staff and editors work to
         offering.full_clean()
     assert_no_payer_listed_twice()
+
+
+def test_sample_clinics_teach_what_a_safe_clinic_looks_like(sample_data):
+    # Patients learn from the examples: ketamine is always prescribed, and
+    # Spravato needs a prescriber on site.
+    prescribers = re.compile(r", (MD|DO|PMHNP-BC),")
+    names = {}
+    for clinic in Clinic.objects.prefetch_related("offerings"):
+        people = clinic.providers.splitlines()
+        assert any(prescribers.search(person) for person in people), clinic.slug
+        for person in people:
+            name, credentials = person.split(", ", 1)
+            # One person, one set of credentials, wherever they are listed.
+            assert names.setdefault(name, credentials) == credentials, person
+        routes = {offering.route for offering in clinic.offerings.all()}
+        if routes <= {"at-home"}:
+            assert "in-clinic session" not in clinic.description, clinic.slug
+    # Insurers pay for Spravato (and the therapy of KAP); IV, IM and at-home
+    # ketamine are off-label and mostly self-pay.
+    insurers = AcceptedPayer.objects.filter(payer__kind=Payer.Kind.INSURER)
+    assert set(insurers.values_list("route", flat=True)) <= {"spravato", "kap"}
+    for accepted in insurers.select_related("clinic"):
+        assert accepted.clinic.offerings.filter(route=accepted.route).exists()
 
 
 def test_loading_twice_is_harmless(sample_data):
