@@ -1,5 +1,6 @@
 """schema.org data for guide pages: MedicalWebPage, and FAQPage when there are FAQs."""
 
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 
@@ -15,7 +16,12 @@ def guide_json_ld(guide, faqs, request):
         "description": guide.meta_description,
         "url": url,
         "datePublished": guide.published_at.isoformat() if guide.published_at else None,
-        "dateModified": (guide.updated_on or guide.modified_at.date()).isoformat(),
+        # As the page dates it: the last update an editor recorded, else publication.
+        "dateModified": (
+            guide.updated_on
+            or (guide.published_at and timezone.localdate(guide.published_at))
+            or timezone.localdate(guide.modified_at)
+        ).isoformat(),
         "author": {"@type": "Person", "name": guide.author.name},
         # The guide's conditions; one about none in particular is about the site's subject.
         "about": [{"@type": "MedicalCondition", "name": name} for name in conditions],
