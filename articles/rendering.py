@@ -109,7 +109,11 @@ def _cited(match):
 
 
 def _cite(match):
-    links = "".join(f'<a href="#ref-{number}">[{number}]</a>' for number in _cited(match))
+    # "Reference 1" to a screen reader, which would otherwise say only "link, 1".
+    links = "".join(
+        f'<a href="#ref-{number}"><span class="visually-hidden">Reference </span>[{number}]</a>'
+        for number in _cited(match)
+    )
     return f'<sup class="cite">{links}</sup>'
 
 
@@ -430,9 +434,11 @@ def render_markdown(text, *, anchors=True):
     inspector.feed(body)
     inspector.close()
     removed += inspector.removed
-    body, citations, unread = _cite_outside_code(body)
-    removed += unread
     clean = _sanitise(body, prefix)
+    # After the sanitiser, which keeps the citations' text as it is: their
+    # links are the site's own markup, hidden words for screen readers and all.
+    clean, citations, unread = _cite_outside_code(clean)
+    removed += unread
     clean = LINK.sub(_unwrap_dead_link, clean)
     clean = ALIGN.sub(r'<\1\2 class="align-\3"', clean)
     removed += _blocks_in_tags(clean)

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.vary import vary_on_headers
@@ -45,10 +47,17 @@ def guide_list(request):
         "groups": groups,
         "searching": searching,
         "summary": _summary(page, category, searching, guide_filter.only_common_words),
+        # The page's title names the search and topic, in tabs and history alike.
+        "words": guide_filter.form.cleaned_data.get("q") if searching else "",
+        "category_label": Guide.Category(category).label if category else "",
         "only_common_words": guide_filter.only_common_words,
     }
     if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "articles/guide_list.html#guide-results", context)
+        response = render(request, "articles/guide_list.html#guide-results", context)
+        # The address to share: "/guides/?q=cost", not "...&category=".
+        sent = [(name, value) for name, value in request.GET.items() if value.strip()]
+        response["HX-Push-Url"] = f"{request.path}?{urlencode(sent)}" if sent else request.path
+        return response
     return render(request, "articles/guide_list.html", context)
 
 

@@ -29,7 +29,11 @@ def test_published_guide_shows_review_box_toc_faqs_and_references(client):
     assert 'datetime="2026-11-01"' in text
     assert '<a href="#first-part">First part</a>' in text
     assert '<h2 id="first-part">' in text
-    assert re.search(r'<sup class="cite"><a href="#ref-1"[^>]*>\[1\]</a></sup>', text)
+    # Said as "Reference 1" by a screen reader, not "link, 1".
+    assert (
+        '<sup class="cite"><a href="#ref-1"><span class="visually-hidden">Reference </span>'
+        "[1]</a></sup>" in text
+    )
     assert 'id="ref-2"' in text
     assert "<em>not</em>" in text
     assert "988" in text
@@ -240,6 +244,20 @@ def test_json_ld_is_valid_with_the_expected_types(client):
     ]
 
 
+def test_json_ld_dates_are_the_ones_the_page_shows(client):
+    # Not the time the row was last saved (loading the sample guides again,
+    # say): a later "modified" than the review would claim edits nobody reviewed.
+    from datetime import UTC, date, datetime
+
+    guide = make_guide("Dated", published_at=datetime(2026, 11, 16, 9, tzinfo=UTC))
+    page = json_ld(client.get(guide.get_absolute_url()).text)[0]
+    assert (page["datePublished"][:10], page["dateModified"]) == ("2026-11-16", "2026-11-16")
+    guide.updated_on = date(2026, 11, 20)
+    guide.save()
+    page = json_ld(client.get(guide.get_absolute_url()).text)[0]
+    assert page["dateModified"] == "2026-11-20"
+
+
 def test_clinic_page_json_ld_is_a_medical_clinic(client):
     clinic = make_clinic("Json Clinic", offerings={"iv": (400, 450)})
     data = json_ld(client.get(clinic.get_absolute_url()).text)
@@ -257,6 +275,36 @@ def test_index_groups_by_category_and_filters(client):
     fragment = client.get("/guides/?category=safety", headers={"HX-Request": "true"})
     assert "<html" not in fragment.text and "Safety one" in fragment.text
     assert "HX-Request" in fragment["Vary"]
+
+
+def test_the_title_names_the_search_and_topic_also_when_htmx_fetches_it(client):
+    make_guide("What ketamine costs", category=Guide.Category.COST_INSURANCE)
+
+    def title(text):
+        return re.search(r"<title>(.*?)</title>", text, re.S).group(1)
+
+    assert title(client.get("/guides/").text) == (
+        "Guides to ketamine treatment for depression · Ketamine Clinic Guide"
+    )
+    cases = {
+        "q=cost": "Guides matching “cost” · Ketamine Clinic Guide",
+        "category=cost-insurance": "Cost and insurance guides · Ketamine Clinic Guide",
+        "q=cost&category=cost-insurance": (
+            "Guides matching “cost” in Cost and insurance · Ketamine Clinic Guide"
+        ),
+        "q=cost&category=": "Guides matching “cost” · Ketamine Clinic Guide",
+    }
+    for query, expected in cases.items():
+        assert title(client.get(f"/guides/?{query}").text) == expected, query
+        fragment = client.get(f"/guides/?{query}", headers={"HX-Request": "true"}).text
+        assert title(fragment) == expected, query
+
+
+def test_the_address_htmx_pushes_leaves_out_empty_fields(client):
+    response = client.get("/guides/?q=cost&category=", headers={"HX-Request": "true"})
+    assert response["HX-Push-Url"] == "/guides/?q=cost"
+    response = client.get("/guides/?q=&category=", headers={"HX-Request": "true"})
+    assert response["HX-Push-Url"] == "/guides/"
 
 
 def test_search_finds_words_in_title_and_body(client):

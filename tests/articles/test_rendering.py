@@ -306,8 +306,8 @@ def test_citations_written_in_common_ways_are_read(client):
     page = client.get(make_guide("Cited", body=body, references=2).get_absolute_url()).text
     assert "[ref" not in page.lower()
     one, two = (
-        '<a href="#ref-1" rel="noopener">[1]</a>',
-        '<a href="#ref-2" rel="noopener">[2]</a>',
+        '<a href="#ref-1"><span class="visually-hidden">Reference </span>[1]</a>',
+        '<a href="#ref-2"><span class="visually-hidden">Reference </span>[2]</a>',
     )
     assert f'Most respond <sup class="cite">{one}{two}</sup> and some remit' in page
     assert f'remit <sup class="cite">{two}</sup>' in page

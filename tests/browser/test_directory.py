@@ -309,6 +309,7 @@ def test_with_eight_ticked_the_other_boxes_wait_until_one_is_unticked(page):
     expect(ninth).to_be_disabled()
     expect(page.locator("#carry-limit")).to_be_visible()
     expect(page.locator("#carry-limit")).to_contain_text("You have ticked eight clinics")
+    assert page.locator("#carry-limit").inner_text().endswith("untick one to tick another.")
     assert page.get_by_role("button", name="Compare 4 of 8 clinics").count() == 2
 
     cards.nth(0).get_by_label("Compare").uncheck()
@@ -316,6 +317,20 @@ def test_with_eight_ticked_the_other_boxes_wait_until_one_is_unticked(page):
     expect(page.locator("#carry-limit")).to_be_hidden()
     ninth.check()
     assert len(query(page.url)["clinic"]) == 8
+
+
+def test_without_javascript_eight_ticked_say_a_search_frees_the_others(new_page):
+    # Nothing can re-enable a waiting box as one is unticked: the next search does.
+    slugs = Clinic.objects.published().order_by("name").values_list("slug", flat=True)[:8]
+    page = new_page(java_script_enabled=False)
+    page.goto("/clinics/?sort=name&" + "&".join(f"clinic={slug}" for slug in slugs))
+    limit = page.locator("#carry-limit")
+    assert limit.inner_text().endswith("untick one to tick another, after pressing “Show clinics”.")
+    page.locator(f'#results [data-clinic="{slugs[0]}"]').get_by_label("Compare").uncheck()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show clinics").click()
+    ninth = page.locator("#results [data-clinic]").nth(8).get_by_label("Compare")
+    expect(ninth).to_be_enabled()
 
 
 def test_a_new_search_without_javascript_keeps_the_ticked_clinics(new_page):
@@ -560,6 +575,14 @@ def _compare_four_url():
 
 def _clinic_url():
     return Clinic.objects.published().order_by("name").first().get_absolute_url()
+
+
+def test_on_the_narrowest_phones_the_home_search_box_keeps_its_width(new_page):
+    # Beside its button it shrank to a third of the screen: "78701 or Aust".
+    page = new_page(viewport={"width": 320, "height": 667})
+    page.goto("/")
+    box = page.get_by_label("ZIP code or city").bounding_box()
+    assert box["width"] >= 250
 
 
 def test_on_a_small_phone_a_link_focused_in_the_comparison_is_shown_whole(new_page):
