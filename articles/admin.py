@@ -13,8 +13,15 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from articles.editor_notes import markdown_notes, posted_reference_count
-from articles.forms import GuideAdminForm, ReviewerChoiceField, RowForm, RowFormSet
+from articles.forms import (
+    GuideAdminForm,
+    ReferenceFormSet,
+    ReviewerChoiceField,
+    RowForm,
+    RowFormSet,
+)
 from articles.models import FAQ, Guide, GuideRedirect, GuideRoute, Person, Reference
+from articles.reference_numbers import new_numbers, renumbered
 from articles.views import render_guide
 
 # The guide's field that only people marked as medical reviewers may fill.
@@ -44,7 +51,7 @@ class FAQInline(admin.StackedInline):
 class ReferenceInline(admin.StackedInline):
     model = Reference
     form = RowForm
-    formset = RowFormSet
+    formset = ReferenceFormSet
     extra = 0
     fields = ["order", "authors", "title", "publisher", "year", "url", "doi", "opened"]
 
@@ -198,6 +205,12 @@ class GuideAdmin(admin.ModelAdmin):
         return response
 
     def save_model(self, request, obj, form, change):
+        # The references' order as stored, for the citations to follow (save_related).
+        request._references_before = (
+            list(obj.references.order_by("order", "pk").values_list("pk", flat=True))
+            if change
+            else []
+        )
         super().save_model(request, obj, form, change)
         if getattr(form, "withdrawn", False):
             self.message_user(
@@ -241,6 +254,11 @@ class GuideAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         guide = form.instance
+        texts_changed = "body" in form.changed_data or any(
+            formset.model is FAQ and formset.has_changed() for formset in formsets
+        )
+        if change and not texts_changed:
+            self._renumber_citations(request, guide)
         meanwhile = self._saved_meanwhile(form, formsets, guide) if change else None
         if meanwhile:
             kept = "; ".join(str(change) for change in meanwhile["changes"])
@@ -252,6 +270,26 @@ class GuideAdmin(admin.ModelAdmin):
             )
         for note in markdown_notes(guide.rendered, guide.faqs.all(), guide.references.count()):
             self.message_user(request, note, messages.WARNING)
+
+    def _renumber_citations(self, request, guide):
+        """Citations follow their references after some moved or uncited ones went."""
+        after = list(guide.references.order_by("order", "pk").values_list("pk", flat=True))
+        numbers = new_numbers(request._references_before, after)
+        if not numbers:
+            return
+        guide.body = renumbered(guide.body, numbers)
+        guide.save()
+        for faq in guide.faqs.all():
+            answer = renumbered(faq.answer, numbers)
+            if answer != faq.answer:
+                faq.answer = answer
+                faq.save()
+        moved = ", ".join(f"[ref:{old}] is now [ref:{new}]" for old, new in sorted(numbers.items()))
+        self.message_user(
+            request,
+            f"The citations were renumbered to follow their references: {moved}.",
+            messages.INFO,
+        )
 
     @admin.display(description="status", ordering="status")
     def state(self, guide):

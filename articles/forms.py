@@ -8,7 +8,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from articles.models import Guide, Person
+from articles.models import FAQ, Guide, Person, Reference
+from articles.reference_numbers import cited_numbers
 from ketamine_directory.edit_merge import Change, DeletedRowsReadAsSent, MergingModelForm
 
 
@@ -134,3 +135,36 @@ class RowFormSet(DeletedRowsReadAsSent, BaseInlineFormSet):
             if form.restore and not self._should_delete_form(form):
                 self.new_objects.append(self.save_new(form, commit=commit))
         return self.new_objects
+
+
+class ReferenceFormSet(RowFormSet):
+    """
+    A guide's references. One the text cites is not taken out while the text
+    is saved unchanged: the citations would point to the works after it
+    (GuideAdmin renumbers them when references move or uncited ones go).
+    """
+
+    def clean(self):
+        super().clean()
+        guide = self.instance
+        stored = Guide.objects.filter(pk=guide.pk).values_list("body", flat=True).first()
+        if guide.pk is None or stored is None or guide.body != stored:
+            return  # a new guide, or the editor changes the citations too
+        before = list(
+            Reference.objects.filter(guide=guide).order_by("order", "pk").values_list("pk", "title")
+        )
+        deleted = {
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk and self._should_delete_form(form)
+        }
+        texts = [guide.body, *FAQ.objects.filter(guide=guide).values_list("answer", flat=True)]
+        cited = sorted({number for text in texts for number in cited_numbers(text)})
+        refused = [
+            f"Reference {number}, “{before[number - 1][1]}”, is cited in the guide "
+            f"([ref:{number}]): take out its citations first, or keep the reference."
+            for number in cited
+            if number <= len(before) and before[number - 1][0] in deleted
+        ]
+        if refused:
+            raise ValidationError(refused)
