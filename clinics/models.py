@@ -635,7 +635,11 @@ class AcceptedPayer(models.Model):
 
     def __str__(self):
         scope = self.get_route_display() if self.route else "all routes"
-        return f"{self.payer} at {self.clinic} ({scope})"
+        try:
+            payer = self.payer
+        except Payer.DoesNotExist:  # read back from a page opened before it was deleted
+            payer = "A deleted payer"
+        return f"{payer} at {self.clinic} ({scope})"
 
     @property
     def route_short_label(self):

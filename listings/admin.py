@@ -692,6 +692,29 @@ class ClinicAdminForm(forms.ModelForm):
         return "" if value is None else str(value)
 
 
+def _without_deleted_payers(data, prefix):
+    """
+    The posted insurance rows, with those whose payer a superuser deleted
+    after the page was opened marked deleted (and so neither refused as "not
+    one of the available choices" nor saved); and how many there were.
+    """
+    sent = {}
+    for name, value in data.items():
+        index, _, field = name.removeprefix(f"{prefix}-").partition("-")
+        if name.startswith(f"{prefix}-") and field == "payer" and value.isdigit():
+            sent[index] = int(value)
+    gone = set(sent.values()) - set(
+        Payer.objects.filter(pk__in=sent.values()).values_list("pk", flat=True)
+    )
+    if not gone:
+        return data, 0
+    data = data.copy()
+    for index, payer in sent.items():
+        if payer in gone:
+            data[f"{prefix}-{index}-DELETE"] = "on"
+    return data, len(gone)
+
+
 def submitted_listing(form, formsets):
     """The listing's parts as the admin form sent them, in the form of a snapshot."""
     values = {name: form.cleaned_data[name] for name in snapshots.FIELDS}
@@ -795,6 +818,19 @@ class ClinicAdmin(clinics_admin.ClinicAdmin):
         form.refused = getattr(request, "_listing_refused", "")
         form.broken = getattr(request, "_listing_broken", "")
         return form
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if "data" in kwargs and inline.model is AcceptedPayer:
+            kwargs["data"], gone = _without_deleted_payers(kwargs["data"], prefix)
+            if gone and not getattr(request, "_payers_gone_said", False):
+                request._payers_gone_said = True  # once, if the page is shown again
+                messages.warning(
+                    request,
+                    "An insurance or payment option ticked on this page was taken off the "
+                    "site since you opened this page, so the listing no longer lists it.",
+                )
+        return kwargs
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

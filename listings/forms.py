@@ -248,6 +248,17 @@ class InsuranceForm(forms.Form):
     def __init__(self, *args, routes=(), initial_accepted=(), **kwargs):
         super().__init__(*args, initial={"accepted": list(initial_accepted)}, **kwargs)
         self.payers = list(Payer.objects.all())
+        # A payer taken off the site since the page was opened is no choice now:
+        # its tick is left out, and said, not refused as "not one of the choices".
+        self.payers_gone = False
+        if self.is_bound and hasattr(self.data, "getlist"):
+            known = {payer.slug for payer in self.payers}
+            sent = self.data.getlist(self.add_prefix("accepted"))
+            kept = [item for item in sent if item.split(":")[0] in known]
+            if len(kept) != len(sent):
+                self.data = self.data.copy()
+                self.data.setlist(self.add_prefix("accepted"), kept)
+                self.payers_gone = True
         every_route = [(route.value, route.short_label) for route in Route]
         self.fields["accepted"].choices = [
             (f"{payer.slug}:{route}", f"{payer.name}, {label}")

@@ -308,6 +308,13 @@ def edit(request, slug):
             else:
                 if forms.details.cleaned_data["confirm_prices"]:
                     clinic.mark_prices_updated()
+                if forms.insurance.payers_gone:
+                    messages.info(
+                        request,
+                        "An insurance or payment option you had ticked was taken off the site "
+                        "by the editors since you opened the page, so the listing no longer "
+                        "lists it.",
+                    )
                 if change or forms.details.cleaned_data["confirm_prices"]:
                     messages.success(request, "Saved. The listing shows your changes now.")
                 else:

@@ -1169,3 +1169,19 @@ def test_a_change_is_named_in_the_sites_time(clinic):
     change.created_at = datetime(2026, 12, 2, 6, 33, tzinfo=UTC)
     # 06:33 UTC is 01:33 in New York, as the list's date column says.
     assert str(change) == "Change to Calm Harbor Ketamine on 2026-12-02 01:33"
+
+
+def test_a_payer_deleted_while_an_editor_has_the_listing_open_is_dropped_and_said(client, editor):
+    from clinics.models import Payer
+
+    clinic = make_clinic(offerings={"spravato": (700, 800)}, payers=[("humana", "spravato")])
+    url = f"/admin/clinics/clinic/{clinic.pk}/change/"
+    data = admin_form_data(client.get(url)) | {"hours": "Mon–Fri 9–5"}
+    Payer.objects.get(slug="humana").delete()  # a superuser, meanwhile
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    clinic.refresh_from_db()
+    assert clinic.hours == "Mon–Fri 9–5"
+    assert not clinic.accepted_payers.exists()
+    said = " ".join(str(message) for message in response.context["messages"])
+    assert "was taken off the site since you opened this page" in said

@@ -245,7 +245,7 @@ def test_prices_are_read_as_people_type_them(client, clinic, staff):
         ({"iv-price_max": "4.50"}, "whole number of dollars"),
         ({"iv-price_max": ""}, "Enter both the lowest and the highest price"),
         ({"im-notes": "Call us"}, "Add the price per session"),
-        ({"accepted": ["nobody:"]}, "Select a valid choice"),
+        ({"accepted": ["aetna:laser"]}, "Select a valid choice"),
         ({"iv-price_min": "0", "iv-price_max": "0"}, "$0 would read as free treatment"),
         ({"iv-series_price": "1"}, "less than half the price of 6 sessions"),
         (
@@ -1019,3 +1019,22 @@ def test_what_was_typed_is_shown_as_text_not_markup(client, clinic, staff):
     staff.clinic_memberships.all().delete()
     text = client.post(URL, data).text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert" not in text
+
+
+def test_a_payer_deleted_while_staff_have_the_page_open_is_dropped_and_said(client, staff):
+    from clinics.models import Payer
+
+    data = form_data(client) | {"description": "A calm clinic."}
+    Payer.objects.get(slug="medicare").delete()  # a superuser, meanwhile
+    response = client.post(URL, data, follow=True)
+    assert response.status_code == 200
+    said = " ".join(str(message) for message in response.context["messages"])
+    assert "Saved." in said
+    assert "An insurance or payment option you had ticked was taken off the site" in said
+    assert "not one of the available choices" not in response.text
+    clinic = staff.clinic_memberships.get().clinic
+    assert clinic.description == "A calm clinic."
+    assert sorted(clinic.accepted_payers.values_list("payer__slug", flat=True)) == [
+        "aetna",
+        "payment-plans",
+    ]
