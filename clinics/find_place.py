@@ -26,6 +26,8 @@ class Found:
     nearby: tuple = ()
     hint: str = ""  # what to type instead
     state: str = ""  # a state whose clinics are worth pointing to
+    # A real place with no clinic listed: news, not a mistake in what was typed.
+    unlisted: bool = False
 
 
 def find_place(typed):
@@ -112,6 +114,7 @@ def _unlisted(state, place):
         problem=f"No clinics are listed in {name}, {US_STATES[state]} yet.",
         nearby=nearby,
         state=state,
+        unlisted=True,
     )
 
 

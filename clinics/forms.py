@@ -55,6 +55,9 @@ class TypedTextField(forms.CharField):
 
 class CityField(TypedTextField):
     null_message = "Remove the unusual characters from the city name."
+    default_error_messages = {
+        "max_length": "That is too long for a city name. Type just the city, like Austin.",
+    }
 
     def clean(self, value):
         value = super().clean(value)

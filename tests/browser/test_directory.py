@@ -893,8 +893,9 @@ def test_the_live_region_stays_in_place_so_new_counts_are_announced(page):
     assert live.inner_text().endswith("clinics found.")
 
 
-def test_without_javascript_back_from_a_clinic_keeps_what_was_ticked_and_typed(new_page):
-    # Nothing the visitor did is in the address yet: the browser keeps it.
+def test_without_javascript_back_keeps_the_ticks_and_filters_that_match_the_results(new_page):
+    # The ticks are the visitor's, not yet in the address: the browser keeps
+    # them. A filter typed but not sent would not match the results shown.
     page = new_page(java_script_enabled=False)
     page.goto("/clinics/?page=2")
     cards = page.locator("#results [data-clinic]")
@@ -907,7 +908,14 @@ def test_without_javascript_back_from_a_clinic_keeps_what_was_ticked_and_typed(n
     page.go_back()
     page.wait_for_load_state()
     assert sorted(checked_clinics(page)) == sorted(ticked)
-    assert page.get_by_label("Near ZIP code").input_value() == "78701"
+    assert page.get_by_label("Near ZIP code").input_value() == ""
+    # Nor after a search, whose Back shows the results before it.
+    page.get_by_label("Near ZIP code").fill("78701")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show clinics").click()
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.get_by_label("Near ZIP code").input_value() == ""
 
 
 def test_with_javascript_back_shows_the_choices_the_results_were_made_for(page):

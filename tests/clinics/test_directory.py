@@ -1053,3 +1053,9 @@ def test_a_clinic_page_speaks_of_spravato_s_insurance_only_where_it_is_offered(c
         "Spravato's prices are before insurance, which may cover much of it after prior "
         "authorization: what you pay depends on your plan." in page.replace("&#x27;", "'")
     )
+
+
+def test_a_city_too_long_to_be_one_is_explained_in_plain_words(client, clinics):
+    page = client.get("/clinics/?city=" + "a" * 150).text
+    assert "Ensure this value" not in page
+    assert "That is too long for a city name" in page

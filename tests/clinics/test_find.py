@@ -91,6 +91,17 @@ def test_a_real_place_without_clinics_points_to_the_nearest(client, clinics):
     assert len(slugs(client.get(unescape(nearby.group(1))).text)) == 2
 
 
+def test_a_real_place_without_clinics_is_news_not_a_mistake(client, clinics):
+    # Nothing was typed wrong: the page says where the clinics are, calmly.
+    response, _ = problem(client, "Miami Beach")
+    assert "<title>Error:" not in response.text
+    assert 'aria-invalid="true"' not in response.text
+    assert 'role="alert"' not in response.text and 'role="status"' in response.text
+    assert 'class="field-error"' not in response.text
+    typo, _ = problem(client, "00000")
+    assert "<title>Error:" in typo.text and 'aria-invalid="true"' in typo.text
+
+
 @pytest.mark.parametrize(
     ("where", "says"),
     [
