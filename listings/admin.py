@@ -184,8 +184,10 @@ class ClaimAdmin(admin.ModelAdmin):
         # Deciding through the status field does what the actions do: membership, emails.
         if "status" in form.changed_data and obj.status == Claim.Status.APPROVED:
             new = [obj] if obj.clinic.is_proposed else []
+            hidden = [obj] if obj.clinic.status == Clinic.Status.HIDDEN else []
             told = claims.approve(obj, request.user, obj.decision_note, request)
             self._say_what_became_of(request, new, approved=True)
+            self._say_if_hidden(request, hidden)
             self._say_if_untold(request, [obj] if not told else [])
         elif "status" in form.changed_data and obj.status == Claim.Status.REJECTED:
             new = [obj] if obj.clinic.is_proposed else []
@@ -240,6 +242,7 @@ class ClaimAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
         new_listings = [claim for claim in open_claims if claim.clinic.is_proposed]
+        hidden = [c for c in open_claims if c.clinic.status == Clinic.Status.HIDDEN]
         untold = [claim for claim in open_claims if not decide(claim, request.user, note, request)]
         if open_claims:
             count = len(open_claims)
@@ -247,7 +250,19 @@ class ClaimAdmin(admin.ModelAdmin):
                 request, f"{done} {count} claim{'s' * (count != 1)}.", messages.SUCCESS
             )
         self._say_what_became_of(request, new_listings, approved=decide is claims.approve)
+        if decide is claims.approve:
+            self._say_if_hidden(request, hidden)
         self._say_if_untold(request, untold)
+
+    def _say_if_hidden(self, request, approved):
+        """Staff of a hidden listing keep it up to date for nobody: the editor is told."""
+        for claim in approved:
+            self.message_user(
+                request,
+                f"{claim.clinic.name} is hidden: its new staff can keep it up to date, and "
+                "are told patients can't see it. Publish it if it should be listed.",
+                messages.WARNING,
+            )
 
     def _say_if_untold(self, request, untold):
         # The decision stands; the claimant still has to hear of it.

@@ -953,6 +953,21 @@ def test_approving_a_claim_still_verifies_the_listing(client, editor, clinic):
     assert clinic.is_verified
 
 
+def test_approving_a_claim_on_a_hidden_listing_warns_the_editor(client, editor, clinic):
+    clinic.status = Clinic.Status.HIDDEN
+    clinic.save()
+    claim = Claim.objects.create(
+        clinic=clinic, user=make_user(), work_email="jo@gmail.example", job_title="Nurse"
+    )
+    response = client.post(
+        "/admin/listings/claim/",
+        {"action": "approve", "_selected_action": [claim.pk]},
+        follow=True,
+    )
+    said = " ".join(str(message) for message in response.context["messages"])
+    assert "Calm Harbor Ketamine is hidden: its new staff can keep it up to date" in said
+
+
 def _new_clinic_data(**fields):
     """What the admin's add page sends for a new clinic with one IV price."""
     return {

@@ -1038,3 +1038,18 @@ def test_a_payer_deleted_while_staff_have_the_page_open_is_dropped_and_said(clie
         "aetna",
         "payment-plans",
     ]
+
+
+def test_staff_of_a_hidden_listing_are_told_patients_do_not_see_it(client, staff, clinic):
+    clinic.status = Clinic.Status.HIDDEN
+    clinic.save()
+    dashboard = client.get("/account/").text
+    assert "hidden from the site" in dashboard
+    assert f'href="{clinic.get_absolute_url()}">See it as patients do' not in dashboard
+    page = client.get(URL).text
+    assert "hidden from the site: patients can't see it" in page
+    assert ">See the listing</a>" not in page
+    response = client.post(URL, form_data(client) | {"description": "Quieter."}, follow=True)
+    said = " ".join(str(message) for message in response.context["messages"])
+    assert "The listing shows your changes now" not in said
+    assert "Saved. Patients will see your changes once the editors list it again." in said
