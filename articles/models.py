@@ -120,8 +120,9 @@ class Guide(models.Model):
     )
     body = models.TextField(
         help_text=(
-            "Markdown. Cite with [ref:1]. Live blocks: [[price iv]], [[series iv]], "
-            "[[count iv]], and on a line of its own [[clinics iv state=tx limit=4]]."
+            "Markdown. Cite with [ref:1]. Live blocks: [[price iv]] (“$400 to $575”), "
+            "[[series iv]], [[count iv]] (“56 clinics”, the word included), and on a line "
+            "of its own [[clinics iv state=tx limit=4]]."
         )
     )
     body_html = models.TextField(editable=False, blank=True)

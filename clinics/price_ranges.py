@@ -89,8 +89,8 @@ def implausible(route, price_min, price_max, series_sessions, series_price, sess
             # its sessions one by one.
             problems["series_price"] = (
                 f"${series_price:,} for {sessions} sessions is more than they cost one by one "
-                f"at the highest price (${price_max * sessions:,}). Enter the price of the "
-                "whole series in whole dollars."
+                f"at the highest price ({sessions} × ${price_max:,} = ${price_max * sessions:,}). "
+                "Enter the price of the whole series in whole dollars."
             )
     return problems
 

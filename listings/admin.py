@@ -383,10 +383,18 @@ class ChangeDescriptions:
             "; ",
             "{}: {}",
             (
-                (label, changed_words(old, new) or format_html("{} → {}", old, new))
+                (label, changed_words(old, new) or _before_after(old, new))
                 for label, old, new in snapshots.described(change)
             ),
         )
+
+
+def _before_after(old, new):
+    # Insurance is told as "removed: ..." and "added: ...", one of them often
+    # empty: those read on their own, without an arrow to or from nothing.
+    if not old or not new:
+        return old or new
+    return format_html("{} → {}", old, new)
 
 
 class LatestChangesFormSet(BaseInlineFormSet):

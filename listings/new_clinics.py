@@ -19,7 +19,10 @@ def waiting_count(user):
 
 
 def unique_slug(name, city):
-    base = slugify(f"{name} {city}")[:200] or "clinic"
+    # "Sunrise Ketamine Austin" in Austin: the city once, not ...-austin-austin.
+    named, place = slugify(name), slugify(city)
+    base = (named if place and named.endswith(place) else slugify(f"{name} {city}"))[:200]
+    base = base or "clinic"
     slug, number = base, 1
     # Nor another clinic's old address, which leads to that clinic.
     while (

@@ -758,7 +758,7 @@ def test_route_checkboxes_keep_their_state(client, clinics):
     text = client.get("/clinics/?route=iv&route=kap").text
     assert 'value="iv" id="id_route_0" checked' in text
     assert 'value="kap" id="id_route_4" checked' in text
-    assert 'value="im" id="id_route_1">' in text
+    assert 'value="im" id="id_route_1" autocomplete="off">' in text
 
 
 def test_repeated_search_is_served_from_cache_but_shows_changes(

@@ -1200,3 +1200,10 @@ def test_a_payer_deleted_while_an_editor_has_the_listing_open_is_dropped_and_sai
     assert not clinic.accepted_payers.exists()
     said = " ".join(str(message) for message in response.context["messages"])
     assert "was taken off the site since you opened this page" in said
+
+
+def test_an_insurance_change_reads_without_an_arrow_to_or_from_nothing(client, editor, clinic):
+    save_listing(clinic, editor, {"insurance": ["aetna:iv"]})
+    page = client.get(f"/admin/listings/listingchange/?clinic__id__exact={clinic.pk}").text
+    assert "Insurance: added: Aetna (for IV infusion)" in page
+    assert "→ added" not in page and "Insurance:  →" not in page

@@ -276,7 +276,7 @@ def test_prices_are_read_as_people_type_them(client, clinic, staff):
         (
             {"iv-series_price": "15000"},
             "$15,000 for 6 sessions is more than they cost one by one at the highest price "
-            "($2,700)",
+            "(6 × $450 = $2,700)",
         ),
         ({"iv-price_min": "1", "iv-price_max": "1"}, "email the editors at editors@"),
         ({"phone": "<script>alert(1)</script>"}, "Enter a phone number"),

@@ -90,6 +90,11 @@ def test_a_new_clinic_never_takes_a_renamed_clinic_s_old_address(client, person)
     assert (old.status_code, old["Location"]) == (301, "/clinics/willow-wellness-boise/")
 
 
+def test_a_new_clinic_named_with_its_city_has_it_once_in_its_address(client, person):
+    add(client, **{"clinic-name": "Willow Creek Ketamine Boise"})
+    assert Clinic.objects.get().slug == "willow-creek-ketamine-boise"
+
+
 def test_approving_the_claim_publishes_the_clinic_for_its_staff_to_fill_in(client, person):
     add(client)
     client.force_login(make_editor())
