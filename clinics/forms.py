@@ -222,22 +222,21 @@ class ClinicFilterForm(forms.Form):
         typed_city = self.data.get("city", "") if self.is_bound and "city" in self.fields else ""
         if isinstance(typed_city, str) and typed_city.strip():
             # "Austin, TX" or "NYC" in the City box, as on the home page: the
-            # city, and its state unless another is chosen.
+            # city, and its state. Typed with the city, a state is the newer
+            # choice than the menu's (which a state page sets for the visitor):
+            # "Austin, TX" with Colorado chosen searches Texas, and says so.
             city = read_city(typed_city)
             chosen = str(self.data.get("state", "")).strip().upper()
-            if city and (not city.state or not chosen or city.state == chosen):
+            if city:
                 self.data = self.data.copy()
                 self.data["city"] = city.city
                 if city.state:
                     self.data["state"] = city.state
-            elif city and chosen in US_STATES:
-                # "Austin, TX" with Colorado chosen: the state chosen counts.
-                self.data = self.data.copy()
-                self.data["city"] = city.city
-                self.notes.append(
-                    f"The state typed in the City box ({US_STATES[city.state]}) was left out: "
-                    f"the state chosen is {US_STATES[chosen]}."
-                )
+                if city.state and chosen in US_STATES and city.state != chosen:
+                    self.notes.append(
+                        f"Searched {US_STATES[city.state]}, the state typed with the city, "
+                        f"rather than {US_STATES[chosen]}."
+                    )
         radius = self.fields.get("radius")
         miles = radius.miles(self.data.get("radius")) if radius and self.is_bound else None
         if miles is not None and miles >= 1 and miles not in dict(RADIUS_CHOICES):
