@@ -32,6 +32,15 @@
   var filterForm = document.getElementById("filter-form");
   if (filterForm && navigation && navigation.type !== "navigate") filterForm.reset();
 
+  // A city is in one state: another state chosen lets go of it, or the
+  // search would be for "Austin, California", which is nowhere.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (!field.matches || !field.matches('#filter-form select[name="state"]')) return;
+    var city = field.form.querySelector('input[name="city"]');
+    if (city) city.value = "";
+  });
+
   var TICK_BOXES = '#results input[name="clinic"]';
   // Long enough for a run of ticks to be told once, when it stops.
   var ANNOUNCE_AFTER_MS = 1000;

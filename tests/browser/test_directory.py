@@ -798,6 +798,19 @@ def test_the_address_bar_keeps_only_the_filters_that_are_on(page):
     assert urlsplit(page.url).query == "route=iv"
 
 
+def test_choosing_another_state_on_a_city_page_lets_go_of_the_city(page):
+    # A city is in one state: "Austin" kept with California chosen found
+    # "no listed clinic in Austin, California".
+    page.goto("/clinics/in/tx/austin/")
+    page.get_by_label(IV_LABEL, exact=True).check()
+    wait_for_htmx(page, route="iv")
+    page.get_by_label("State", exact=True).select_option(label="California")
+    wait_for_htmx(page, state="CA")
+    assert "city" not in query(page.url)
+    assert page.get_by_label("City", exact=True).input_value() == ""
+    assert "Austin" not in page.locator("#results-heading").inner_text()
+
+
 def test_choosing_another_state_on_a_state_page_changes_its_heading(page):
     page.goto("/clinics/in/tx/")
     assert page.locator("h1").inner_text() == "Ketamine clinics in Texas"
