@@ -20,11 +20,11 @@
     if (!data.has("near")) data.delete("radius");
   });
 
-  // Loaded again from history (Back, or a reload), a page has its boxes and
-  // fields as they were left: without JavaScript that keeps what was ticked
-  // and typed but not yet sent. Here every choice is in the address already,
-  // and one restored from an older state of the page would not match the
-  // results (Firefox restores fields even on a reload, which is how htmx
+  // Loaded again from history (Back, or a reload), a page may have its tick
+  // boxes as they were left (the filter fields have autocomplete=off): without
+  // JavaScript that keeps what was ticked but not yet sent. Here every tick is
+  // in the address already, and one restored from an older state of the page
+  // would not match it (Firefox restores even on a reload, which is how htmx
   // answers Back here): the form goes back to what the page was rendered with.
   var navigation = window.performance && performance.getEntriesByType
     ? performance.getEntriesByType("navigation")[0]
