@@ -254,11 +254,16 @@ class GuideAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         guide = form.instance
-        texts_changed = "body" in form.changed_data or any(
-            formset.model is FAQ and formset.has_changed() for formset in formsets
-        )
-        if change and not texts_changed:
-            self._renumber_citations(request, guide)
+        if change and "body" not in form.changed_data:
+            # FAQ answers the editor changed keep the numbers they typed.
+            typed = {
+                row.instance.pk
+                for formset in formsets
+                if formset.model is FAQ
+                for row in formset.forms
+                if row.has_changed()
+            }
+            self._renumber_citations(request, guide, leave=typed)
         meanwhile = self._saved_meanwhile(form, formsets, guide) if change else None
         if meanwhile:
             kept = "; ".join(str(change) for change in meanwhile["changes"])
@@ -271,7 +276,7 @@ class GuideAdmin(admin.ModelAdmin):
         for note in markdown_notes(guide.rendered, guide.faqs.all(), guide.references.count()):
             self.message_user(request, note, messages.WARNING)
 
-    def _renumber_citations(self, request, guide):
+    def _renumber_citations(self, request, guide, leave=()):
         """Citations follow their references after some moved or uncited ones went."""
         after = list(guide.references.order_by("order", "pk").values_list("pk", flat=True))
         numbers = new_numbers(request._references_before, after)
@@ -279,7 +284,7 @@ class GuideAdmin(admin.ModelAdmin):
             return
         guide.body = renumbered(guide.body, numbers)
         guide.save()
-        for faq in guide.faqs.all():
+        for faq in guide.faqs.exclude(pk__in=leave):
             answer = renumbered(faq.answer, numbers)
             if answer != faq.answer:
                 faq.answer = answer

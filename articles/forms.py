@@ -147,9 +147,11 @@ class ReferenceFormSet(RowFormSet):
     def clean(self):
         super().clean()
         guide = self.instance
+        if guide.pk is None:
+            return  # a new guide: nothing cited yet
         stored = Guide.objects.filter(pk=guide.pk).values_list("body", flat=True).first()
-        if guide.pk is None or stored is None or guide.body != stored:
-            return  # a new guide, or the editor changes the citations too
+        if stored is None or guide.body != stored:
+            return  # the editor changes the citations too
         before = list(
             Reference.objects.filter(guide=guide).order_by("order", "pk").values_list("pk", "title")
         )

@@ -92,3 +92,15 @@ def test_when_the_text_changes_too_the_editor_s_numbers_are_kept(client, editor,
     data[faq] = ["Because [ref:3]."]
     client.post(url(guide), data)
     assert cited_titles(guide) == [["Study 1"], ["Study 3"], ["Study 1", "Study 4"], ["Study 4"]]
+
+
+def test_an_faq_edited_in_the_same_save_keeps_its_numbers_and_the_rest_follow(
+    client, editor, guide
+):
+    data = form_data(client.get(url(guide)).text, "guide_form")
+    data[f"references-{row(data, 'Study 2')}-DELETE"] = ["on"]
+    faq = next(k for k, v in data.items() if k.endswith("-answer") and v == ["Because [ref:4]."])
+    data[faq] = ["Because, as typed, [ref:3]."]
+    client.post(url(guide), data)
+    # The body, unchanged, follows its references; the FAQ keeps what was typed.
+    assert cited_titles(guide) == [["Study 1"], ["Study 3"], ["Study 1", "Study 4"], ["Study 4"]]
