@@ -315,17 +315,15 @@ def edit(request, slug):
                         "by the editors since you opened the page, so the listing no longer "
                         "lists it.",
                     )
-                if (change or forms.details.cleaned_data["confirm_prices"]) and (
-                    clinic.status != Clinic.Status.PUBLISHED
-                ):
+                if not (change or forms.details.cleaned_data["confirm_prices"]):
+                    messages.info(request, "Nothing had changed, so nothing was saved.")
+                elif clinic.status != Clinic.Status.PUBLISHED:
                     messages.success(
                         request,
                         "Saved. Patients will see your changes once the editors list it again.",
                     )
-                elif change or forms.details.cleaned_data["confirm_prices"]:
-                    messages.success(request, "Saved. The listing shows your changes now.")
                 else:
-                    messages.info(request, "Nothing had changed, so nothing was saved.")
+                    messages.success(request, "Saved. The listing shows your changes now.")
                 return redirect("listings:edit", slug=clinic.slug)
         elif forms.version_unknown and not forms.has_field_errors:
             # What saving the page again would write over the listing as it is now.
